@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { inferGraph } from './infer'
+import { chain, testDoc } from './test-doc'
+
+describe('inferGraph', () => {
+  it('infers shapes, counts and totals along a chain', () => {
+    const a = inferGraph(
+      chain([
+        ['in', 'Input', { height: 32, width: 32, channels: 3 }],
+        ['c1', 'Conv2D', { filters: 16, kernelSize: 3, padding: 'same', strides: 2 }],
+        ['c2', 'Conv2D', { filters: 8, kernelSize: 5, useBias: false }],
+      ]),
+    )
+    expect(a.nodes.c1.outputShape).toEqual([null, 16, 16, 16])
+    expect(a.nodes.c1.params).toEqual({ trainable: 3 * 3 * 3 * 16 + 16, nonTrainable: 0 })
+    expect(a.nodes.c1.macs).toBe(16 * 16 * 16 * 27)
+    expect(a.nodes.c2.outputShape).toEqual([null, 12, 12, 8])
+    expect(a.nodes.c2.params!.trainable).toBe(5 * 5 * 16 * 8)
+    expect(a.order).toEqual(['in', 'c1', 'c2'])
+    expect(a.totals.trainable).toBe(448 + 3200)
+    expect(a.totals.activationBytes).toBe((32 * 32 * 3 + 16 * 16 * 16 + 12 * 12 * 8) * 4)
+    expect(a.errors).toEqual([])
+  })
+
+  it('reports a kernel larger than its input once, and marks what follows unknown', () => {
+    const a = inferGraph(
+      chain([
+        ['in', 'Input', { height: 5, width: 5, channels: 1 }],
+        ['big', 'Conv2D', { kernelSize: 7 }],
+        ['after', 'Conv2D', {}],
+      ]),
+    )
+    expect(a.nodes.big.status).toBe('error')
+    expect(a.nodes.big.error!.message).toBe(
+      "kernel 7×7 > input 5×5 with padding 'valid': output would be -1×-1. Use padding 'same' or a smaller kernel.",
+    )
+    expect(a.nodes.big.error!.fix).toMatchObject({ type: 'setParam', param: 'padding', value: 'same' })
+    expect(a.nodes.after.status).toBe('unknown')
+    expect(a.nodes.after.error).toBeNull()
+    expect(a.errors.map((e) => e.nodeId)).toEqual(['big'])
+  })
+
+  it('names a node with no path from an Input', () => {
+    const a = inferGraph(testDoc([['lonely', 'Conv2D']]))
+    expect(a.nodes.lonely.error!.message).toMatch(/'lonely' \(Conv2D\) has no input, so no path from an Input reaches it/)
+  })
+
+  it('finds cycles and names them', () => {
+    const a = inferGraph(
+      testDoc(
+        [
+          ['in', 'Input'],
+          ['a', 'Conv2D'],
+          ['b', 'Conv2D'],
+          ['c', 'Conv2D'],
+        ],
+        [
+          ['a', 'b'],
+          ['b', 'a'],
+          ['b', 'c'],
+        ],
+      ),
+    )
+    expect(a.nodes.a.error!.message).toMatch(/cycle \((a → b → a|b → a → b)\)/)
+    expect(a.nodes.b.status).toBe('error')
+    expect(a.nodes.c.status).toBe('unknown')
+    expect(a.order.slice(0, 1)).toEqual(['in'])
+  })
+
+  it('reports unknown kinds, bad and unknown parameters without throwing', () => {
+    const a = inferGraph(
+      chain([
+        ['in', 'Input', { height: 0 }],
+        ['x', 'Conv3D'],
+      ]),
+    )
+    expect(a.nodes.in.error).toMatchObject({ param: 'height' })
+    expect(a.nodes.in.error!.message).toMatch(/^Parameter 'height': .*\(got 0\)\.$/)
+    expect(a.nodes.x.error!.message).toBe("Unknown kind 'Conv3D'. Replace this node with one from the palette.")
+    const b = inferGraph(chain([['in', 'Input', { hieght: 3 }]]))
+    expect(b.nodes.in.error!.message).toBe("Unknown parameter 'hieght': remove it.")
+  })
+
+  it('reports doubled, extra and dangling connections', () => {
+    const a = inferGraph(
+      testDoc(
+        [
+          ['in', 'Input'],
+          ['in2', 'Input'],
+          ['c', 'Conv2D'],
+          ['d', 'Conv2D'],
+        ],
+        [
+          ['in', 'c'],
+          ['in2', 'c'],
+          ['in', 'in2'],
+          ['ghost', 'd'],
+          ['in', 'nowhere'],
+        ],
+      ),
+    )
+    expect(a.nodes.c.error!.message).toMatch(/Input 1 of 'c' is connected twice/)
+    expect(a.nodes.in2.error!.message).toMatch(/takes no input, but one is connected/)
+    expect(a.nodes.d.error!.message).toMatch(/comes from 'ghost', which does not exist/)
+    expect(a.documentErrors).toEqual([
+      "A connection from 'in' goes to 'nowhere', which does not exist; it is ignored.",
+    ])
+  })
+
+  it('survives a long chain without recursion limits', () => {
+    const nodes: [string, string, Record<string, unknown>][] = [['in', 'Input', { height: 8, width: 8, channels: 4 }]]
+    for (let i = 0; i < 5000; i++) nodes.push([`c${i}`, 'Conv2D', { filters: 4, padding: 'same' }])
+    const a = inferGraph(chain(nodes))
+    expect(a.nodes.c4999.outputShape).toEqual([null, 8, 8, 4])
+  })
+})

@@ -1,0 +1,69 @@
+import type { z } from 'zod'
+import type { Shape } from '../tensor/shape'
+import type { LayerError, ShapeResult } from './errors'
+import type { OnnxCtx, OnnxFragment } from './onnx-types'
+import type { TfjsBuildCtx, Tfjs, TfLayer } from './tfjs-types'
+
+export type Category =
+  | 'input'
+  | 'convolution'
+  | 'pooling'
+  | 'normalization'
+  | 'activation'
+  | 'merge'
+  | 'dense'
+  | 'reshape'
+  | 'output'
+  | 'block'
+
+export interface ParamCount {
+  trainable: number
+  nonTrainable: number
+}
+
+export interface Palette<P> {
+  label: string
+  category: Category
+  /** A sentence or two for the palette tooltip and the inspector. */
+  doc: string
+  /** The key parameters in a few characters for the node card, e.g. `64 · 3×3 /2 · same`. */
+  summary(p: P): string
+}
+
+/**
+ * Everything about one layer kind. Shapes are NHWC with a null batch. `inferShape` returns an error
+ * value instead of throwing; `paramCount` and `macs` are only called after `inferShape` succeeded.
+ */
+export interface LayerSpec<K extends string = string, S extends z.ZodType = z.ZodType> {
+  kind: K
+  palette: Palette<z.output<S>>
+  /** Parameters with defaults and validation; `.meta({ description })` carries form hints. */
+  params: S
+  /** Bounds on the number of inputs; `inputCount` gives the exact number for given params. */
+  arity: { min: number; max: number }
+  inputCount(p: z.output<S>): number
+  inferShape(p: z.output<S>, inputs: Shape[]): ShapeResult<Shape>
+  paramCount(p: z.output<S>, inputs: Shape[], out: Shape): ParamCount
+  /** Multiply-accumulates for one sample; convention in docs/counting.md. */
+  macs(p: z.output<S>, inputs: Shape[], out: Shape): number
+  /** The TF.js layer; filled in by the training issue. */
+  toTfjs?(tf: Tfjs, p: z.output<S>, ctx: TfjsBuildCtx): TfLayer
+  /** The ONNX nodes and initializers; filled in by the export issue. */
+  toOnnx?(p: z.output<S>, ctx: OnnxCtx): OnnxFragment
+}
+
+type SpecInput<K extends string, S extends z.ZodType> = Omit<LayerSpec<K, S>, 'inputCount'> &
+  Partial<Pick<LayerSpec<K, S>, 'inputCount'>>
+
+/** Declares a kind; the identity at run time, it exists for inference of P from the schema. */
+export function defineLayer<K extends string, S extends z.ZodType>(
+  spec: SpecInput<K, S>,
+): LayerSpec<K, S> {
+  const fixed = spec.arity.min
+  return { inputCount: () => fixed, ...spec }
+}
+
+export const ok = (shape: Shape): ShapeResult<Shape> => ({ shape })
+export const fail = (error: LayerError): ShapeResult<Shape> => ({ error })
+export const noParams = (): ParamCount => ({ trainable: 0, nonTrainable: 0 })
+export const noMacs = (): number => 0

@@ -1,0 +1,28 @@
+import type { LayerKind } from './registry'
+
+/**
+ * A one-click repair the editor can offer next to an error. Plain data: the editor applies it
+ * as an ordinary document change (so it is undoable).
+ */
+export type Fix =
+  | { type: 'setParam'; label: string; param: string; value: unknown }
+  | {
+      type: 'insertBefore'
+      label: string
+      /** Which input connection of the failing node the new layer goes on. */
+      port: number
+      kind: LayerKind
+      params: Record<string, unknown>
+    }
+
+/** An analysis error: a value, never an exception. The message quotes the numbers and a fix. */
+export interface LayerError {
+  message: string
+  /** The parameter at fault, for the inspector to outline. */
+  param?: string
+  /** The input connection at fault, for the editor to mark the edge. */
+  port?: number
+  fix?: Fix
+}
+
+export type ShapeResult<S> = { shape: S; error?: undefined } | { error: LayerError; shape?: undefined }

@@ -1,0 +1,51 @@
+import { z } from 'zod'
+import { hwc } from '../../tensor/shape'
+import { defineLayer, fail, ok } from '../define-layer'
+import { expect4d } from '../inputs'
+import { activation, formatPadding, padding, pair, posInt } from '../params'
+import { formatWindow, windowOutput } from '../spatial'
+
+const params = z.strictObject({
+  filters: posInt().default(32).meta({ description: 'Number of output channels' }),
+  kernelSize: pair(3).meta({ description: 'Kernel height × width' }),
+  strides: pair(1).meta({ description: 'Step between windows, vertical × horizontal' }),
+  padding: padding('valid').meta({
+    description: "'valid' (none), 'same' (output = ceil(input / stride)) or pixels per side",
+  }),
+  dilation: pair(1).meta({ description: 'Spacing between kernel taps (atrous convolution)' }),
+  useBias: z.boolean().default(true).meta({ description: 'Off when a BatchNorm follows' }),
+  activation: activation('linear'),
+})
+type P = z.output<typeof params>
+const window = (p: P) => ({ kernel: p.kernelSize, strides: p.strides, dilation: p.dilation, padding: p.padding })
+
+export const conv2d = defineLayer({
+  kind: 'Conv2D',
+  palette: {
+    label: 'Conv2D',
+    category: 'convolution',
+    doc: 'A 2-D convolution: each of `filters` kernels slides over the input and sums over all input channels.',
+    summary: (p) =>
+      [String(p.filters), formatWindow(window(p)), formatPadding(p.padding)]
+        .concat(p.activation === 'linear' ? [] : [p.activation])
+        .join(' · '),
+  },
+  params,
+  arity: { min: 1, max: 1 },
+  inferShape(p, [x]) {
+    const bad = expect4d('Conv2D', x)
+    if (bad) return fail(bad)
+    const { h, w } = hwc(x)
+    const out = windowOutput(window(p), h, w)
+    if (out.error) return fail(out.error)
+    return ok([null, out.h, out.w, p.filters])
+  },
+  paramCount(p, [x]) {
+    const c = hwc(x).c
+    return { trainable: p.kernelSize[0] * p.kernelSize[1] * c * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 }
+  },
+  macs(p, [x], out) {
+    const { h, w } = hwc(out)
+    return h * w * p.filters * p.kernelSize[0] * p.kernelSize[1] * hwc(x).c
+  },
+})

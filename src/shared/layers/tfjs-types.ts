@@ -1,0 +1,17 @@
+import type * as tfjsModule from '@tensorflow/tfjs'
+import type { Shape } from '../tensor/shape'
+
+/** The TF.js namespace, injected by the main process: src/shared never imports it at run time. */
+export type Tfjs = typeof tfjsModule
+
+/** A TF.js layer, or a function applying several layers to symbolic tensors. */
+export type TfLayer =
+  | tfjsModule.layers.Layer
+  | ((inputs: tfjsModule.SymbolicTensor[]) => tfjsModule.SymbolicTensor)
+
+export interface TfjsBuildCtx {
+  /** Unique name for the layer (the node id, sanitised). */
+  name: string
+  inputShapes: Shape[]
+  outputShape: Shape
+}
