@@ -1,0 +1,19 @@
+import { z } from 'zod'
+import { defineLayer, fail, noMacs, noParams, ok } from './define-layer'
+import { expect4d } from './inputs'
+
+/** GlobalAvgPool2D and GlobalMaxPool2D: one value per channel. */
+export function defineGlobalPool<K extends string>(kind: K, label: string, doc: string) {
+  return defineLayer({
+    kind,
+    palette: { label, category: 'pooling', doc, summary: () => 'per channel' },
+    params: z.strictObject({}),
+    arity: { min: 1, max: 1 },
+    inferShape(_p, [x]) {
+      const bad = expect4d(label, x)
+      return bad ? fail(bad) : ok([null, x[3]])
+    },
+    paramCount: noParams,
+    macs: noMacs,
+  })
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod'
+import { defineLayer, noMacs, noParams, ok } from '../define-layer'
+
+export const activationLayer = defineLayer({
+  kind: 'Activation',
+  palette: {
+    label: 'Activation',
+    category: 'activation',
+    doc: 'An element-wise non-linearity: relu, relu6 (min(max(x, 0), 6)), leaky relu (slope alpha below 0), elu, tanh, sigmoid, swish (x·sigmoid(x)) or softmax over the last axis.',
+    summary: (p) => (p.fn === 'leakyRelu' ? `leakyRelu ${p.alpha}` : p.fn),
+  },
+  params: z.strictObject({
+    fn: z
+      .enum(['relu', 'relu6', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'swish', 'softmax'])
+      .default('relu').meta({ description: 'The function applied to every value' }),
+    alpha: z.number().min(0).default(0.2).meta({ description: 'Slope below zero for leakyRelu; ignored otherwise' }),
+  }),
+  arity: { min: 1, max: 1 },
+  inferShape: (_p, [x]) => ok(x),
+  paramCount: noParams,
+  macs: noMacs,
+})

@@ -1,0 +1,26 @@
+import { z } from 'zod'
+import { defineLayer, fail, ok } from '../define-layer'
+import { expect2d } from '../inputs'
+import { activation, posInt } from '../params'
+
+export const dense = defineLayer({
+  kind: 'Dense',
+  palette: {
+    label: 'Dense',
+    category: 'dense',
+    doc: 'A fully connected layer: every output unit is a weighted sum of all input features plus a bias. Needs a flat input: put Flatten or global pooling before it.',
+    summary: (p) => [String(p.units)].concat(p.activation === 'linear' ? [] : [p.activation]).join(' · '),
+  },
+  params: z.strictObject({
+    units: posInt().default(128).meta({ description: 'Number of output features' }),
+    useBias: z.boolean().default(true).meta({ description: 'Add a learned bias to each output' }),
+    activation: activation('linear').meta({ description: 'Applied to the output; keep linear before Output' }),
+  }),
+  arity: { min: 1, max: 1 },
+  inferShape(p, [x]) {
+    const bad = expect2d('Dense', x)
+    return bad ? fail(bad) : ok([null, p.units])
+  },
+  paramCount: (p, [x]) => ({ trainable: (x[1] as number) * p.units + (p.useBias ? p.units : 0), nonTrainable: 0 }),
+  macs: (p, [x]) => (x[1] as number) * p.units,
+})

@@ -1,0 +1,19 @@
+import { z } from 'zod'
+import { defineLayer, noMacs, noParams, ok } from '../define-layer'
+
+export const dropout = defineLayer({
+  kind: 'Dropout',
+  palette: {
+    label: 'Dropout',
+    category: 'normalization',
+    doc: 'During training, zeroes each value with probability `rate` and scales the rest by 1/(1 − rate); at inference it is the identity.',
+    summary: (p) => `rate ${p.rate}`,
+  },
+  params: z.strictObject({
+    rate: z.number().min(0).lt(1).default(0.5).meta({ description: 'Fraction of values dropped while training (0 ≤ rate < 1)' }),
+  }),
+  arity: { min: 1, max: 1 },
+  inferShape: (_p, [x]) => ok(x),
+  paramCount: noParams,
+  macs: noMacs,
+})

@@ -1,0 +1,7 @@
+import { defineGlobalPool } from '../global-pool'
+
+export const globalMaxPool2d = defineGlobalPool(
+  'GlobalMaxPool2D',
+  'GlobalMaxPool2D',
+  'Takes the largest value of each channel over the whole height × width, giving a vector of channels.',
+)

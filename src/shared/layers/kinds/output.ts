@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
+import { expect2d } from '../inputs'
+
+export const output = defineLayer({
+  kind: 'Output',
+  palette: {
+    label: 'Output',
+    category: 'output',
+    doc: 'The loss head: softmax over N classes with cross-entropy loss while training. Feed it logits: a Dense with N units and no activation.',
+    summary: (p) => `${p.classes} classes`,
+  },
+  params: z.strictObject({
+    classes: z.int().min(2).default(10).meta({ description: 'Number of classes the network predicts' }),
+  }),
+  arity: { min: 1, max: 1 },
+  inferShape(p, [x]) {
+    const bad = expect2d('Output', x)
+    if (bad) return fail(bad)
+    const n = x[1] as number
+    if (n !== p.classes)
+      return fail({
+        message: `Output expects ${p.classes} classes, but its input has ${n} features. Set the Dense before it to ${p.classes} units, or set classes to ${n}.`,
+        param: 'classes',
+        port: 0,
+        fix: { type: 'setParam', label: `Set classes to ${n}`, param: 'classes', value: n },
+      })
+    return ok([null, p.classes])
+  },
+  paramCount: noParams,
+  macs: noMacs,
+})

@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import { hwc } from '../../tensor/shape'
+import { defineLayer, fail, ok } from '../define-layer'
+import { expect4d } from '../inputs'
+import { activation, formatPadding, padding, pair, posInt } from '../params'
+import { formatWindow, windowOutput } from '../spatial'
+
+const params = z.strictObject({
+  filters: posInt().default(32).meta({ description: 'Output channels of the pointwise (1×1) convolution' }),
+  kernelSize: pair(3).meta({ description: 'Depthwise kernel height × width' }),
+  strides: pair(1).meta({ description: 'Step between windows, vertical × horizontal' }),
+  padding: padding('valid').meta({
+    description: "'valid' (none), 'same' (output = ceil(input / stride)) or pixels per side",
+  }),
+  dilation: pair(1).meta({ description: 'Spacing between depthwise kernel taps' }),
+  depthMultiplier: posInt().default(1).meta({ description: 'Depthwise channels per input channel' }),
+  useBias: z.boolean().default(true).meta({ description: 'Bias on the pointwise convolution (as Keras)' }),
+  activation: activation('linear'),
+})
+type P = z.output<typeof params>
+const window = (p: P) => ({ kernel: p.kernelSize, strides: p.strides, dilation: p.dilation, padding: p.padding })
+
+export const separableConv2d = defineLayer({
+  kind: 'SeparableConv2D',
+  palette: {
+    label: 'SeparableConv2D',
+    category: 'convolution',
+    doc: 'A depthwise convolution followed by a 1×1 pointwise convolution, in one layer (Keras SeparableConv2D): far fewer weights and MACs than a full Conv2D.',
+    summary: (p) =>
+      [String(p.filters), formatWindow(window(p)), formatPadding(p.padding)]
+        .concat(p.activation === 'linear' ? [] : [p.activation])
+        .join(' · '),
+  },
+  params,
+  arity: { min: 1, max: 1 },
+  inferShape(p, [x]) {
+    const bad = expect4d('SeparableConv2D', x)
+    if (bad) return fail(bad)
+    const { h, w } = hwc(x)
+    const out = windowOutput(window(p), h, w)
+    if (out.error) return fail(out.error)
+    return ok([null, out.h, out.w, p.filters])
+  },
+  paramCount(p, [x]) {
+    const mid = hwc(x).c * p.depthMultiplier
+    const depthwise = p.kernelSize[0] * p.kernelSize[1] * mid
+    return { trainable: depthwise + mid * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 }
+  },
+  macs(p, [x], out) {
+    const { h, w } = hwc(out)
+    const mid = hwc(x).c * p.depthMultiplier
+    return h * w * mid * (p.kernelSize[0] * p.kernelSize[1] + p.filters)
+  },
+})

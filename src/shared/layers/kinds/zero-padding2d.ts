@@ -1,0 +1,31 @@
+import { z } from 'zod'
+import { hwc } from '../../tensor/shape'
+import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
+import { expect4d } from '../inputs'
+import { explicitPadding, formatPadding } from '../params'
+
+export const zeroPadding2d = defineLayer({
+  kind: 'ZeroPadding2D',
+  palette: {
+    label: 'ZeroPadding2D',
+    category: 'reshape',
+    doc: 'Adds rows and columns of zeros around the map: top, bottom, left and right.',
+    summary: (p) => formatPadding(p.padding),
+  },
+  params: z.strictObject({
+    padding: z
+      .preprocess((v) => (typeof v === 'number' ? { top: v, bottom: v, left: v, right: v } : v), explicitPadding)
+      .default({ top: 1, bottom: 1, left: 1, right: 1 })
+      .meta({ description: 'Zeros added on each side, in pixels' }),
+  }),
+  arity: { min: 1, max: 1 },
+  inferShape(p, [x]) {
+    const bad = expect4d('ZeroPadding2D', x)
+    if (bad) return fail(bad)
+    const { h, w, c } = hwc(x)
+    const { top, bottom, left, right } = p.padding
+    return ok([null, h + top + bottom, w + left + right, c])
+  },
+  paramCount: noParams,
+  macs: noMacs,
+})
