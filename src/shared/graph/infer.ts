@@ -81,6 +81,7 @@ function analyse(
 
   // Kind and parameters first: the number of inputs of Add and Concat depends on the parameters.
   for (const node of nodeList) {
+    if (kinds.has(node.id)) continue // a duplicate id: the first node wins, as in structure()
     const resolved = resolveKind(node.kind)
     kinds.set(node.id, resolved)
     if (!resolved) {
