@@ -1,7 +1,18 @@
 import type { BlockSpec } from './define-block'
+import { inception } from './inception'
+import { invertedResidual } from './inverted-residual'
+import { residualBasic } from './residual-basic'
+import { residualBottleneck } from './residual-bottleneck'
+import { separableBlock } from './separable-block'
 
-/** Every composite block, keyed by its `kind`. */
-export const BLOCKS = {} as const satisfies { [K in string]: BlockSpec<K> }
+/** Every composite block, keyed by its `kind`, in palette order. */
+export const BLOCKS = {
+  Inception: inception,
+  ResidualBasic: residualBasic,
+  ResidualBottleneck: residualBottleneck,
+  SeparableBlock: separableBlock,
+  InvertedResidual: invertedResidual,
+} as const satisfies { [K in string]: BlockSpec<K> }
 
 export type BlockKind = keyof typeof BLOCKS
 export type AnyBlockSpec = BlockSpec<BlockKind>
