@@ -48,7 +48,7 @@ export const ACTIVATIONS = [
 ] as const
 export type ActivationName = (typeof ACTIVATIONS)[number]
 export const activation = (defaultValue: ActivationName = 'linear') =>
-  z.enum(ACTIVATIONS).default(defaultValue)
+  z.enum(ACTIVATIONS).default(defaultValue).meta({ description: 'Applied to the output (linear: none)' })
 
 export const formatPair = (p: Pair): string => `${p[0]}×${p[1]}`
 

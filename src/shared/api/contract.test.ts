@@ -1,0 +1,106 @@
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import type { GraphDocument } from '../graph/document'
+import type { GraphAnalysis } from '../graph/infer'
+import { chain } from '../graph/test-doc'
+import {
+  ApiError,
+  CONTRACT,
+  createApi,
+  isMethodName,
+  METHOD_NAMES,
+  splitMethodName,
+  type Api,
+  type Envelope,
+  type MethodName,
+  type Request,
+  type TemplateSummary,
+} from './contract'
+
+const doc = chain([
+  ['in', 'Input', { height: 8, width: 8, channels: 1 }],
+  ['c', 'Conv2D', { filters: 2, kernelSize: 3 }],
+])
+const accepts = (m: MethodName, payload: unknown) => CONTRACT.methods[m].request.safeParse(payload).success
+
+describe('request schemas', () => {
+  it('templates.list takes an empty request and nothing else', () => {
+    expect(accepts('templates.list', {})).toBe(true)
+    expect(accepts('templates.list', { extra: 1 })).toBe(false)
+    expect(accepts('templates.list', null)).toBe(false)
+  })
+
+  it('templates.get needs a template name', () => {
+    expect(accepts('templates.get', { name: 'resnet18' })).toBe(true)
+    expect(accepts('templates.get', {})).toBe(false)
+    expect(accepts('templates.get', { name: '' })).toBe(false)
+    expect(accepts('templates.get', { name: 42 })).toBe(false)
+    expect(accepts('templates.get', { name: 'x'.repeat(201) })).toBe(false)
+    expect(accepts('templates.get', { name: 'lenet5', path: '/etc/passwd' })).toBe(false)
+  })
+
+  it('graph.analyse needs a valid graph document, and fills in its defaults', () => {
+    expect(accepts('graph.analyse', { document: doc })).toBe(true)
+    expect(accepts('graph.analyse', {})).toBe(false)
+    expect(accepts('graph.analyse', { document: { ...doc, format: 'keras' } })).toBe(false)
+    expect(accepts('graph.analyse', { document: { ...doc, version: 99 } })).toBe(false)
+    expect(accepts('graph.analyse', { document: { ...doc, nodes: [{ id: 'a' }] } })).toBe(false)
+    expect(
+      accepts('graph.analyse', {
+        document: { ...doc, edges: [{ source: 'in', target: 'c', targetPort: -1 }] },
+      }),
+    ).toBe(false)
+    const bare = { ...doc, nodes: [{ id: 'in', kind: 'Input' }], edges: [{ source: 'in', target: 'in' }] }
+    const parsed = CONTRACT.methods['graph.analyse'].request.parse({ document: bare })
+    expect(parsed.document.nodes[0].params).toEqual({})
+    expect(parsed.document.edges[0].targetPort).toBe(0)
+  })
+})
+
+describe('method names', () => {
+  it('are namespace.verb and recognised', () => {
+    expect(METHOD_NAMES).toEqual(['templates.list', 'templates.get', 'graph.analyse'])
+    for (const m of METHOD_NAMES) expect(m).toMatch(/^[a-z]+\.[a-zA-Z]+$/)
+    expect(splitMethodName('templates.get')).toEqual(['templates', 'get'])
+    expect(isMethodName('templates.list')).toBe(true)
+    expect(isMethodName('toString')).toBe(false)
+    expect(isMethodName('__proto__')).toBe(false)
+    expect(isMethodName(undefined)).toBe(false)
+  })
+})
+
+describe('createApi', () => {
+  it('builds one function per method, grouped by namespace, and unwraps envelopes', async () => {
+    const calls: [string, unknown][] = []
+    const api: Api = createApi(
+      async (method, request): Promise<Envelope<unknown>> => {
+        calls.push([method, request])
+        if (method === 'templates.get')
+          return { ok: false, error: { code: 'not-found', message: 'No template x.' } }
+        return { ok: true, value: [] }
+      },
+      () => () => {},
+    )
+    expect(Object.keys(api).sort()).toEqual(['graph', 'on', 'templates'])
+    await expect(api.templates.list()).resolves.toEqual([])
+    const failure = api.templates.get({ name: 'x' })
+    await expect(failure).rejects.toBeInstanceOf(ApiError)
+    await expect(failure).rejects.toMatchObject({ code: 'not-found', message: 'No template x.' })
+    expect(calls).toEqual([
+      ['templates.list', {}],
+      ['templates.get', { name: 'x' }],
+    ])
+  })
+})
+
+describe('the Api type is derived from the contract', () => {
+  it('has one typed function per method (checked by `npm run typecheck`)', () => {
+    expectTypeOf<Api['templates']['list']>().returns.toEqualTypeOf<Promise<TemplateSummary[]>>()
+    expectTypeOf<Api['templates']['list']>().toBeCallableWith()
+    expectTypeOf<Api['templates']['get']>().parameters.toEqualTypeOf<[{ name: string }]>()
+    expectTypeOf<Api['templates']['get']>().returns.toEqualTypeOf<Promise<GraphDocument>>()
+    expectTypeOf<Api['graph']['analyse']>().returns.toEqualTypeOf<Promise<GraphAnalysis>>()
+    // Services receive the parsed request, defaults applied.
+    expectTypeOf<Request<'graph.analyse'>['document']>().toEqualTypeOf<GraphDocument>()
+    expectTypeOf<Api>().not.toHaveProperty('nope')
+  })
+})

@@ -1,0 +1,174 @@
+import { z } from 'zod'
+import { documentSchema, type GraphDocument } from '../graph/document'
+import type { GraphAnalysis } from '../graph/infer'
+
+/**
+ * The contract between the UI and the services: every method with the zod schema of its request
+ * and the type of its response, every event with the type of its payload. The three entry points
+ * (Electron window, `cnn-studio` command line, browser mode) serve exactly this; the transports
+ * parse every request with its schema before a service sees it, and `window.api`'s type is derived
+ * from it (`Api` below), never written by hand.
+ */
+
+/** A method: the request schema at run time, the response as a type only. */
+export interface MethodSpec<Req extends z.ZodType = z.ZodType, Res = unknown> {
+  request: Req
+  /** One line for `--help` texts and the HTTP transport's index. */
+  doc: string
+  /** Phantom: carries the response type, never set. */
+  readonly response?: Res
+}
+
+/** An event pushed from the services to the UI. */
+export interface EventSpec<Payload = unknown> {
+  doc: string
+  /** Phantom: carries the payload type, never set. */
+  readonly payload?: Payload
+}
+
+/** `method<Response>()(requestSchema, doc)`: curried so the request type is inferred and the response given. */
+export const method =
+  <Res>() =>
+  <Req extends z.ZodType>(request: Req, doc: string): MethodSpec<Req, Res> => ({ request, doc })
+
+/** `event<Payload>()(doc)`. */
+export const event =
+  <Payload>() =>
+  (doc: string): EventSpec<Payload> => ({ doc })
+
+/** A template as the gallery lists it: its totals come from `inferGraph`, never from the file. */
+export interface TemplateSummary {
+  name: string
+  title: string
+  description: string
+  /** Trainable parameters. */
+  trainable: number
+  nonTrainable: number
+  /** Multiply-accumulates per sample (docs/counting.md). */
+  macs: number
+}
+
+const noArgs = z.strictObject({})
+
+/** Method names are `namespace.verb`: `window.api.templates.get({ name })`. */
+export const CONTRACT = {
+  methods: {
+    'templates.list': method<TemplateSummary[]>()(
+      noArgs,
+      'The built-in templates, with their parameter and MAC totals.',
+    ),
+    'templates.get': method<GraphDocument>()(
+      z.strictObject({ name: z.string().min(1).max(200) }),
+      'The graph document of one built-in template.',
+    ),
+    'graph.analyse': method<GraphAnalysis>()(
+      z.strictObject({ document: documentSchema }),
+      "Every node's output shape, parameter counts, MACs and errors, with the graph's totals.",
+    ),
+  },
+  events: {
+    // Training progress and dataset downloads add their events here (`event<Payload>()('doc')`).
+  } satisfies Record<string, EventSpec>,
+} as const
+
+export type Methods = typeof CONTRACT.methods
+export type Events = typeof CONTRACT.events
+export type MethodName = keyof Methods
+export type EventName = keyof Events
+
+export const METHOD_NAMES = Object.keys(CONTRACT.methods) as MethodName[]
+export const EVENT_NAMES = Object.keys(CONTRACT.events) as EventName[]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(CONTRACT.methods, name)
+}
+
+/** What a caller passes (defaults not yet applied). */
+export type RequestInput<M extends MethodName> = z.input<Methods[M]['request']>
+/** What a service receives: the parsed request, defaults applied. */
+export type Request<M extends MethodName> = z.output<Methods[M]['request']>
+export type Response<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, infer R> ? R : never
+export type EventPayload<E extends EventName> = Events[E] extends EventSpec<infer P> ? P : never
+
+/** The service side: one function per method, given the parsed request. */
+export type Handlers = { [M in MethodName]: (request: Request<M>) => Response<M> | Promise<Response<M>> }
+
+/** Errors cross transports as values; the client turns them back into a thrown `ApiError`. */
+export type ErrorCode =
+  /** The request failed its schema, or names an unknown method. */
+  | 'bad-request'
+  | 'not-found'
+  /** The caller is not the app's own window. */
+  | 'forbidden'
+  /** Not served by this transport (the in-page fallback cannot train). */
+  | 'unavailable'
+  | 'internal'
+export interface ErrorInfo {
+  code: ErrorCode
+  message: string
+}
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
+
+/**
+ * An expected failure: services throw it, the transports send it as `{ ok: false, error }`, and
+ * `Api` functions throw it again on the client side. (Across Electron's context bridge only the
+ * message survives: the renderer sees a plain `Error` with the same message.)
+ */
+export class ApiError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+  }
+}
+
+// ── The client type, derived: `api.templates.list()`, `api.templates.get({ name })`, `api.on(…)`. ──
+
+type Namespace<M extends string> = M extends `${infer NS}.${string}` ? NS : never
+type Verb<M extends string, NS extends string> = M extends `${NS}.${infer V}` ? V : never
+
+/** A method with nothing required in its request may be called without one. */
+type ClientFn<M extends MethodName> =
+  Record<string, never> extends RequestInput<M>
+    ? (request?: RequestInput<M>) => Promise<Response<M>>
+    : (request: RequestInput<M>) => Promise<Response<M>>
+
+export type ApiMethods = {
+  [NS in Namespace<MethodName>]: { [V in Verb<MethodName, NS>]: ClientFn<`${NS}.${V}` & MethodName> }
+}
+
+export interface ApiEvents {
+  /** Subscribes to a listed event; returns the function that unsubscribes. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** `window.api` in the Electron window, and the browser-mode client: one function per method. */
+export type Api = ApiMethods & ApiEvents
+
+/** `templates.list` → `['templates', 'list']`. */
+export function splitMethodName(name: MethodName): [namespace: string, verb: string] {
+  const dot = name.indexOf('.')
+  return [name.slice(0, dot), name.slice(dot + 1)]
+}
+
+/**
+ * Builds an `Api` object from one function that sends a method call over some transport and
+ * resolves to its envelope (the preload's `ipcRenderer.invoke`, browser mode's `fetch`).
+ */
+export function createApi(
+  call: (method: MethodName, request: unknown) => Promise<Envelope<unknown>>,
+  on: ApiEvents['on'],
+): Api {
+  const api: Record<string, Record<string, (request?: unknown) => Promise<unknown>>> = {}
+  for (const name of METHOD_NAMES) {
+    const [ns, verb] = splitMethodName(name)
+    api[ns] ??= {}
+    api[ns][verb] = async (request?: unknown) => {
+      const envelope = await call(name, request ?? {})
+      if (!envelope.ok) throw new ApiError(envelope.error.code, envelope.error.message)
+      return envelope.value
+    }
+  }
+  return Object.assign(api, { on }) as unknown as Api
+}
