@@ -165,8 +165,10 @@ function analyseBlock(
   let macs = 0
   let bytes = 0
   result.inner = []
-  for (const innerId of sub.order) {
+  // The expansion's own order reads best (a branch after its trunk); it is topological too.
+  for (const { id: innerId } of expansion.nodes) {
     const n = sub.nodes[innerId]
+    if (!n) continue
     const key = prefix + innerId
     inner[key] = { ...n, id: key }
     result.inner.push(key)

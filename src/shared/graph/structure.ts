@@ -123,6 +123,12 @@ function topologicalOrder(
   // them too, so that a cycle through an extra connection is still found.
   for (const [id, targets] of outgoing)
     for (const t of targets) if (!incoming.get(t)!.includes(id)) indegree.set(t, indegree.get(t)! + 1)
+  // Keep the document's order when it is already topological (as a summary lists layers in the
+  // order they were defined); otherwise Kahn's algorithm, seeded in document order.
+  const position = new Map([...byId.keys()].map((id, i) => [id, i]))
+  let sorted = true
+  for (const [id, targets] of outgoing) for (const t of targets) if (position.get(t)! <= position.get(id)!) sorted = false
+  if (sorted) return [...byId.keys()]
   const order: string[] = []
   for (const [id, d] of indegree) if (d === 0) order.push(id)
   for (let i = 0; i < order.length; i++) {

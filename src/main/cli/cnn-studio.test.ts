@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { inferGraph } from '../../shared/graph/infer'
+import { chain } from '../../shared/graph/test-doc'
+import { getTemplate } from '../../shared/templates'
+
+const BIN = new URL('../../../bin/cnn-studio.js', import.meta.url).pathname
+
+/** Runs the real command line in a child process, as a user would. */
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-cli-'))
+function file(name: string, content: unknown): string {
+  const path = join(dir, name)
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
+  return path
+}
+
+describe('cnn-studio inspect', () => {
+  it('prints one JSON object agreeing with inferGraph for a template', () => {
+    const r = cli('inspect', 'resnet18', '--json')
+    expect(r.status).toBe(0)
+    const out = JSON.parse(r.stdout)
+    const a = inferGraph(getTemplate('resnet18')!.document)
+    expect(out.totals).toEqual(a.totals)
+    expect(out.totals.trainable).toBe(11_689_512)
+    expect(out.errors).toEqual([])
+    expect(out.nodes).toHaveLength(a.order.length)
+    expect(out.nodes[0]).toEqual({
+      id: 'input',
+      name: 'input',
+      kind: 'Input',
+      outputShape: [null, 224, 224, 3],
+      params: { trainable: 0, nonTrainable: 0 },
+      macs: 0,
+      error: null,
+    })
+    expect(Object.keys(out.nodes[1]).sort()).toEqual(['error', 'id', 'kind', 'macs', 'name', 'outputShape', 'params'])
+  })
+
+  it('shows the layers inside blocks with --expand', () => {
+    const out = JSON.parse(cli('inspect', 'resnet18', '--json', '--expand').stdout)
+    const ids = out.nodes.map((n: { id: string }) => n.id)
+    const at = ids.indexOf('layer2_0')
+    expect(ids.slice(at + 1, at + 3)).toEqual(['layer2_0/conv1', 'layer2_0/conv1_bn'])
+    expect(ids).toContain('layer2_0/proj')
+    expect(out.nodes.find((n: { id: string }) => n.id === 'layer2_0/proj').outputShape).toEqual([null, 28, 28, 128])
+    const text = cli('inspect', 'resnet18', '--expand').stdout
+    expect(text).toMatch(/└ conv1 \(Conv2D\)\s+\(None, 28, 28, 128\)\s+73,728/)
+  })
+
+  it('prints a Keras-style table with totals', () => {
+    const r = cli('inspect', 'lenet5')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/c5 \(Conv2D\)\s+\(None, 1, 1, 120\)\s+48,120\s+48,000/)
+    expect(r.stdout).toMatch(/Trainable params:\s+61,706/)
+    expect(r.stdout).toMatch(/Non-trainable params:\s+0/)
+    expect(r.stdout).toMatch(/MACs:\s+416,520/)
+    expect(r.stdout).toMatch(/Activation memory:\s+36,992 bytes/)
+  })
+
+  it('exits 1 and prints every error with its node for a graph with errors', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 8, width: 8, channels: 1 }],
+      ['conv', 'Conv2D', { filters: 4 }],
+      ['fc', 'Dense', { units: 10 }],
+      ['out', 'Output', { classes: 10 }],
+    ])
+    const path = file('bad.json', doc)
+    const r = cli('inspect', path)
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/1 error\(s\):\n {2}fc: Dense needs a flat vector but its input is the 3-D map 6×6×4\./)
+    expect(r.stdout).toMatch(/out \(Output\)\s+unknown/)
+    const json = JSON.parse(cli('inspect', path, '--json').stdout)
+    expect(json.errors).toEqual([{ nodeId: 'fc', message: expect.stringMatching(/^Dense needs a flat vector/) }])
+    expect(json.nodes.find((n: { id: string }) => n.id === 'out').outputShape).toBeNull()
+  })
+
+  it('exits 2 with a clear message for unreadable input', () => {
+    const notJson = cli('inspect', file('broken.json', '{"format": '))
+    expect(notJson.status).toBe(2)
+    expect(notJson.stderr).toMatch(/broken\.json: The file is not valid JSON/)
+    const notGraph = cli('inspect', file('other.json', { format: 'onnx' }))
+    expect(notGraph.stderr).toMatch(/Not a CNN Studio graph/)
+    const missing = cli('inspect', join(dir, 'missing.json'))
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toMatch(/No such file: .*missing\.json/)
+    const unknown = cli('inspect', 'resnet19')
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr).toMatch(/'resnet19' is neither a template nor a \.json file\. Templates: lenet5, /)
+  })
+})
+
+describe('cnn-studio', () => {
+  it('lists templates as JSON', () => {
+    const r = cli('templates', '--json')
+    expect(r.status).toBe(0)
+    const list = JSON.parse(r.stdout)
+    expect(list).toHaveLength(12)
+    expect(list.find((t: { name: string }) => t.name === 'vgg16')).toEqual({
+      name: 'vgg16',
+      title: 'VGG-16',
+      trainable: 138_357_544,
+      macs: 15_470_264_320,
+    })
+  })
+
+  it('rejects unknown commands, options and missing arguments with status 2', () => {
+    expect(cli('fly').stderr).toMatch(/Unknown command 'fly'/)
+    expect(cli('fly').status).toBe(2)
+    expect(cli('inspect', 'lenet5', '--jsno').status).toBe(2)
+    expect(cli('inspect').stderr).toMatch(/'inspect' takes 1 argument, got 0/)
+    expect(cli('--help').status).toBe(0)
+  })
+})
