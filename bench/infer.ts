@@ -1,0 +1,76 @@
+// Times inferGraph, the analysis the editor re-runs on every edit, on ResNet-152 expanded into
+// layers (> 500 nodes) and on a 2,000-node chain. Prints milliseconds per full analysis and the
+// ratio to a reference measured in the same run: a JSON round trip of the same document, the
+// floor for any pass that touches every node. Target: under 2 ms for ResNet-152.
+import { performance } from 'node:perf_hooks'
+import type { GraphDocument } from '../src/shared/graph/document'
+import { expandDocument } from '../src/shared/graph/expand'
+import { inferGraph } from '../src/shared/graph/infer'
+import { GraphBuilder } from '../src/shared/templates/builder'
+
+const TARGET_MS = 2
+
+function resnet152(): GraphDocument {
+  const b = new GraphBuilder()
+  const bn = { epsilon: 1e-5, momentum: 0.9 }
+  b.node('input', 'Input', { height: 224, width: 224, channels: 3 })
+  b.convBn('conv', { filters: 64, kernelSize: 7, strides: 2, padding: 3 }, bn)
+  b.node('maxpool', 'MaxPool2D', { poolSize: 3, strides: 2, padding: 1 })
+  ;[3, 8, 36, 3].forEach((depth, stage) => {
+    for (let i = 0; i < depth; i++)
+      b.node(`layer${stage + 1}_${i}`, 'ResidualBottleneck', { filters: 64 << stage, strides: i === 0 && stage > 0 ? 2 : 1, ...bn })
+  })
+  b.node('avgpool', 'GlobalAvgPool2D')
+  b.head(1000)
+  return expandDocument(b.build('ResNet-152', 'torchvision ResNet-152'))
+}
+
+function chain2000(): GraphDocument {
+  const b = new GraphBuilder()
+  b.node('input', 'Input', { height: 32, width: 32, channels: 16 })
+  for (let i = 0; i < 2000; i++) {
+    const kind = ['Conv2D', 'BatchNorm', 'Activation'][i % 3]
+    b.add('n', kind, kind === 'Conv2D' ? { filters: 16, kernelSize: 3, padding: 'same', useBias: false } : {})
+  }
+  return b.build('chain', '2,000-node chain')
+}
+
+function time(run: () => void, iterations: number): { median: number; p95: number } {
+  for (let i = 0; i < Math.min(20, iterations); i++) run()
+  const samples: number[] = []
+  for (let i = 0; i < iterations; i++) {
+    const t = performance.now()
+    run()
+    samples.push(performance.now() - t)
+  }
+  samples.sort((a, b) => a - b)
+  return { median: samples[Math.floor(samples.length / 2)], p95: samples[Math.floor(samples.length * 0.95)] }
+}
+
+function bench(name: string, doc: GraphDocument, iterations: number): number {
+  const reference = time(() => JSON.parse(JSON.stringify(doc)), iterations)
+  // Cold: every params object new, so every node's parameters are parsed again.
+  const copies = Array.from({ length: iterations + 20 }, () => structuredClone(doc))
+  let k = 0
+  const cold = time(() => inferGraph(copies[k++]), iterations)
+  // One edit: the editor replaces one node's params object; the rest hit the parse cache.
+  let filters = 16
+  const editable = structuredClone(doc)
+  const target = editable.nodes.find((n) => n.kind === 'Conv2D')!
+  const edit = time(() => {
+    target.params = { ...target.params, filters: (filters = filters === 16 ? 32 : 16) }
+    inferGraph(editable)
+  }, iterations)
+  const fmt = (r: { median: number; p95: number }) =>
+    `median ${r.median.toFixed(3)} ms, p95 ${r.p95.toFixed(3)} ms (${(r.median / reference.median).toFixed(1)}× reference)`
+  console.log(`${name}: ${doc.nodes.length} nodes, ${doc.edges.length} edges`)
+  console.log(`  reference (JSON round trip): median ${reference.median.toFixed(3)} ms`)
+  console.log(`  one-parameter edit:          ${fmt(edit)}`)
+  console.log(`  cold (all params new):       ${fmt(cold)}`)
+  return edit.median
+}
+
+const r152 = bench('ResNet-152 expanded', resnet152(), 300)
+bench('2,000-node chain', chain2000(), 100)
+const met = r152 < TARGET_MS
+console.log(`\nTarget: one analysis of ResNet-152 under ${TARGET_MS} ms per edit: ${met ? 'met' : 'NOT met'} (${r152.toFixed(3)} ms).`)
