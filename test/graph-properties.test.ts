@@ -27,10 +27,19 @@ const layer = fc.oneof(
   }),
   fc.record({
     kind: fc.constant('DepthwiseConv2D'),
-    params: fc.record({ depthMultiplier: fc.integer({ min: 1, max: 2 }), padding: fc.constantFrom('same', 'valid') }),
+    params: fc.record({
+      depthMultiplier: fc.integer({ min: 1, max: 2 }),
+      padding: fc.constantFrom('same', 'valid'),
+    }),
   }),
-  fc.record({ kind: fc.constantFrom('BatchNorm', 'Flatten', 'GlobalAvgPool2D', 'Dropout'), params: fc.constant({}) }),
-  fc.record({ kind: fc.constant('Activation'), params: fc.record({ fn: fc.constantFrom('relu', 'tanh', 'swish') }) }),
+  fc.record({
+    kind: fc.constantFrom('BatchNorm', 'Flatten', 'GlobalAvgPool2D', 'Dropout'),
+    params: fc.constant({}),
+  }),
+  fc.record({
+    kind: fc.constant('Activation'),
+    params: fc.record({ fn: fc.constantFrom('relu', 'tanh', 'swish') }),
+  }),
   fc.record({ kind: fc.constant('Dense'), params: fc.record({ units: fc.integer({ min: 1, max: 32 }) }) }),
   fc.record({ kind: fc.constantFrom('Add', 'Concat'), params: fc.constant({ inputs: 2 }) }),
   fc.record({
@@ -52,7 +61,9 @@ const randomGraph = fc
     layers: fc.array(fc.tuple(layer, fc.nat(), fc.nat()), { minLength: 1, maxLength: 25 }),
   })
   .map(({ h, w, c, layers }): GraphDocument => {
-    const nodes: GraphDocument['nodes'] = [{ id: 'in', kind: 'Input', params: { height: h, width: w, channels: c } }]
+    const nodes: GraphDocument['nodes'] = [
+      { id: 'in', kind: 'Input', params: { height: h, width: w, channels: c } },
+    ]
     const edges: GraphDocument['edges'] = []
     layers.forEach(([l, a, b], i) => {
       const id = `n${i}`
@@ -150,7 +161,9 @@ describe('inferGraph on random graphs', () => {
         const b = inferGraph(expanded)
         expect(b.errors).toEqual([])
         expect(b.totals).toEqual(a.totals)
-        expect(expanded.nodes.every((n) => !['ResidualBasic', 'InvertedResidual'].includes(n.kind))).toBe(true)
+        expect(expanded.nodes.every((n) => !['ResidualBasic', 'InvertedResidual'].includes(n.kind))).toBe(
+          true,
+        )
       }),
       { numRuns: 200 },
     )

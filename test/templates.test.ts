@@ -11,20 +11,65 @@ import { NETWORKS } from '../src/shared/templates/networks'
  * MobileNet v2 300.8 M, MobileNet v1 568.7 M). GoogLeNet and VGG (CIFAR) have no published
  * number for this exact definition: they are checked by hand in the comments.
  */
-const EXPECTED: Record<string, { trainable: number; nonTrainable: number; macs: number; out: number; lastMap: number[] }> = {
+const EXPECTED: Record<
+  string,
+  { trainable: number; nonTrainable: number; macs: number; out: number; lastMap: number[] }
+> = {
   lenet5: { trainable: 61_706, nonTrainable: 0, macs: 416_520, out: 10, lastMap: [1, 1, 120] },
   'lenet5-mnist': { trainable: 61_706, nonTrainable: 0, macs: 416_520, out: 10, lastMap: [5, 5, 16] },
   alexnet: { trainable: 62_378_344, nonTrainable: 0, macs: 1_135_256_096, out: 1000, lastMap: [6, 6, 256] },
   vgg16: { trainable: 138_357_544, nonTrainable: 0, macs: 15_470_264_320, out: 1000, lastMap: [7, 7, 512] },
   // torchvision GoogLeNet without aux heads has 6,624,904 with 3×3 "5×5" branches; the paper's real
   // 5×5 branches add Σ 16·c5x5Reduce·c5x5 over the nine modules = 380,928 → 7,005,832.
-  googlenet: { trainable: 7_005_832, nonTrainable: 14_560, macs: 1_582_671_872, out: 1000, lastMap: [7, 7, 1024] },
-  resnet18: { trainable: 11_689_512, nonTrainable: 9_600, macs: 1_814_073_344, out: 1000, lastMap: [7, 7, 512] },
-  resnet34: { trainable: 21_797_672, nonTrainable: 17_024, macs: 3_663_761_408, out: 1000, lastMap: [7, 7, 512] },
-  resnet50: { trainable: 25_557_032, nonTrainable: 53_120, macs: 4_089_184_256, out: 1000, lastMap: [7, 7, 2048] },
-  'mobilenet-v1': { trainable: 4_231_976, nonTrainable: 21_888, macs: 568_740_352, out: 1000, lastMap: [7, 7, 1024] },
-  'mobilenet-v2': { trainable: 3_504_872, nonTrainable: 34_112, macs: 300_774_272, out: 1000, lastMap: [7, 7, 1280] },
-  'resnet18-cifar': { trainable: 11_173_962, nonTrainable: 9_600, macs: 555_422_720, out: 10, lastMap: [4, 4, 512] },
+  googlenet: {
+    trainable: 7_005_832,
+    nonTrainable: 14_560,
+    macs: 1_582_671_872,
+    out: 1000,
+    lastMap: [7, 7, 1024],
+  },
+  resnet18: {
+    trainable: 11_689_512,
+    nonTrainable: 9_600,
+    macs: 1_814_073_344,
+    out: 1000,
+    lastMap: [7, 7, 512],
+  },
+  resnet34: {
+    trainable: 21_797_672,
+    nonTrainable: 17_024,
+    macs: 3_663_761_408,
+    out: 1000,
+    lastMap: [7, 7, 512],
+  },
+  resnet50: {
+    trainable: 25_557_032,
+    nonTrainable: 53_120,
+    macs: 4_089_184_256,
+    out: 1000,
+    lastMap: [7, 7, 2048],
+  },
+  'mobilenet-v1': {
+    trainable: 4_231_976,
+    nonTrainable: 21_888,
+    macs: 568_740_352,
+    out: 1000,
+    lastMap: [7, 7, 1024],
+  },
+  'mobilenet-v2': {
+    trainable: 3_504_872,
+    nonTrainable: 34_112,
+    macs: 300_774_272,
+    out: 1000,
+    lastMap: [7, 7, 1280],
+  },
+  'resnet18-cifar': {
+    trainable: 11_173_962,
+    nonTrainable: 9_600,
+    macs: 555_422_720,
+    out: 10,
+    lastMap: [4, 4, 512],
+  },
   // convs 864 + 9,216 + 18,432 + 36,864 + 73,728 + 147,456 = 286,560; BN γβ 2·(32+32+64+64+128+128) = 896;
   // fc1 2,048·128 + 128 = 262,272; logits 1,290 → 551,018
   'vgg-cifar': { trainable: 551_018, nonTrainable: 896, macs: 38_896_896, out: 10, lastMap: [4, 4, 128] },

@@ -41,7 +41,15 @@ describe('cnn-studio inspect', () => {
       macs: 0,
       error: null,
     })
-    expect(Object.keys(out.nodes[1]).sort()).toEqual(['error', 'id', 'kind', 'macs', 'name', 'outputShape', 'params'])
+    expect(Object.keys(out.nodes[1]).sort()).toEqual([
+      'error',
+      'id',
+      'kind',
+      'macs',
+      'name',
+      'outputShape',
+      'params',
+    ])
   })
 
   it('shows the layers inside blocks with --expand', () => {
@@ -50,7 +58,12 @@ describe('cnn-studio inspect', () => {
     const at = ids.indexOf('layer2_0')
     expect(ids.slice(at + 1, at + 3)).toEqual(['layer2_0/conv1', 'layer2_0/conv1_bn'])
     expect(ids).toContain('layer2_0/proj')
-    expect(out.nodes.find((n: { id: string }) => n.id === 'layer2_0/proj').outputShape).toEqual([null, 28, 28, 128])
+    expect(out.nodes.find((n: { id: string }) => n.id === 'layer2_0/proj').outputShape).toEqual([
+      null,
+      28,
+      28,
+      128,
+    ])
     const text = cli('inspect', 'resnet18', '--expand').stdout
     expect(text).toMatch(/└ conv1 \(Conv2D\)\s+\(None, 28, 28, 128\)\s+73,728/)
   })
@@ -75,10 +88,14 @@ describe('cnn-studio inspect', () => {
     const path = file('bad.json', doc)
     const r = cli('inspect', path)
     expect(r.status).toBe(1)
-    expect(r.stderr).toMatch(/1 error\(s\):\n {2}fc: Dense needs a flat vector but its input is the 3-D map 6×6×4\./)
+    expect(r.stderr).toMatch(
+      /1 error\(s\):\n {2}fc: Dense needs a flat vector but its input is the 3-D map 6×6×4\./,
+    )
     expect(r.stdout).toMatch(/out \(Output\)\s+unknown/)
     const json = JSON.parse(cli('inspect', path, '--json').stdout)
-    expect(json.errors).toEqual([{ nodeId: 'fc', message: expect.stringMatching(/^Dense needs a flat vector/) }])
+    expect(json.errors).toEqual([
+      { nodeId: 'fc', message: expect.stringMatching(/^Dense needs a flat vector/) },
+    ])
     expect(json.nodes.find((n: { id: string }) => n.id === 'out').outputShape).toBeNull()
   })
 

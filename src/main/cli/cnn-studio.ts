@@ -44,7 +44,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const command = COMMANDS[name]
   if (!command) {
-    io.err(`Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See 'cnn-studio --help'.`)
+    io.err(
+      `Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See 'cnn-studio --help'.`,
+    )
     return EXIT.usage
   }
   try {

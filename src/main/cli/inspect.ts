@@ -47,14 +47,23 @@ export function inspect(ref: string, opts: { json: boolean; expand: boolean }, i
     n.params ? int(n.params.trainable + n.params.nonTrainable) : '',
     n.macs !== null ? int(n.macs) : '',
   ])
-  for (const line of table(['Layer (kind)', 'Output shape', 'Params', 'MACs'], rows, [false, false, true, true]))
+  for (const line of table(['Layer (kind)', 'Output shape', 'Params', 'MACs'], rows, [
+    false,
+    false,
+    true,
+    true,
+  ]))
     io.out(line)
   const t = s.totals
-  io.out(`Total params:         ${int(t.trainable + t.nonTrainable)} (${compact(t.trainable + t.nonTrainable)})`)
+  io.out(
+    `Total params:         ${int(t.trainable + t.nonTrainable)} (${compact(t.trainable + t.nonTrainable)})`,
+  )
   io.out(`Trainable params:     ${int(t.trainable)}`)
   io.out(`Non-trainable params: ${int(t.nonTrainable)}`)
   io.out(`MACs:                 ${int(t.macs)} (${compact(t.macs)})`)
-  io.out(`Activation memory:    ${int(t.activationBytes)} bytes (${bytes(t.activationBytes)}) at batch 1, float32`)
+  io.out(
+    `Activation memory:    ${int(t.activationBytes)} bytes (${bytes(t.activationBytes)}) at batch 1, float32`,
+  )
   if (failed) {
     io.err('')
     io.err(`${s.errors.length + s.documentErrors.length} error(s):`)

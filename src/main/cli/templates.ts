@@ -17,6 +17,7 @@ export function templates(opts: { json: boolean }, io: CliIo): number {
     return EXIT.ok
   }
   const rows = list.map((t) => [t.name, t.title, int(t.trainable), compact(t.macs)])
-  for (const line of table(['Name', 'Title', 'Trainable', 'MACs'], rows, [false, false, true, true])) io.out(line)
+  for (const line of table(['Name', 'Title', 'Trainable', 'MACs'], rows, [false, false, true, true]))
+    io.out(line)
   return EXIT.ok
 }

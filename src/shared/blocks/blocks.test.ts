@@ -103,7 +103,9 @@ describe('blocks on a flat input', () => {
         ['after', 'Dense'],
       ]),
     )
-    expect(a.nodes.b.error!.message).toMatch(/^Residual basic block needs a 4-D feature map .* but its input is 192 \(1-D\)/)
+    expect(a.nodes.b.error!.message).toMatch(
+      /^Residual basic block needs a 4-D feature map .* but its input is 192 \(1-D\)/,
+    )
     expect(a.nodes.after.status).toBe('unknown')
   })
 

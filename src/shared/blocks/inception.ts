@@ -30,7 +30,13 @@ export const inception = defineBlock({
     const b = new SubgraphBuilder()
     const conv = (id: string, filters: number, k: number, from: string) =>
       p.batchNorm
-        ? b.convBn(id, { filters, kernelSize: k, padding: 'same' }, { epsilon: p.epsilon, momentum: 0.9 }, 'relu', from)
+        ? b.convBn(
+            id,
+            { filters, kernelSize: k, padding: 'same' },
+            { epsilon: p.epsilon, momentum: 0.9 },
+            'relu',
+            from,
+          )
         : b.add(id, 'Conv2D', { filters, kernelSize: k, padding: 'same', activation: 'relu' }, [from])
     const b1 = conv('b1', p.c1x1, 1, BLOCK_INPUT)
     const b2 = conv('b2', p.c3x3, 3, conv('b2_reduce', p.c3x3Reduce, 1, BLOCK_INPUT))

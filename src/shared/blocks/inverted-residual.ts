@@ -26,9 +26,17 @@ export const invertedResidual = defineBlock({
     const channels = input[3] as number
     const b = new SubgraphBuilder()
     if (p.expansion !== 1) b.convBn('expand', { filters: channels * p.expansion, kernelSize: 1 }, bn, 'relu6')
-    b.convBn('dw', { kernelSize: 3, strides: p.strides, padding: 1 }, bn, 'relu6', undefined, 'DepthwiseConv2D')
+    b.convBn(
+      'dw',
+      { kernelSize: 3, strides: p.strides, padding: 1 },
+      bn,
+      'relu6',
+      undefined,
+      'DepthwiseConv2D',
+    )
     const projected = b.convBn('project', { filters: p.filters, kernelSize: 1 }, bn, null)
-    if (p.strides === 1 && channels === p.filters) b.add('add', 'Add', { inputs: 2 }, [projected, BLOCK_INPUT])
+    if (p.strides === 1 && channels === p.filters)
+      b.add('add', 'Add', { inputs: 2 }, [projected, BLOCK_INPUT])
     return b.build()
   },
 })

@@ -14,7 +14,9 @@ export const residualBottleneck = defineBlock({
     summary: (p) => `${p.filters}→${p.filters * p.expansion}${p.strides > 1 ? ` · /${p.strides}` : ''}`,
   },
   params: z.strictObject({
-    filters: posInt().default(64).meta({ description: 'Width of the bottleneck (the 1×1 and 3×3 convolutions)' }),
+    filters: posInt()
+      .default(64)
+      .meta({ description: 'Width of the bottleneck (the 1×1 and 3×3 convolutions)' }),
     expansion: posInt().default(4).meta({ description: 'Output channels = filters × expansion' }),
     strides: blockStrides(),
     ...bnParams(1e-5, 0.9),

@@ -24,7 +24,14 @@ export const separableBlock = defineBlock({
     if (bad) return { error: bad }
     const bn = { epsilon: p.epsilon, momentum: p.momentum }
     const b = new SubgraphBuilder()
-    b.convBn('dw', { kernelSize: 3, strides: p.strides, padding: 'same' }, bn, p.activation, undefined, 'DepthwiseConv2D')
+    b.convBn(
+      'dw',
+      { kernelSize: 3, strides: p.strides, padding: 'same' },
+      bn,
+      p.activation,
+      undefined,
+      'DepthwiseConv2D',
+    )
     b.convBn('pw', { filters: p.filters, kernelSize: 1 }, bn, p.activation)
     return b.build()
   },

@@ -12,7 +12,13 @@ export class SubgraphBuilder {
   private readonly edges: Subgraph['edges'] = []
   last: string = BLOCK_INPUT
 
-  add(id: string, kind: LayerKind, params: Record<string, unknown>, inputs: string[] = [this.last], name = id): string {
+  add(
+    id: string,
+    kind: LayerKind,
+    params: Record<string, unknown>,
+    inputs: string[] = [this.last],
+    name = id,
+  ): string {
     this.nodes.push({ id, kind, params, name })
     inputs.forEach((source, targetPort) => this.edges.push({ source, target: id, targetPort }))
     this.last = id

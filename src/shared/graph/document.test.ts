@@ -17,7 +17,9 @@ describe('parseDocument', () => {
   })
 
   it('keeps bad layer parameters for the analysis to report, but rejects a bad structure', () => {
-    expect(parseDocument({ ...valid, nodes: [{ id: 'x', kind: 'Conv2D', params: { filters: -1 } }] }).doc).toBeDefined()
+    expect(
+      parseDocument({ ...valid, nodes: [{ id: 'x', kind: 'Conv2D', params: { filters: -1 } }] }).doc,
+    ).toBeDefined()
     expect(parseDocument({ ...valid, edges: [{ source: 'a', target: 'b', targetPort: -1 }] }).error).toMatch(
       /^Invalid graph document: edges\[0\]\.targetPort: /,
     )
@@ -29,7 +31,9 @@ describe('parseDocument', () => {
     expect(parseDocument({ format: 'onnx' }).error).toBe(
       'Not a CNN Studio graph: "format" is "onnx", expected "cnn-studio/graph".',
     )
-    expect(parseDocument({ ...valid, version: 2 }).error).toMatch(/saved by a newer CNN Studio \(format version 2;/)
+    expect(parseDocument({ ...valid, version: 2 }).error).toMatch(
+      /saved by a newer CNN Studio \(format version 2;/,
+    )
     expect(parseDocument({ ...valid, version: '1' }).error).toMatch(/"version" must be a positive integer/)
     expect(parseDocumentJson('{"format": ').error).toMatch(/^The file is not valid JSON: /)
   })

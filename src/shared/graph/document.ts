@@ -53,7 +53,8 @@ export function formatIssues(error: z.ZodError): string {
     .slice(0, 10)
     .map((i) => {
       const path = i.path.reduce<string>(
-        (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+        (acc, key) =>
+          typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
         '',
       )
       return path ? `${path}: ${i.message}` : i.message

@@ -20,14 +20,20 @@ export function expandDocument(doc: GraphDocument, analysis: GraphAnalysis = inf
     const spec = getBlock(node.kind)
     const input = analysis.nodes[node.id]?.inputShapes[0]
     const params = spec ? parseParams(spec.params, node.params) : undefined
-    const expansion = spec && input && params?.error === undefined ? spec.expand(params!.value as never, input) : undefined
+    const expansion =
+      spec && input && params?.error === undefined ? spec.expand(params!.value as never, input) : undefined
     if (!expansion || 'error' in expansion) {
       nodes.push(node)
       continue
     }
     const id = (inner: string) => `${node.id}/${inner}`
     for (const n of expansion.nodes)
-      nodes.push({ id: id(n.id), kind: n.kind, name: `${node.name ?? node.id}/${n.name ?? n.id}`, params: n.params })
+      nodes.push({
+        id: id(n.id),
+        kind: n.kind,
+        name: `${node.name ?? node.id}/${n.name ?? n.id}`,
+        params: n.params,
+      })
     const fromInput: { target: string; targetPort: number }[] = []
     for (const e of expansion.edges) {
       if (e.source === BLOCK_INPUT) fromInput.push({ target: id(e.target), targetPort: e.targetPort })

@@ -42,7 +42,9 @@ describe('inferGraph', () => {
 
   it('names a node with no path from an Input', () => {
     const a = inferGraph(testDoc([['lonely', 'Conv2D']]))
-    expect(a.nodes.lonely.error!.message).toMatch(/'lonely' \(Conv2D\) has no input, so no path from an Input reaches it/)
+    expect(a.nodes.lonely.error!.message).toMatch(
+      /'lonely' \(Conv2D\) has no input, so no path from an Input reaches it/,
+    )
   })
 
   it('finds cycles and names them', () => {
@@ -76,7 +78,9 @@ describe('inferGraph', () => {
     )
     expect(a.nodes.in.error).toMatchObject({ param: 'height' })
     expect(a.nodes.in.error!.message).toMatch(/^Parameter 'height': .*\(got 0\)\.$/)
-    expect(a.nodes.x.error!.message).toBe("Unknown kind 'Conv3D'. Replace this node with one from the palette.")
+    expect(a.nodes.x.error!.message).toBe(
+      "Unknown kind 'Conv3D'. Replace this node with one from the palette.",
+    )
     const b = inferGraph(chain([['in', 'Input', { hieght: 3 }]]))
     expect(b.nodes.in.error!.message).toBe("Unknown parameter 'hieght': remove it.")
   })
@@ -108,7 +112,9 @@ describe('inferGraph', () => {
   })
 
   it('survives a long chain without recursion limits', () => {
-    const nodes: [string, string, Record<string, unknown>][] = [['in', 'Input', { height: 8, width: 8, channels: 4 }]]
+    const nodes: [string, string, Record<string, unknown>][] = [
+      ['in', 'Input', { height: 8, width: 8, channels: 4 }],
+    ]
     for (let i = 0; i < 5000; i++) nodes.push([`c${i}`, 'Conv2D', { filters: 4, padding: 'same' }])
     const a = inferGraph(chain(nodes))
     expect(a.nodes.c4999.outputShape).toEqual([null, 8, 8, 4])

@@ -109,7 +109,9 @@ function analyse(
       kind: node.kind,
       status: 'error',
       outputShape: null,
-      inputShapes: ports.map((src) => (src === undefined ? null : (external?.get(src) ?? out[src]?.outputShape ?? null))),
+      inputShapes: ports.map((src) =>
+        src === undefined ? null : (external?.get(src) ?? out[src]?.outputShape ?? null),
+      ),
       params: null,
       macs: null,
       activationBytes: null,

@@ -56,7 +56,9 @@ export function structure(
   for (const e of edges) {
     const target = byId.get(e.target)
     if (!target) {
-      documentErrors.push(`A connection from '${e.source}' goes to '${e.target}', which does not exist; it is ignored.`)
+      documentErrors.push(
+        `A connection from '${e.source}' goes to '${e.target}', which does not exist; it is ignored.`,
+      )
       continue
     }
     const ports = incoming.get(e.target)!
@@ -127,7 +129,8 @@ function topologicalOrder(
   // order they were defined); otherwise Kahn's algorithm, seeded in document order.
   const position = new Map([...byId.keys()].map((id, i) => [id, i]))
   let sorted = true
-  for (const [id, targets] of outgoing) for (const t of targets) if (position.get(t)! <= position.get(id)!) sorted = false
+  for (const [id, targets] of outgoing)
+    for (const t of targets) if (position.get(t)! <= position.get(id)!) sorted = false
   if (sorted) return [...byId.keys()]
   const order: string[] = []
   for (const [id, d] of indegree) if (d === 0) order.push(id)
@@ -157,7 +160,9 @@ function markCycles(
     const names = component.map((id) => byId.get(id)!.name ?? id)
     const path = [...names, names[0]].join(' → ')
     for (const id of component)
-      setError(id, { message: `This layer is on a cycle (${path}). Networks must be acyclic: remove one of these connections.` })
+      setError(id, {
+        message: `This layer is on a cycle (${path}). Networks must be acyclic: remove one of these connections.`,
+      })
   }
   order.push(...rest)
 }

@@ -56,9 +56,7 @@ type SpecInput<K extends string, S extends z.ZodType> = Omit<LayerSpec<K, S>, 'i
   Partial<Pick<LayerSpec<K, S>, 'inputCount'>>
 
 /** Declares a kind; the identity at run time, it exists for inference of P from the schema. */
-export function defineLayer<K extends string, S extends z.ZodType>(
-  spec: SpecInput<K, S>,
-): LayerSpec<K, S> {
+export function defineLayer<K extends string, S extends z.ZodType>(spec: SpecInput<K, S>): LayerSpec<K, S> {
   const fixed = spec.arity.min
   return { inputCount: () => fixed, ...spec }
 }

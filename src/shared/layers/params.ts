@@ -8,10 +8,7 @@ export const nonNegInt = () => z.int().min(0)
 /** A [height, width] pair; a single number n is read as [n, n]. */
 export const pair = (defaultValue: number, min = 1) =>
   z
-    .preprocess(
-      (v) => (typeof v === 'number' ? [v, v] : v),
-      z.tuple([z.int().min(min), z.int().min(min)]),
-    )
+    .preprocess((v) => (typeof v === 'number' ? [v, v] : v), z.tuple([z.int().min(min), z.int().min(min)]))
     .default([defaultValue, defaultValue])
 
 export type Pair = readonly [number, number]

@@ -45,7 +45,8 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
       if (bad) return fail(bad)
       const { h, w, c } = hwc(x)
       const out = windowOutput(window(p), h, w)
-      if (out.error) return fail({ ...out.error, message: out.error.message.replace('kernel', 'pool'), param: 'poolSize' })
+      if (out.error)
+        return fail({ ...out.error, message: out.error.message.replace('kernel', 'pool'), param: 'poolSize' })
       return ok([null, out.h, out.w, c])
     },
     paramCount: noParams,

@@ -6,8 +6,7 @@ export type Tfjs = typeof tfjsModule
 
 /** A TF.js layer, or a function applying several layers to symbolic tensors. */
 export type TfLayer =
-  | tfjsModule.layers.Layer
-  | ((inputs: tfjsModule.SymbolicTensor[]) => tfjsModule.SymbolicTensor)
+  tfjsModule.layers.Layer | ((inputs: tfjsModule.SymbolicTensor[]) => tfjsModule.SymbolicTensor)
 
 export interface TfjsBuildCtx {
   /** Unique name for the layer (the node id, sanitised). */

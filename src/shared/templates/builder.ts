@@ -13,7 +13,12 @@ export class GraphBuilder {
   last = ''
 
   /** Adds a node with an explicit id. */
-  node(id: string, kind: string, params: Params = {}, inputs: string[] = this.last ? [this.last] : []): string {
+  node(
+    id: string,
+    kind: string,
+    params: Params = {},
+    inputs: string[] = this.last ? [this.last] : [],
+  ): string {
     this.nodes.push({ id, kind, params })
     inputs.forEach((source, targetPort) => this.edges.push({ source, target: id, targetPort }))
     this.last = id
@@ -41,6 +46,13 @@ export class GraphBuilder {
   }
 
   build(name: string, description: string): GraphDocument {
-    return { format: GRAPH_FORMAT, version: GRAPH_VERSION, name, description, nodes: this.nodes, edges: this.edges }
+    return {
+      format: GRAPH_FORMAT,
+      version: GRAPH_VERSION,
+      name,
+      description,
+      nodes: this.nodes,
+      edges: this.edges,
+    }
   }
 }

@@ -13,13 +13,7 @@ export interface AxisPads {
 export const effectiveKernel = (k: number, dilation: number): number => dilation * (k - 1) + 1
 
 /** floor((n + before + after − d·(k − 1) − 1) / stride) + 1; may be ≤ 0 for a bad config. */
-export function outputLength(
-  n: number,
-  k: number,
-  stride: number,
-  dilation: number,
-  pads: AxisPads,
-): number {
+export function outputLength(n: number, k: number, stride: number, dilation: number, pads: AxisPads): number {
   return Math.floor((n + pads.before + pads.after - effectiveKernel(k, dilation)) / stride) + 1
 }
 

@@ -12,8 +12,13 @@ export const activationLayer = defineLayer({
   params: z.strictObject({
     fn: z
       .enum(['relu', 'relu6', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'swish', 'softmax'])
-      .default('relu').meta({ description: 'The function applied to every value' }),
-    alpha: z.number().min(0).default(0.2).meta({ description: 'Slope below zero for leakyRelu; ignored otherwise' }),
+      .default('relu')
+      .meta({ description: 'The function applied to every value' }),
+    alpha: z
+      .number()
+      .min(0)
+      .default(0.2)
+      .meta({ description: 'Slope below zero for leakyRelu; ignored otherwise' }),
   }),
   arity: { min: 1, max: 1 },
   inferShape: (_p, [x]) => ok(x),

@@ -12,7 +12,14 @@ function projectionFix(bad: Shape, ref: Shape, port: number): Pick<LayerError, '
   const [, bh, bw, bc] = bad as number[]
   const [, rh, rw, rc] = ref as number[]
   const s = bh / rh
-  if (bad.length !== 4 || ref.length !== 4 || !Number.isInteger(s) || s < 1 || bw / rw !== s || (s === 1 && bc === rc))
+  if (
+    bad.length !== 4 ||
+    ref.length !== 4 ||
+    !Number.isInteger(s) ||
+    s < 1 ||
+    bw / rw !== s ||
+    (s === 1 && bc === rc)
+  )
     return { hint: 'Make both branches produce the same shape.' }
   const stride = s > 1 ? ` and stride ${s}` : ''
   return {
@@ -45,7 +52,9 @@ export const add = defineLayer({
     for (let j = 1; j < inputs.length; j++) {
       if (shapesEqual(inputs[j], first)) continue
       const [big, bigPort, small] =
-        first.length === 4 && inputs[j].length === 4 && (first[1] as number) >= (inputs[j][1] as number) &&
+        first.length === 4 &&
+        inputs[j].length === 4 &&
+        (first[1] as number) >= (inputs[j][1] as number) &&
         (first[3] as number) <= (inputs[j][3] as number)
           ? [first, 0, inputs[j]]
           : [inputs[j], j, first]

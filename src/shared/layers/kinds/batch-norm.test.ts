@@ -20,7 +20,9 @@ describe('LocalResponseNorm', () => {
   it('keeps the shape and insists on an odd size', () => {
     expect(one('LocalResponseNorm', {}, [27, 27, 96]).outputShape).toEqual([null, 27, 27, 96])
     const e = one('LocalResponseNorm', { size: 4 }, [27, 27, 96]).error!
-    expect(e.message).toBe('LocalResponseNorm needs an odd size (a window centred on each channel), got 4. Use 5.')
+    expect(e.message).toBe(
+      'LocalResponseNorm needs an odd size (a window centred on each channel), got 4. Use 5.',
+    )
     expect(e.fix).toMatchObject({ type: 'setParam', param: 'size', value: 5 })
   })
 })

@@ -10,8 +10,17 @@ export const batchNorm = defineLayer({
     summary: (p) => `ε ${p.epsilon}`,
   },
   params: z.strictObject({
-    epsilon: z.number().gt(0).default(0.001).meta({ description: 'Added to the variance to avoid division by zero' }),
-    momentum: z.number().gt(0).lt(1).default(0.99).meta({ description: 'Moving-average momentum (Keras convention; PyTorch 0.1 = 0.9)' }),
+    epsilon: z
+      .number()
+      .gt(0)
+      .default(0.001)
+      .meta({ description: 'Added to the variance to avoid division by zero' }),
+    momentum: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.99)
+      .meta({ description: 'Moving-average momentum (Keras convention; PyTorch 0.1 = 0.9)' }),
     center: z.boolean().default(true).meta({ description: 'Learn a shift β per channel' }),
     scale: z.boolean().default(true).meta({ description: 'Learn a scale γ per channel' }),
   }),

@@ -3,8 +3,15 @@ import { one } from '../test-util'
 
 describe('Conv2D', () => {
   it('computes valid, same, explicit and dilated output sizes as PyTorch and TensorFlow', () => {
-    expect(one('Conv2D', { filters: 96, kernelSize: 11, strides: 4 }, [227, 227, 3]).outputShape).toEqual([null, 55, 55, 96])
-    expect(one('Conv2D', { filters: 64, kernelSize: 7, strides: 2, padding: 3 }, [224, 224, 3]).outputShape).toEqual([null, 112, 112, 64])
+    expect(one('Conv2D', { filters: 96, kernelSize: 11, strides: 4 }, [227, 227, 3]).outputShape).toEqual([
+      null,
+      55,
+      55,
+      96,
+    ])
+    expect(
+      one('Conv2D', { filters: 64, kernelSize: 7, strides: 2, padding: 3 }, [224, 224, 3]).outputShape,
+    ).toEqual([null, 112, 112, 64])
     // even kernel with 'same': output = input
     expect(one('Conv2D', { kernelSize: 4, padding: 'same' }, [5, 5, 1]).outputShape).toEqual([null, 5, 5, 32])
     // stride larger than the kernel
@@ -20,7 +27,9 @@ describe('Conv2D', () => {
     const n = one('Conv2D', { filters: 6, kernelSize: 5 }, [32, 32, 1])
     expect(n.params).toEqual({ trainable: 156, nonTrainable: 0 }) // LeNet C1
     expect(n.macs).toBe(28 * 28 * 6 * 25)
-    expect(one('Conv2D', { filters: 64, kernelSize: 3, useBias: false }, [56, 56, 64]).params!.trainable).toBe(36_864)
+    expect(
+      one('Conv2D', { filters: 64, kernelSize: 3, useBias: false }, [56, 56, 64]).params!.trainable,
+    ).toBe(36_864)
   })
 
   it('explains a kernel larger than its input, with the dilated extent', () => {
@@ -28,12 +37,16 @@ describe('Conv2D', () => {
       "kernel 3×3 (dilated to 7×7) > input 6×6 with padding 'valid': output would be 0×0. Use padding 'same' or a smaller kernel.",
     )
     const padded = one('Conv2D', { kernelSize: 7, padding: 1 }, [4, 4, 1]).error!
-    expect(padded.message).toMatch(/^kernel 7×7 > input 4×4 with padding padded to 6×6: output would be 0×0\./)
+    expect(padded.message).toMatch(
+      /^kernel 7×7 > input 4×4 with padding padded to 6×6: output would be 0×0\./,
+    )
     expect(padded.param).toBe('kernelSize')
   })
 
   it('refuses a flat input and bad parameters', () => {
-    expect(one('Conv2D', {}, [10]).error!.message).toMatch(/^Conv2D needs a 4-D feature map .* but its input is 10 \(1-D\)/)
+    expect(one('Conv2D', {}, [10]).error!.message).toMatch(
+      /^Conv2D needs a 4-D feature map .* but its input is 10 \(1-D\)/,
+    )
     expect(one('Conv2D', { filters: 0 }, [8, 8, 1]).error!.param).toBe('filters')
     expect(one('Conv2D', { padding: 'full' }, [8, 8, 1]).error!.param).toBe('padding')
   })

@@ -17,7 +17,12 @@ const params = z.strictObject({
   activation: activation('linear'),
 })
 type P = z.output<typeof params>
-const window = (p: P) => ({ kernel: p.kernelSize, strides: p.strides, dilation: p.dilation, padding: p.padding })
+const window = (p: P) => ({
+  kernel: p.kernelSize,
+  strides: p.strides,
+  dilation: p.dilation,
+  padding: p.padding,
+})
 
 export const conv2d = defineLayer({
   kind: 'Conv2D',
@@ -42,7 +47,10 @@ export const conv2d = defineLayer({
   },
   paramCount(p, [x]) {
     const c = hwc(x).c
-    return { trainable: p.kernelSize[0] * p.kernelSize[1] * c * p.filters + (p.useBias ? p.filters : 0), nonTrainable: 0 }
+    return {
+      trainable: p.kernelSize[0] * p.kernelSize[1] * c * p.filters + (p.useBias ? p.filters : 0),
+      nonTrainable: 0,
+    }
   },
   macs(p, [x], out) {
     const { h, w } = hwc(out)

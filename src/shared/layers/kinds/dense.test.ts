@@ -16,7 +16,13 @@ describe('Dense', () => {
       'Dense needs a flat vector but its input is the 3-D map 7×7×64. Insert a Flatten (3136 features) or a GlobalAvgPool2D (64 features) before it.',
     )
     expect(e.port).toBe(0)
-    expect(e.fix).toEqual({ type: 'insertBefore', label: 'Insert Flatten', port: 0, kind: 'Flatten', params: {} })
+    expect(e.fix).toEqual({
+      type: 'insertBefore',
+      label: 'Insert Flatten',
+      port: 0,
+      kind: 'Flatten',
+      params: {},
+    })
   })
 })
 

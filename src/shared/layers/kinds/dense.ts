@@ -14,13 +14,18 @@ export const dense = defineLayer({
   params: z.strictObject({
     units: posInt().default(128).meta({ description: 'Number of output features' }),
     useBias: z.boolean().default(true).meta({ description: 'Add a learned bias to each output' }),
-    activation: activation('linear').meta({ description: 'Applied to the output; keep linear before Output' }),
+    activation: activation('linear').meta({
+      description: 'Applied to the output; keep linear before Output',
+    }),
   }),
   arity: { min: 1, max: 1 },
   inferShape(p, [x]) {
     const bad = expect2d('Dense', x)
     return bad ? fail(bad) : ok([null, p.units])
   },
-  paramCount: (p, [x]) => ({ trainable: (x[1] as number) * p.units + (p.useBias ? p.units : 0), nonTrainable: 0 }),
+  paramCount: (p, [x]) => ({
+    trainable: (x[1] as number) * p.units + (p.useBias ? p.units : 0),
+    nonTrainable: 0,
+  }),
   macs: (p, [x]) => (x[1] as number) * p.units,
 })

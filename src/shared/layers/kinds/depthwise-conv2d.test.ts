@@ -10,13 +10,15 @@ describe('DepthwiseConv2D', () => {
   })
 
   it('uses TensorFlow same padding with stride 2 (MobileNet: 112 → 56)', () => {
-    expect(one('DepthwiseConv2D', { strides: 2, padding: 'same', useBias: false }, [112, 112, 64]).outputShape).toEqual([
-      null, 56, 56, 64,
-    ])
+    expect(
+      one('DepthwiseConv2D', { strides: 2, padding: 'same', useBias: false }, [112, 112, 64]).outputShape,
+    ).toEqual([null, 56, 56, 64])
     expect(one('DepthwiseConv2D', { dilation: 2 }, [9, 9, 3]).outputShape).toEqual([null, 5, 5, 3])
   })
 
   it('explains a kernel larger than its input', () => {
-    expect(one('DepthwiseConv2D', { kernelSize: 5 }, [3, 3, 2]).error!.message).toMatch(/^kernel 5×5 > input 3×3/)
+    expect(one('DepthwiseConv2D', { kernelSize: 5 }, [3, 3, 2]).error!.message).toMatch(
+      /^kernel 5×5 > input 3×3/,
+    )
   })
 })

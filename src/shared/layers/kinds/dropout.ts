@@ -10,7 +10,12 @@ export const dropout = defineLayer({
     summary: (p) => `rate ${p.rate}`,
   },
   params: z.strictObject({
-    rate: z.number().min(0).lt(1).default(0.5).meta({ description: 'Fraction of values dropped while training (0 ≤ rate < 1)' }),
+    rate: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0.5)
+      .meta({ description: 'Fraction of values dropped while training (0 ≤ rate < 1)' }),
   }),
   arity: { min: 1, max: 1 },
   inferShape: (_p, [x]) => ok(x),

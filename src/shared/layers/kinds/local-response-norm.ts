@@ -12,7 +12,11 @@ export const localResponseNorm = defineLayer({
   },
   params: z.strictObject({
     size: z.int().min(1).default(5).meta({ description: 'Number of neighbouring channels summed (odd)' }),
-    alpha: z.number().min(0).default(1e-4).meta({ description: 'Scale of the sum of squares (divided by size)' }),
+    alpha: z
+      .number()
+      .min(0)
+      .default(1e-4)
+      .meta({ description: 'Scale of the sum of squares (divided by size)' }),
     beta: z.number().min(0).default(0.75).meta({ description: 'Exponent' }),
     k: z.number().min(0).default(2).meta({ description: 'Additive constant (bias)' }),
   }),

@@ -25,7 +25,9 @@ describe('Add', () => {
     const swapped = one('Add', {}, [28, 28, 128], [56, 56, 64]).error!
     expect(swapped.port).toBe(1)
     expect(swapped.message).toMatch(/on input 2 \(a projection shortcut\)\.$/)
-    expect(one('Add', {}, [8, 8, 16], [8, 8, 32]).error!.message).toMatch(/1×1 Conv2D with 32 filters on input 1/)
+    expect(one('Add', {}, [8, 8, 16], [8, 8, 32]).error!.message).toMatch(
+      /1×1 Conv2D with 32 filters on input 1/,
+    )
     expect(one('Add', {}, [10], [12]).error!.message).toBe(
       'Add needs equal shapes, but input 1 is 10 and input 2 is 12. Make both branches produce the same shape.',
     )
@@ -53,9 +55,9 @@ describe('Add', () => {
 
 describe('Concat', () => {
   it('joins channels in input order', () => {
-    expect(one('Concat', { inputs: 4 }, [28, 28, 64], [28, 28, 128], [28, 28, 32], [28, 28, 32]).outputShape).toEqual([
-      null, 28, 28, 256,
-    ])
+    expect(
+      one('Concat', { inputs: 4 }, [28, 28, 64], [28, 28, 128], [28, 28, 32], [28, 28, 32]).outputShape,
+    ).toEqual([null, 28, 28, 256])
     expect(one('Concat', {}, [3], [4]).outputShape).toEqual([null, 7])
   })
 
@@ -72,9 +74,9 @@ describe('Concat', () => {
 describe('ZeroPadding2D', () => {
   it('pads each side', () => {
     expect(one('ZeroPadding2D', {}, [5, 5, 3]).outputShape).toEqual([null, 7, 7, 3])
-    expect(one('ZeroPadding2D', { padding: { top: 0, bottom: 1, left: 0, right: 1 } }, [112, 112, 3]).outputShape).toEqual([
-      null, 113, 113, 3,
-    ])
+    expect(
+      one('ZeroPadding2D', { padding: { top: 0, bottom: 1, left: 0, right: 1 } }, [112, 112, 3]).outputShape,
+    ).toEqual([null, 113, 113, 3])
     expect(one('ZeroPadding2D', { padding: 3 }, [2, 4, 1]).outputShape).toEqual([null, 8, 10, 1])
   })
 })

@@ -8,23 +8,44 @@ describe('MaxPool2D and AvgPool2D', () => {
       expect(n.outputShape).toEqual([null, 14, 14, 6])
       expect(n.params).toEqual({ trainable: 0, nonTrainable: 0 })
       expect(n.macs).toBe(0)
-      expect(one(kind, { poolSize: 3, strides: 2, padding: 1 }, [112, 112, 64]).outputShape).toEqual([null, 56, 56, 64])
-      expect(one(kind, { poolSize: 3, strides: 1, padding: 'same' }, [28, 28, 192]).outputShape).toEqual([null, 28, 28, 192])
+      expect(one(kind, { poolSize: 3, strides: 2, padding: 1 }, [112, 112, 64]).outputShape).toEqual([
+        null,
+        56,
+        56,
+        64,
+      ])
+      expect(one(kind, { poolSize: 3, strides: 1, padding: 'same' }, [28, 28, 192]).outputShape).toEqual([
+        null,
+        28,
+        28,
+        192,
+      ])
       // stride larger than the window
       expect(one(kind, { poolSize: 2, strides: 3 }, [10, 10, 1]).outputShape).toEqual([null, 3, 3, 1])
     }
   })
 
   it('rounds up in ceil mode as PyTorch does', () => {
-    expect(one('MaxPool2D', { poolSize: 3, strides: 2, ceilMode: true }, [112, 112, 64]).outputShape).toEqual([null, 56, 56, 64])
-    expect(one('MaxPool2D', { poolSize: 3, strides: 2 }, [112, 112, 64]).outputShape).toEqual([null, 55, 55, 64])
+    expect(one('MaxPool2D', { poolSize: 3, strides: 2, ceilMode: true }, [112, 112, 64]).outputShape).toEqual(
+      [null, 56, 56, 64],
+    )
+    expect(one('MaxPool2D', { poolSize: 3, strides: 2 }, [112, 112, 64]).outputShape).toEqual([
+      null,
+      55,
+      55,
+      64,
+    ])
     // the window that would start in the trailing padding is dropped
-    expect(one('AvgPool2D', { poolSize: 2, strides: 2, padding: 1, ceilMode: true }, [5, 5, 1]).outputShape).toEqual([null, 3, 3, 1])
+    expect(
+      one('AvgPool2D', { poolSize: 2, strides: 2, padding: 1, ceilMode: true }, [5, 5, 1]).outputShape,
+    ).toEqual([null, 3, 3, 1])
   })
 
   it('explains a window larger than the input on poolSize, with a fix', () => {
     const e = one('MaxPool2D', { poolSize: 3 }, [2, 2, 1]).error!
-    expect(e.message).toBe("pool 3×3 > input 2×2 with padding 'valid': output would be 0×0. Use padding 'same' or a smaller kernel.")
+    expect(e.message).toBe(
+      "pool 3×3 > input 2×2 with padding 'valid': output would be 0×0. Use padding 'same' or a smaller kernel.",
+    )
     expect(e.param).toBe('poolSize')
     expect(e.fix).toMatchObject({ param: 'padding', value: 'same' })
   })

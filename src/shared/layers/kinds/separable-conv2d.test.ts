@@ -11,7 +11,11 @@ describe('SeparableConv2D', () => {
   })
 
   it('supports a depth multiplier and same padding', () => {
-    const n = one('SeparableConv2D', { filters: 8, depthMultiplier: 2, padding: 'same', strides: 2, useBias: false }, [7, 7, 4])
+    const n = one(
+      'SeparableConv2D',
+      { filters: 8, depthMultiplier: 2, padding: 'same', strides: 2, useBias: false },
+      [7, 7, 4],
+    )
     expect(n.outputShape).toEqual([null, 4, 4, 8])
     expect(n.params!.trainable).toBe(9 * 8 + 8 * 8)
   })

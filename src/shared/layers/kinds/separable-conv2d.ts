@@ -18,7 +18,12 @@ const params = z.strictObject({
   activation: activation('linear'),
 })
 type P = z.output<typeof params>
-const window = (p: P) => ({ kernel: p.kernelSize, strides: p.strides, dilation: p.dilation, padding: p.padding })
+const window = (p: P) => ({
+  kernel: p.kernelSize,
+  strides: p.strides,
+  dilation: p.dilation,
+  padding: p.padding,
+})
 
 export const separableConv2d = defineLayer({
   kind: 'SeparableConv2D',

@@ -14,7 +14,10 @@ export const zeroPadding2d = defineLayer({
   },
   params: z.strictObject({
     padding: z
-      .preprocess((v) => (typeof v === 'number' ? { top: v, bottom: v, left: v, right: v } : v), explicitPadding)
+      .preprocess(
+        (v) => (typeof v === 'number' ? { top: v, bottom: v, left: v, right: v } : v),
+        explicitPadding,
+      )
       .default({ top: 1, bottom: 1, left: 1, right: 1 })
       .meta({ description: 'Zeros added on each side, in pixels' }),
   }),

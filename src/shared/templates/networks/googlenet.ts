@@ -19,7 +19,16 @@ export function googlenet() {
   const bn = { epsilon: 1e-3, momentum: 0.9 }
   const inception = (name: string) => {
     const [c1x1, c3x3Reduce, c3x3, c5x5Reduce, c5x5, poolProj] = MODULES[name]
-    b.node(`inception${name}`, 'Inception', { c1x1, c3x3Reduce, c3x3, c5x5Reduce, c5x5, poolProj, batchNorm: true, epsilon: 1e-3 })
+    b.node(`inception${name}`, 'Inception', {
+      c1x1,
+      c3x3Reduce,
+      c3x3,
+      c5x5Reduce,
+      c5x5,
+      poolProj,
+      batchNorm: true,
+      epsilon: 1e-3,
+    })
   }
   const pool = (id: string, poolSize = 3) => b.node(id, 'MaxPool2D', { poolSize, strides: 2, ceilMode: true })
   b.node('input', 'Input', { height: 224, width: 224, channels: 3 })

@@ -7,10 +7,23 @@ export function mobilenetV1() {
   b.node('input', 'Input', { height: 224, width: 224, channels: 3 })
   b.convBn('conv', { filters: 32, kernelSize: 3, strides: 2, padding: 'same' }, bn, 'relu6')
   const blocks: [number, number][] = [
-    [64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2],
-    [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1],
+    [64, 1],
+    [128, 2],
+    [128, 1],
+    [256, 2],
+    [256, 1],
+    [512, 2],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [1024, 2],
+    [1024, 1],
   ]
-  blocks.forEach(([filters, strides], i) => b.node(`block${i + 1}`, 'SeparableBlock', { filters, strides, ...bn }))
+  blocks.forEach(([filters, strides], i) =>
+    b.node(`block${i + 1}`, 'SeparableBlock', { filters, strides, ...bn }),
+  )
   b.node('avgpool', 'GlobalAvgPool2D')
   b.node('dropout', 'Dropout', { rate: 0.001 })
   b.head(1000)
@@ -27,7 +40,13 @@ export function mobilenetV2() {
   b.node('input', 'Input', { height: 224, width: 224, channels: 3 })
   b.convBn('conv', { filters: 32, kernelSize: 3, strides: 2, padding: 1 }, bn, 'relu6')
   const settings = [
-    [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
+    [1, 16, 1, 1],
+    [6, 24, 2, 2],
+    [6, 32, 3, 2],
+    [6, 64, 4, 2],
+    [6, 96, 3, 1],
+    [6, 160, 3, 2],
+    [6, 320, 1, 1],
   ]
   let k = 0
   for (const [expansion, filters, n, s] of settings)

@@ -17,7 +17,11 @@ function resnet(block: 'ResidualBasic' | 'ResidualBottleneck', depths: number[])
 function stages(b: GraphBuilder, block: string, depths: number[]) {
   depths.forEach((depth, stage) => {
     for (let i = 0; i < depth; i++)
-      b.node(`layer${stage + 1}_${i}`, block, { filters: 64 << stage, strides: i === 0 && stage > 0 ? 2 : 1, ...BN })
+      b.node(`layer${stage + 1}_${i}`, block, {
+        filters: 64 << stage,
+        strides: i === 0 && stage > 0 ? 2 : 1,
+        ...BN,
+      })
   })
 }
 

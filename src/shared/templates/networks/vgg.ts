@@ -4,9 +4,20 @@ import { GraphBuilder } from '../builder'
 export function vgg16() {
   const b = new GraphBuilder()
   b.node('input', 'Input', { height: 224, width: 224, channels: 3 })
-  ;[[64, 2], [128, 2], [256, 3], [512, 3], [512, 3]].forEach(([filters, convs], stage) => {
+  ;[
+    [64, 2],
+    [128, 2],
+    [256, 3],
+    [512, 3],
+    [512, 3],
+  ].forEach(([filters, convs], stage) => {
     for (let i = 1; i <= convs; i++)
-      b.node(`conv${stage + 1}_${i}`, 'Conv2D', { filters, kernelSize: 3, padding: 'same', activation: 'relu' })
+      b.node(`conv${stage + 1}_${i}`, 'Conv2D', {
+        filters,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+      })
     b.node(`pool${stage + 1}`, 'MaxPool2D', { poolSize: 2, strides: 2 })
   })
   b.node('flatten', 'Flatten')

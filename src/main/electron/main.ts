@@ -1,0 +1,40 @@
+import { app, BrowserWindow, session } from 'electron'
+import { createServices } from '../services'
+import { registerIpc } from './ipc'
+import { createMainWindow } from './window'
+
+/**
+ * The Electron entry point: a thin shell. The services (src/main/services) run in plain Node and
+ * are the same ones the `cnn-studio` command line and browser mode call.
+ */
+app.enableSandbox()
+
+let mainWindow: BrowserWindow | null = null
+
+function open(): void {
+  mainWindow = createMainWindow()
+  mainWindow.on('closed', () => (mainWindow = null))
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  void app.whenReady().then(() => {
+    // The app needs no camera, microphone, notifications or geolocation.
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false))
+    registerIpc(createServices(), () => mainWindow)
+    open()
+    // macOS: clicking the dock icon with no window open reopens one.
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) open()
+    })
+  })
+}

@@ -1,0 +1,176 @@
+import { useEffect, useState } from 'react'
+import type { Api, TemplateSummary } from '../shared/api/contract'
+import type { GraphDocument } from '../shared/graph/document'
+import type { GraphAnalysis } from '../shared/graph/infer'
+import { formatShape } from '../shared/tensor/shape'
+import type { Transport } from './api'
+import { formatBytes, formatCount, formatTotals } from './format'
+
+type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T }
+
+/** Runs an API call when its inputs change, and keeps only the latest answer. */
+function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Load<T> {
+  const [result, setResult] = useState<Load<T>>({ state: 'loading' })
+  useEffect(() => {
+    let current = true
+    setResult({ state: 'loading' })
+    load().then(
+      (value) => current && setResult({ state: 'ready', value }),
+      (e: unknown) =>
+        current && setResult({ state: 'error', message: e instanceof Error ? e.message : String(e) }),
+    )
+    return () => {
+      current = false
+    }
+    // The caller lists what `load` reads in `deps`.
+  }, deps)
+  return result
+}
+
+export function App({ api, transport }: { api: Api; transport: Transport }) {
+  const templates = useLoad(() => api.templates.list(), [api])
+  const [selected, setSelected] = useState<string | null>(null)
+
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>CNN Studio</h1>
+        <p>
+          Build convolutional networks visually, see every tensor shape as you edit, train and export to ONNX.
+        </p>
+      </header>
+      <main className="start">
+        <section className="gallery" aria-labelledby="gallery-title">
+          <h2 id="gallery-title">Start from a template</h2>
+          {templates.state === 'loading' && <p className="muted">Loading templates…</p>}
+          {templates.state === 'error' && (
+            <p role="alert" className="error">
+              Could not load the templates: {templates.message}
+            </p>
+          )}
+          {templates.state === 'ready' && templates.value.length === 0 && (
+            <p className="muted">No templates are installed.</p>
+          )}
+          {templates.state === 'ready' && templates.value.length > 0 && (
+            <ul className="cards">
+              {templates.value.map((t) => (
+                <li key={t.name}>
+                  <TemplateCard
+                    template={t}
+                    selected={t.name === selected}
+                    onSelect={() => setSelected(t.name === selected ? null : t.name)}
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        {selected && <TemplateDetail key={selected} api={api} name={selected} />}
+      </main>
+      <footer className="app-footer muted">
+        {transport === 'electron' ? (
+          'Services: CNN Studio (Electron)'
+        ) : (
+          <>
+            Services: computed in this page. To train, start the app or run <code>npx cnn-studio serve</code>.
+          </>
+        )}
+      </footer>
+    </div>
+  )
+}
+
+function TemplateCard(props: { template: TemplateSummary; selected: boolean; onSelect: () => void }) {
+  const t = props.template
+  return (
+    <button
+      type="button"
+      className="card"
+      aria-pressed={props.selected}
+      title={`${formatCount(t.trainable)} trainable, ${formatCount(t.nonTrainable)} non-trainable parameters`}
+      onClick={props.onSelect}
+    >
+      <span className="card-title">{t.title}</span>
+      <span className="card-description">{t.description}</span>
+      <span className="card-totals">{formatTotals(t)}</span>
+    </button>
+  )
+}
+
+/** The chosen template's layers, as `inferGraph` sees them: what the editor will open. */
+function TemplateDetail({ api, name }: { api: Api; name: string }) {
+  const detail = useLoad(async () => {
+    const document = await api.templates.get({ name })
+    const analysis = await api.graph.analyse({ document })
+    return { document, analysis }
+  }, [api, name])
+
+  if (detail.state === 'loading') return <aside className="detail muted">Analysing {name}…</aside>
+  if (detail.state === 'error')
+    return (
+      <aside className="detail" role="alert">
+        <p className="error">
+          Could not open {name}: {detail.message}
+        </p>
+      </aside>
+    )
+  return <LayerTable {...detail.value} />
+}
+
+function LayerTable({ document, analysis }: { document: GraphDocument; analysis: GraphAnalysis }) {
+  const names = new Map(document.nodes.map((n) => [n.id, n.name ?? n.id]))
+  const { totals } = analysis
+  return (
+    <aside className="detail" aria-label={`${document.name}: layers`}>
+      <h2>{document.name}</h2>
+      {document.description && <p className="muted">{document.description}</p>}
+      <p>
+        {analysis.order.length} nodes · {formatTotals(totals)} · {formatBytes(totals.activationBytes)} of
+        activations per sample
+      </p>
+      {analysis.errors.length > 0 && (
+        <p role="alert" className="error">
+          {analysis.errors.length} node{analysis.errors.length > 1 ? 's have' : ' has'} an error.
+        </p>
+      )}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Layer</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Output</th>
+            <th scope="col" className="num">
+              Params
+            </th>
+            <th scope="col" className="num">
+              MACs
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {analysis.order.map((id) => {
+            const n = analysis.nodes[id]
+            return (
+              <tr key={id} className={n.status === 'ok' ? undefined : `status-${n.status}`}>
+                <td>{names.get(id)}</td>
+                <td>
+                  {n.kind}
+                  {n.summary ? <span className="muted"> {n.summary}</span> : null}
+                </td>
+                <td>
+                  {n.status === 'ok' && n.outputShape
+                    ? formatShape(n.outputShape)
+                    : (n.error?.message ?? '?')}
+                </td>
+                <td className="num">
+                  {n.params ? formatCount(n.params.trainable + n.params.nonTrainable) : ''}
+                </td>
+                <td className="num">{n.macs !== null ? formatCount(n.macs) : ''}</td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </aside>
+  )
+}

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Api, Handlers } from '../src/shared/api/contract'
+
+/**
+ * The Electron shell without Electron: 'electron' is replaced by stand-ins (importing the real
+ * package would try to download its binary), so the preload's `window.api` and the IPC handlers'
+ * sender checks run in plain Node.
+ */
+const electron = vi.hoisted(() => ({
+  exposed: {} as Record<string, unknown>,
+  handlers: new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>(),
+  invoke: null as null | ((channel: string, payload: unknown) => Promise<unknown>),
+  listeners: new Map<string, ((...args: unknown[]) => void)[]>(),
+}))
+
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, value: unknown) => {
+      electron.exposed[key] = value
+    },
+  },
+  ipcRenderer: {
+    invoke: (channel: string, payload: unknown) => electron.invoke!(channel, payload),
+    on: (channel: string, fn: (...args: unknown[]) => void) =>
+      electron.listeners.set(channel, [...(electron.listeners.get(channel) ?? []), fn]),
+    removeListener: (channel: string, fn: (...args: unknown[]) => void) =>
+      electron.listeners.set(
+        channel,
+        (electron.listeners.get(channel) ?? []).filter((f) => f !== fn),
+      ),
+  },
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => {
+      if (electron.handlers.has(channel)) throw new Error(`second handler for ${channel}`)
+      electron.handlers.set(channel, fn)
+    },
+    removeHandler: (channel: string) => electron.handlers.delete(channel),
+  },
+  BrowserWindow: class {},
+  shell: { openExternal: vi.fn() },
+}))
+
+const { registerIpc } = await import('../src/main/electron/ipc')
+const { APP_URL: appUrl } = await import('../src/main/electron/window')
+await import('../src/preload/index')
+const api = electron.exposed.api as Api
+
+function fakeWindow(url = appUrl) {
+  const mainFrame = { url }
+  const webContents = { mainFrame, id: 1 }
+  return { win: { isDestroyed: () => false, webContents }, webContents, mainFrame }
+}
+
+const services: Handlers = {
+  'templates.list': () => [
+    { name: 'tiny', title: 'Tiny', description: '', trainable: 1, nonTrainable: 0, macs: 2 },
+  ],
+  'templates.get': () => {
+    throw new Error('not reached in these tests')
+  },
+  'graph.analyse': () => {
+    throw new Error('not reached in these tests')
+  },
+}
+
+describe('preload', () => {
+  beforeEach(() => {
+    electron.invoke = async (channel) => ({ ok: true, value: [channel] })
+  })
+
+  it('exposes one function per contract method, grouped by namespace', () => {
+    expect(Object.keys(api).sort()).toEqual(['graph', 'on', 'templates'])
+    expect(Object.keys(api.templates).sort()).toEqual(['get', 'list'])
+    expect(Object.keys(api.graph)).toEqual(['analyse'])
+  })
+
+  it('invokes the method channel and unwraps the envelope', async () => {
+    await expect(api.templates.list()).resolves.toEqual(['api:templates.list'])
+    electron.invoke = async () => ({ ok: false, error: { code: 'not-found', message: 'No template x.' } })
+    await expect(api.templates.get({ name: 'x' })).rejects.toThrow('No template x.')
+  })
+
+  it('subscribes only to listed events', () => {
+    expect(() => api.on('nope' as never, () => {})).toThrow("Unknown event 'nope'.")
+  })
+})
+
+describe('IPC handlers', () => {
+  afterEach(() => electron.handlers.clear())
+
+  it('registers one handler per method and serves the app window', async () => {
+    const { win, webContents, mainFrame } = fakeWindow()
+    const unregister = registerIpc(services, () => win as never)
+    expect([...electron.handlers.keys()].sort()).toEqual([
+      'api:graph.analyse',
+      'api:templates.get',
+      'api:templates.list',
+    ])
+    const list = electron.handlers.get('api:templates.list')!
+    expect(await list({ sender: webContents, senderFrame: mainFrame }, {})).toMatchObject({
+      ok: true,
+      value: [{ name: 'tiny' }],
+    })
+    // The payload is parsed before the service sees it.
+    const get = electron.handlers.get('api:templates.get')!
+    expect(await get({ sender: webContents, senderFrame: mainFrame }, { name: 3 })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    })
+    unregister()
+    expect(electron.handlers.size).toBe(0)
+  })
+
+  it('refuses other senders: another webContents, a subframe, a page navigated elsewhere', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { win, webContents, mainFrame } = fakeWindow()
+    const unregister = registerIpc(services, () => win as never)
+    const list = electron.handlers.get('api:templates.list')!
+    const forbidden = { ok: false, error: { code: 'forbidden', message: 'Not the CNN Studio window.' } }
+    expect(await list({ sender: { ...webContents }, senderFrame: mainFrame }, {})).toEqual(forbidden)
+    expect(await list({ sender: webContents, senderFrame: { url: appUrl } }, {})).toEqual(forbidden)
+    expect(await list({ sender: webContents, senderFrame: null }, {})).toEqual(forbidden)
+    mainFrame.url = 'https://example.com/'
+    expect(await list({ sender: webContents, senderFrame: mainFrame }, {})).toEqual(forbidden)
+    unregister()
+    const closed = registerIpc(services, () => null)
+    expect(await list({ sender: webContents, senderFrame: mainFrame }, {})).toEqual(forbidden)
+    closed()
+    expect(warn).toHaveBeenCalled()
+    warn.mockRestore()
+  })
+})
