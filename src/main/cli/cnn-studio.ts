@@ -17,7 +17,7 @@ interface Command {
   help: string
   options: Record<string, { type: 'boolean' | 'string' }>
   positionals: number
-  run(values: Record<string, unknown>, positionals: string[], io: CliIo): number
+  run(values: Record<string, unknown>, positionals: string[], io: CliIo): number | Promise<number>
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       throw new UsageError(
         `'${name}' takes ${command.positionals === 0 ? 'no arguments' : `${command.positionals} argument`}, got ${positionals.length}.\n\n${command.help}`,
       )
-    return command.run(values, positionals, io)
+    return await command.run(values, positionals, io)
   } catch (e) {
     // parseArgs reports unknown options with a TypeError carrying an ERR_PARSE_ARGS_* code.
     const code = (e as NodeJS.ErrnoException).code

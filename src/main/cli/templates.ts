@@ -1,5 +1,4 @@
-import { inferGraph } from '../../shared/graph/infer'
-import { TEMPLATES } from '../../shared/templates'
+import { createServices } from '../services'
 import { EXIT, type CliIo } from './io'
 import { compact, int, table } from './table'
 
@@ -7,11 +6,14 @@ export const templatesHelp = `Usage: cnn-studio templates [--json]
 
 Lists the networks a new project can start from, with their trainable parameters and MACs.`
 
-export function templates(opts: { json: boolean }, io: CliIo): number {
-  const list = TEMPLATES.map((t) => {
-    const { totals } = inferGraph(t.document)
-    return { name: t.name, title: t.title, trainable: totals.trainable, macs: totals.macs }
-  })
+export async function templates(opts: { json: boolean }, io: CliIo): Promise<number> {
+  // The same service the window and browser mode call through the contract.
+  const list = (await createServices()['templates.list']({})).map(({ name, title, trainable, macs }) => ({
+    name,
+    title,
+    trainable,
+    macs,
+  }))
   if (opts.json) {
     io.out(JSON.stringify(list))
     return EXIT.ok
