@@ -19,7 +19,8 @@ export function parseParams(schema: z.ZodType, params: Record<string, unknown>):
   else {
     const issue = result.error.issues[0]
     const param = issue.path.length ? String(issue.path[0]) : undefined
-    const got = param !== undefined ? getPath(params, issue.path) : undefined
+    // A value a preprocess step expanded (padding: -1 → {top: -1, …}) is quoted as written.
+    const got = param !== undefined ? (getPath(params, issue.path) ?? params[param]) : undefined
     const message =
       issue.code === 'unrecognized_keys'
         ? `Unknown parameter${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'}.`

@@ -11,14 +11,18 @@ export function expect4d(layer: string, s: Shape, port = 0): LayerError | undefi
   }
 }
 
+const features = (n: number): string => `${n} feature${n === 1 ? '' : 's'}`
+
 /** Checks that an input is a flat feature vector, suggesting Flatten or global pooling otherwise. */
 export function expect2d(layer: string, s: Shape, port = 0): LayerError | undefined {
   if (s.length === 2) return undefined
-  if (s.length === 4)
+  if (s.length === 4) {
+    const flat = (s[1] as number) * (s[2] as number) * (s[3] as number)
     return {
-      message: `${layer} needs a flat vector but its input is the ${s.length - 1}-D map ${formatShape(s)}. Insert a Flatten (${(s[1] as number) * (s[2] as number) * (s[3] as number)} features) or a GlobalAvgPool2D (${s[3]} features) before it.`,
+      message: `${layer} needs a flat vector but its input is the ${s.length - 1}-D map ${formatShape(s)}. Insert a Flatten (${features(flat)}) or a GlobalAvgPool2D (${features(s[3] as number)}) before it.`,
       port,
       fix: { type: 'insertBefore', label: 'Insert Flatten', port, kind: 'Flatten', params: {} },
     }
+  }
   return { message: `${layer} needs a flat vector but its input is ${formatShape(s)}.`, port }
 }

@@ -45,8 +45,11 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
       if (bad) return fail(bad)
       const { h, w, c } = hwc(x)
       const out = windowOutput(window(p), h, w)
-      if (out.error)
-        return fail({ ...out.error, message: out.error.message.replace('kernel', 'pool'), param: 'poolSize' })
+      if (out.error) {
+        // windowOutput speaks of kernels; a pooling window is set by poolSize.
+        const message = out.error.message.replace(/^kernel/, 'pool').replace('smaller kernel', 'smaller pool')
+        return fail({ ...out.error, message, param: 'poolSize' })
+      }
       return ok([null, out.h, out.w, c])
     },
     paramCount: noParams,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { BLOCKS } from '../blocks/registry'
 import type { Shape } from '../tensor/shape'
+import type { Category } from './define-layer'
 import { LAYERS } from './registry'
 
 /** An input each kind accepts with its default parameters. */
@@ -12,6 +13,18 @@ function defaultInputs(kind: string, count: number): Shape[] {
   return Array.from({ length: count }, () => [null, 32, 32, 8])
 }
 
+const CATEGORIES: Category[] = [
+  'input',
+  'convolution',
+  'pooling',
+  'normalization',
+  'activation',
+  'merge',
+  'dense',
+  'reshape',
+  'output',
+]
+
 const isCount = (n: number) => Number.isInteger(n) && n >= 0
 
 describe('layer registry conformance', () => {
@@ -21,12 +34,19 @@ describe('layer registry conformance', () => {
 
       it('is keyed by its kind and described for the palette', () => {
         expect(spec.kind).toBe(key)
+        expect(CATEGORIES).toContain(spec.palette.category)
         expect(spec.palette.label.length).toBeGreaterThan(0)
         expect(spec.palette.doc.length).toBeGreaterThan(30)
         expect(spec.palette.summary(p).length).toBeGreaterThan(0)
       })
 
       it('describes every parameter for the inspector form', () => {
+        expect(spec.params).toBeInstanceOf(z.ZodObject)
+        for (const [name, field] of Object.entries((spec.params as z.ZodObject).shape)) {
+          expect(field.meta()?.description, `${key}.${name}`).toBeTruthy()
+          // every field has a default: omitting it alone still parses
+          expect(field.safeParse(undefined).success, `${key}.${name} default`).toBe(true)
+        }
         const json = z.toJSONSchema(spec.params, { io: 'input', unrepresentable: 'any' }) as {
           properties?: Record<string, { description?: string }>
         }

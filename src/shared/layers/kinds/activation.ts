@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
+import { ACTIVATIONS } from '../params'
 
 export const activationLayer = defineLayer({
   kind: 'Activation',
@@ -11,7 +12,8 @@ export const activationLayer = defineLayer({
   },
   params: z.strictObject({
     fn: z
-      .enum(['relu', 'relu6', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'swish', 'softmax'])
+      .enum(ACTIVATIONS)
+      .exclude(['linear'])
       .default('relu')
       .meta({ description: 'The function applied to every value' }),
     alpha: z

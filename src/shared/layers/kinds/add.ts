@@ -5,22 +5,16 @@ import type { LayerError } from '../errors'
 import { mergeInputs } from '../merge'
 
 /**
- * When one 4-D input is a spatially larger and/or narrower version of the reference, a strided
- * 1×1 convolution on it (a projection shortcut, as in ResNet) makes the shapes agree.
+ * When one 4-D input is larger than the reference by an integer factor (or equal in size) and
+ * differs in channels, a 1×1 convolution on it with that stride (a projection shortcut, as in
+ * ResNet) makes the shapes agree.
  */
 function projectionFix(bad: Shape, ref: Shape, port: number): Pick<LayerError, 'fix'> & { hint: string } {
-  const [, bh, bw, bc] = bad as number[]
+  const [, bh, bw] = bad as number[]
   const [, rh, rw, rc] = ref as number[]
   const s = bh / rh
-  if (
-    bad.length !== 4 ||
-    ref.length !== 4 ||
-    !Number.isInteger(s) ||
-    s < 1 ||
-    bw / rw !== s ||
-    (s === 1 && bc === rc)
-  )
-    return { hint: 'Make both branches produce the same shape.' }
+  if (!Number.isInteger(s) || s < 1 || bw / rw !== s)
+    return { hint: 'Give both branches the same strides and padding.' }
   const stride = s > 1 ? ` and stride ${s}` : ''
   return {
     hint: `Insert a 1×1 Conv2D with ${rc} filters${stride} on input ${port + 1} (a projection shortcut).`,
@@ -46,21 +40,29 @@ export const add = defineLayer({
   arity: { min: 2, max: 16 },
   inputCount: (p) => p.inputs,
   inferShape(_p, inputs) {
-    // Compare every input with the first; the one that differs is the one to fix (project the
-    // larger map down to the smaller one, the usual residual repair).
     const first = inputs[0]
     for (let j = 1; j < inputs.length; j++) {
-      if (shapesEqual(inputs[j], first)) continue
-      const [big, bigPort, small] =
-        first.length === 4 &&
-        inputs[j].length === 4 &&
-        (first[1] as number) >= (inputs[j][1] as number) &&
-        (first[3] as number) <= (inputs[j][3] as number)
-          ? [first, 0, inputs[j]]
-          : [inputs[j], j, first]
+      const x = inputs[j]
+      if (shapesEqual(x, first)) continue
+      if (first.length === 2 && x.length === 2)
+        return fail({
+          message: `Add needs equal shapes, but input 1 has ${first[1]} features and input ${j + 1} has ${x[1]}. Give both branches the same number of units.`,
+          port: j,
+        })
+      if (first.length !== x.length)
+        return fail({
+          message: `Add needs equal shapes, but input 1 is ${formatShape(first)} and input ${j + 1} is ${formatShape(x)}. Flatten or pool the 4-D input first.`,
+          port: first.length === 4 ? 0 : j,
+        })
+      // The input to fix is the spatially larger one (a strided projection brings it down), or at
+      // equal size the narrower one (the shortcut, in a residual block).
+      const area = (s: Shape) => (s[1] as number) * (s[2] as number)
+      const firstIsBig =
+        area(first) !== area(x) ? area(first) > area(x) : (first[3] as number) < (x[3] as number)
+      const [big, bigPort, small] = firstIsBig ? [first, 0, x] : [x, j, first]
       const { hint, fix } = projectionFix(big, small, bigPort)
       return fail({
-        message: `Add needs equal shapes, but input 1 is ${formatShape(first)} and input ${j + 1} is ${formatShape(inputs[j])}. ${hint}`,
+        message: `Add needs equal shapes, but input 1 is ${formatShape(first)} and input ${j + 1} is ${formatShape(x)}. ${hint}`,
         port: bigPort,
         fix,
       })

@@ -3,34 +3,34 @@ import { one } from '../test-util'
 
 describe('BatchNorm', () => {
   it('counts γ and β as trainable and the moving statistics as non-trainable (Keras)', () => {
+    // keras.layers.BatchNormalization() on 56×56×64: 256 params, 128 of them non-trainable
     const n = one('BatchNorm', {}, [56, 56, 64])
     expect(n.outputShape).toEqual([null, 56, 56, 64])
     expect(n.params).toEqual({ trainable: 128, nonTrainable: 128 })
     expect(n.macs).toBe(0)
+    expect(n.summary).toBe('ε 0.001')
+  })
+
+  it('normalises the last axis of a vector too, and drops γ or β when asked', () => {
+    expect(one('BatchNorm', {}, [120]).params).toEqual({ trainable: 240, nonTrainable: 240 })
     expect(one('BatchNorm', { center: false }, [10]).params).toEqual({ trainable: 10, nonTrainable: 20 })
+    expect(one('BatchNorm', { center: false, scale: false }, [4, 4, 8]).params).toEqual({
+      trainable: 0,
+      nonTrainable: 16,
+    })
   })
 
   it('validates epsilon and momentum', () => {
-    expect(one('BatchNorm', { momentum: 1 }, [4]).error!.param).toBe('momentum')
-    expect(one('BatchNorm', { epsilon: 0 }, [4]).error!.param).toBe('epsilon')
-  })
-})
-
-describe('LocalResponseNorm', () => {
-  it('keeps the shape and insists on an odd size', () => {
-    expect(one('LocalResponseNorm', {}, [27, 27, 96]).outputShape).toEqual([null, 27, 27, 96])
-    const e = one('LocalResponseNorm', { size: 4 }, [27, 27, 96]).error!
-    expect(e.message).toBe(
-      'LocalResponseNorm needs an odd size (a window centred on each channel), got 4. Use 5.',
-    )
-    expect(e.fix).toMatchObject({ type: 'setParam', param: 'size', value: 5 })
-  })
-})
-
-describe('Activation', () => {
-  it('keeps the shape for every function and rejects an unknown one', () => {
-    for (const fn of ['relu', 'relu6', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'swish', 'softmax'])
-      expect(one('Activation', { fn }, [3, 3, 2]).outputShape).toEqual([null, 3, 3, 2])
-    expect(one('Activation', { fn: 'gelu' }, [4]).error!.param).toBe('fn')
+    expect(one('BatchNorm', { momentum: 1 }, [4]).error).toEqual({
+      message: "Parameter 'momentum': Too big: expected number to be <1 (got 1).",
+      param: 'momentum',
+    })
+    expect(one('BatchNorm', { momentum: 0 }, [4]).error!.param).toBe('momentum')
+    expect(one('BatchNorm', { epsilon: 0 }, [4]).error).toEqual({
+      message: "Parameter 'epsilon': Too small: expected number to be >0 (got 0).",
+      param: 'epsilon',
+    })
+    // PyTorch's momentum 0.1 is Keras' 0.9
+    expect(one('BatchNorm', { momentum: 0.9, epsilon: 1e-5 }, [4]).status).toBe('ok')
   })
 })

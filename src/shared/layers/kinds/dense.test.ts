@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { one } from '../test-util'
 
 describe('Dense', () => {
-  it('counts weights and MACs', () => {
-    const n = one('Dense', { units: 120 }, [400])
+  it('counts weights, bias and MACs as Keras (LeNet F5: 400 → 120)', () => {
+    const n = one('Dense', { units: 120, activation: 'relu' }, [400])
     expect(n.outputShape).toEqual([null, 120])
     expect(n.params).toEqual({ trainable: 48_120, nonTrainable: 0 })
     expect(n.macs).toBe(48_000)
+    expect(n.summary).toBe('120 · relu')
     expect(one('Dense', { units: 10, useBias: false }, [84]).params!.trainable).toBe(840)
+    // VGG-16 fc6: 25088 → 4096
+    expect(one('Dense', { units: 4096 }, [25_088]).params!.trainable).toBe(102_764_544)
   })
 
   it('after a 4-D map, suggests Flatten or global pooling with the numbers', () => {
@@ -23,19 +26,13 @@ describe('Dense', () => {
       kind: 'Flatten',
       params: {},
     })
+    expect(one('Dense', {}, [1, 1, 1]).error!.message).toMatch(
+      /Insert a Flatten \(1 feature\) or a GlobalAvgPool2D \(1 feature\) before it\.$/,
+    )
   })
-})
 
-describe('Flatten', () => {
-  it('unrolls H×W×C and passes a vector through', () => {
-    expect(one('Flatten', {}, [5, 3, 16]).outputShape).toEqual([null, 240])
-    expect(one('Flatten', {}, [12]).outputShape).toEqual([null, 12])
-  })
-})
-
-describe('Dropout', () => {
-  it('keeps the shape and validates its rate', () => {
-    expect(one('Dropout', { rate: 0.4 }, [7, 7, 3]).outputShape).toEqual([null, 7, 7, 3])
-    expect(one('Dropout', { rate: 1 }, [4]).error!.param).toBe('rate')
+  it('validates units', () => {
+    expect(one('Dense', { units: 0 }, [4]).error!.param).toBe('units')
+    expect(one('Dense', { units: 2.5 }, [4]).error!.param).toBe('units')
   })
 })
