@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import { inferGraph } from '../../shared/graph/infer'
+import { chain, testDoc } from '../../shared/graph/test-doc'
+import { addNode, applyFix, connect, copy, paste, removeNodes, setParam } from './edits'
+
+describe('document edits', () => {
+  it('add nodes with fresh ids and leave the old document untouched', () => {
+    const before = chain([['in', 'Input']])
+    const a = addNode(before, 'Conv2D', { x: 0, y: 100 })
+    const b = addNode(a.doc, 'Conv2D', { x: 0, y: 200 })
+    expect([a.id, b.id]).toEqual(['conv2d1', 'conv2d2'])
+    expect(before.nodes).toHaveLength(1)
+    expect(b.doc.nodes.map((n) => n.id)).toEqual(['in', 'conv2d1', 'conv2d2'])
+  })
+
+  it('connect replaces what fed the port, and refuse self loops', () => {
+    let doc = testDoc([
+      ['a', 'Input'],
+      ['b', 'Input'],
+      ['add', 'Add'],
+    ])
+    doc = connect(doc, 'a', 'add', 0)
+    doc = connect(doc, 'b', 'add', 0)
+    expect(doc.edges).toEqual([{ source: 'b', target: 'add', targetPort: 0 }])
+    expect(connect(doc, 'add', 'add', 1)).toBe(doc)
+  })
+
+  it('remove nodes with their edges', () => {
+    const doc = removeNodes(
+      chain([
+        ['in', 'Input'],
+        ['c', 'Conv2D'],
+        ['d', 'Conv2D'],
+      ]),
+      new Set(['c']),
+    )
+    expect(doc.nodes.map((n) => n.id)).toEqual(['in', 'd'])
+    expect(doc.edges).toEqual([])
+  })
+
+  it('apply an insert-Flatten fix between the map and the Dense', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 4, width: 4, channels: 2 }],
+      ['fc', 'Dense', { units: 3 }],
+    ])
+    const error = inferGraph(doc).nodes.fc.error!
+    const fixed = applyFix(doc, 'fc', error.fix!)
+    expect(fixed.id).toBe('flatten1')
+    const a = inferGraph(fixed.doc)
+    expect(a.errors).toEqual([])
+    expect(a.nodes.fc.outputShape).toEqual([null, 3])
+    expect(a.nodes.flatten1.outputShape).toEqual([null, 32])
+  })
+
+  it('apply a set-parameter fix', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 3, width: 3, channels: 1 }],
+      ['c', 'Conv2D', { kernelSize: 5 }],
+    ])
+    const fixed = applyFix(doc, 'c', inferGraph(doc).nodes.c.error!.fix!).doc
+    expect(inferGraph(fixed).nodes.c.outputShape).toEqual([null, 3, 3, 32])
+  })
+
+  it('copy and paste keep parameters and inner edges under new ids', () => {
+    let doc = chain([
+      ['in', 'Input'],
+      ['c', 'Conv2D', { filters: 7 }],
+      ['r', 'Activation'],
+    ])
+    doc = setParam(doc, 'r', 'fn', 'tanh')
+    const clip = copy(doc, new Set(['c', 'r']))
+    const pasted = paste(doc, clip, { x: 40, y: 40 })
+    expect(pasted.ids).toEqual(['conv2d1', 'activation1'])
+    expect(pasted.doc.nodes.find((n) => n.id === 'conv2d1')!.params).toEqual({ filters: 7 })
+    expect(pasted.doc.edges).toContainEqual({ source: 'conv2d1', target: 'activation1', targetPort: 0 })
+    expect(pasted.doc.edges).not.toContainEqual(expect.objectContaining({ source: 'in', target: 'conv2d1' }))
+  })
+})
