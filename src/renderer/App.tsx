@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react'
 import type { Api, TemplateSummary } from '../shared/api/contract'
-import type { GraphDocument } from '../shared/graph/document'
+import { emptyDocument, type GraphDocument } from '../shared/graph/document'
+import { Editor } from './editor/Editor'
+import { ensurePositions } from './editor/layout'
+import { useDocument } from './store/document-store'
 import type { GraphAnalysis } from '../shared/graph/infer'
 import { formatShape } from '../shared/tensor/shape'
 import type { Transport } from './api'
@@ -30,7 +33,13 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Load<T> {
 export function App({ api, transport }: { api: Api; transport: Transport }) {
   const templates = useLoad(() => api.templates.list(), [api])
   const [selected, setSelected] = useState<string | null>(null)
+  const [editing, setEditing] = useState(false)
+  const open = (doc: GraphDocument) => {
+    useDocument.getState().load(ensurePositions(doc))
+    setEditing(true)
+  }
 
+  if (editing) return <Editor onClose={() => setEditing(false)} />
   return (
     <div className="app">
       <header className="app-header">
@@ -41,7 +50,12 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
       </header>
       <main className="start">
         <section className="gallery" aria-labelledby="gallery-title">
-          <h2 id="gallery-title">Start from a template</h2>
+          <div className="gallery-head">
+            <h2 id="gallery-title">Start from a template</h2>
+            <button type="button" onClick={() => open(emptyDocument('Untitled network'))}>
+              Blank network
+            </button>
+          </div>
           {templates.state === 'loading' && <p className="muted">Loading templates…</p>}
           {templates.state === 'error' && (
             <p role="alert" className="error">
@@ -65,7 +79,7 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
             </ul>
           )}
         </section>
-        {selected && <TemplateDetail key={selected} api={api} name={selected} />}
+        {selected && <TemplateDetail key={selected} api={api} name={selected} onOpen={open} />}
       </main>
       <footer className="app-footer muted">
         {transport === 'electron' ? (
@@ -98,7 +112,7 @@ function TemplateCard(props: { template: TemplateSummary; selected: boolean; onS
 }
 
 /** The chosen template's layers, as `inferGraph` sees them: what the editor will open. */
-function TemplateDetail({ api, name }: { api: Api; name: string }) {
+function TemplateDetail({ api, name, onOpen }: { api: Api; name: string; onOpen(doc: GraphDocument): void }) {
   const detail = useLoad(async () => {
     const document = await api.templates.get({ name })
     const analysis = await api.graph.analyse({ document })
@@ -114,15 +128,28 @@ function TemplateDetail({ api, name }: { api: Api; name: string }) {
         </p>
       </aside>
     )
-  return <LayerTable {...detail.value} />
+  return <LayerTable {...detail.value} onOpen={() => onOpen(detail.value.document)} />
 }
 
-function LayerTable({ document, analysis }: { document: GraphDocument; analysis: GraphAnalysis }) {
+function LayerTable({
+  document,
+  analysis,
+  onOpen,
+}: {
+  document: GraphDocument
+  analysis: GraphAnalysis
+  onOpen(): void
+}) {
   const names = new Map(document.nodes.map((n) => [n.id, n.name ?? n.id]))
   const { totals } = analysis
   return (
     <aside className="detail" aria-label={`${document.name}: layers`}>
-      <h2>{document.name}</h2>
+      <div className="gallery-head">
+        <h2>{document.name}</h2>
+        <button type="button" className="primary" onClick={onOpen}>
+          Open in editor
+        </button>
+      </div>
       {document.description && <p className="muted">{document.description}</p>}
       <p>
         {analysis.order.length} nodes · {formatTotals(totals)} · {formatBytes(totals.activationBytes)} of

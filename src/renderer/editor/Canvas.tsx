@@ -1,0 +1,165 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type Node,
+  type NodeChange,
+} from '@xyflow/react'
+import { useCallback, useMemo, type DragEvent } from 'react'
+import type { GraphEdge } from '../../shared/graph/document'
+import { formatShape } from '../../shared/tensor/shape'
+import { useAnalysis } from '../store/analysis'
+import { useDocument } from '../store/document-store'
+import { addNode, connect, moveNodes, removeEdges, removeNodes } from '../store/edits'
+import { useUi } from '../store/ui-store'
+import { LayerNode } from './LayerNode'
+import { NODE_HEIGHT, NODE_WIDTH } from './layout'
+
+/** Declared once: React Flow re-mounts every node when this object changes. */
+const nodeTypes = { layer: LayerNode }
+
+export const KIND_MIME = 'application/x-cnn-studio-kind'
+
+const edgeId = (e: GraphEdge) => `${e.source}->${e.target}:${e.targetPort}`
+
+function parseEdgeId(id: string): GraphEdge | null {
+  const m = /^(.*)->(.*):(\d+)$/.exec(id)
+  return m ? { source: m[1], target: m[2], targetPort: Number(m[3]) } : null
+}
+
+/** The graph canvas: a controlled React Flow over the document store. */
+export function Canvas() {
+  const doc = useDocument((s) => s.doc)
+  const change = useDocument((s) => s.change)
+  const endGesture = useDocument((s) => s.endGesture)
+  const analysis = useAnalysis()
+  const selection = useUi((s) => s.selection)
+  const select = useUi((s) => s.select)
+  const flow = useReactFlow()
+
+  const nodes: Node[] = useMemo(
+    () =>
+      doc.nodes.map((n) => ({
+        id: n.id,
+        type: 'layer',
+        position: n.position ?? { x: 0, y: 0 },
+        data: {},
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        selected: selection.has(n.id),
+      })),
+    [doc.nodes, selection],
+  )
+
+  const edges: Edge[] = useMemo(
+    () =>
+      doc.edges.map((e) => {
+        const shape = analysis.nodes[e.source]?.outputShape
+        const target = analysis.nodes[e.target]
+        const failing = target?.status === 'error' && (target.error?.port ?? 0) === e.targetPort
+        return {
+          id: edgeId(e),
+          source: e.source,
+          target: e.target,
+          sourceHandle: 'out',
+          targetHandle: `in-${e.targetPort}`,
+          label: shape ? formatShape(shape) : '?',
+          className: failing ? 'edge-error' : undefined,
+          animated: failing,
+        }
+      }),
+    [doc.edges, analysis],
+  )
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange[]) => {
+      const moved = new Map<string, { x: number; y: number }>()
+      let dragEnded = false
+      const removed = new Set<string>()
+      let selected: Set<string> | null = null
+      for (const c of changes) {
+        if (c.type === 'position') {
+          if (c.position) moved.set(c.id, c.position)
+          if (c.dragging === false) dragEnded = true
+        } else if (c.type === 'remove') removed.add(c.id)
+        else if (c.type === 'select') {
+          selected ??= new Set(useUi.getState().selection)
+          if (c.selected) selected.add(c.id)
+          else selected.delete(c.id)
+        }
+      }
+      if (moved.size) change((d) => moveNodes(d, moved), 'later')
+      if (dragEnded) endGesture()
+      if (removed.size) change((d) => removeNodes(d, removed))
+      if (selected) select(selected)
+    },
+    [change, endGesture, select],
+  )
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const removed = changes
+        .flatMap((c) => (c.type === 'remove' ? [parseEdgeId(c.id)] : []))
+        .filter((e) => e !== null)
+      if (removed.length) change((d) => removeEdges(d, removed))
+    },
+    [change],
+  )
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const port = Number(/^in-(\d+)$/.exec(c.targetHandle ?? 'in-0')?.[1] ?? 0)
+      change((d) => connect(d, c.source, c.target, port))
+    },
+    [change],
+  )
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(KIND_MIME)
+      if (!kind) return
+      event.preventDefault()
+      const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
+      let id = ''
+      change((d) => {
+        const r = addNode(d, kind, {
+          x: Math.round(p.x - NODE_WIDTH / 2),
+          y: Math.round(p.y - NODE_HEIGHT / 2),
+        })
+        id = r.id
+        return r.doc
+      })
+      select([id])
+    },
+    [change, flow, select],
+  )
+
+  return (
+    <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={(c) => c.source !== c.target}
+        deleteKeyCode={['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        fitView
+        minZoom={0.05}
+        proOptions={{ hideAttribution: true }}
+        onlyRenderVisibleElements
+      >
+        <Background gap={24} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeStrokeWidth={3} />
+      </ReactFlow>
+    </div>
+  )
+}

@@ -1,0 +1,68 @@
+import { formatBytes, formatCount } from '../format'
+import { useAnalysis } from '../store/analysis'
+import { useDocument } from '../store/document-store'
+import { applyFix } from '../store/edits'
+import { useUi } from '../store/ui-store'
+
+/** Totals of the whole graph, and every error: a click selects the node, a button applies the fix. */
+export function StatusBar() {
+  const a = useAnalysis()
+  const batch = useUi((s) => s.batchSize)
+  const setBatch = useUi((s) => s.setBatchSize)
+  const select = useUi((s) => s.select)
+  const change = useDocument((s) => s.change)
+  const t = a.totals
+  return (
+    <footer className="status-bar">
+      <div className="totals" data-testid="totals">
+        <span>
+          <b data-testid="total-trainable">{t.trainable.toLocaleString('en-US')}</b> trainable
+        </span>
+        <span>
+          <b>{t.nonTrainable.toLocaleString('en-US')}</b> non-trainable
+        </span>
+        <span>
+          <b data-testid="total-macs">{formatCount(t.macs)}</b> MACs
+        </span>
+        <span>
+          <b>{formatBytes(t.activationBytes * batch)}</b> activations at batch{' '}
+          <input
+            className="batch"
+            aria-label="Batch size"
+            type="number"
+            min={1}
+            value={batch}
+            onChange={(e) => setBatch(Math.max(1, Math.floor(Number(e.target.value)) || 1))}
+          />
+        </span>
+      </div>
+      {(a.errors.length > 0 || a.documentErrors.length > 0) && (
+        <ul className="errors" aria-label="Errors" data-testid="errors">
+          {a.documentErrors.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+          {a.errors.map((e) => {
+            const fix = a.nodes[e.nodeId]?.error?.fix
+            return (
+              <li key={e.nodeId}>
+                <button type="button" className="link" onClick={() => select([e.nodeId])}>
+                  {e.nodeId}
+                </button>
+                : {e.message}
+                {fix && (
+                  <button
+                    type="button"
+                    className="fix"
+                    onClick={() => change((d) => applyFix(d, e.nodeId, fix).doc)}
+                  >
+                    {fix.label}
+                  </button>
+                )}
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </footer>
+  )
+}
