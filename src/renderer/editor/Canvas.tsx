@@ -17,11 +17,14 @@ import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { addNode, connect, moveNodes, removeEdges, removeNodes } from '../store/edits'
 import { useUi } from '../store/ui-store'
+import { layoutBlock } from './block-layout'
+import { InnerNode } from './InnerNode'
+import { blockExpansion, nodeById } from './kind-info'
 import { LayerNode } from './LayerNode'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
-const nodeTypes = { layer: LayerNode }
+const nodeTypes = { layer: LayerNode, inner: InnerNode }
 
 export const KIND_MIME = 'application/x-cnn-studio-kind'
 
@@ -42,39 +45,66 @@ export function Canvas() {
   const select = useUi((s) => s.select)
   const flow = useReactFlow()
 
-  const nodes: Node[] = useMemo(
-    () =>
-      doc.nodes.map((n) => ({
+  // Document nodes, and for each expanded block its layers as read-only children inside it.
+  const { nodes, innerEdges } = useMemo(() => {
+    const nodes: Node[] = []
+    const innerEdges: Edge[] = []
+    for (const n of doc.nodes) {
+      const sub = n.expanded ? blockExpansion(n, analysis.nodes[n.id]?.inputShapes[0]) : null
+      const layout = sub ? layoutBlock(sub) : null
+      nodes.push({
         id: n.id,
         type: 'layer',
         position: n.position ?? { x: 0, y: 0 },
         data: {},
-        width: NODE_WIDTH,
-        height: NODE_HEIGHT,
+        width: layout?.width ?? NODE_WIDTH,
+        height: layout?.height ?? NODE_HEIGHT,
         selected: selection.has(n.id),
-      })),
-    [doc.nodes, selection],
-  )
+      })
+      if (!sub || !layout) continue
+      for (const inner of sub.nodes)
+        nodes.push({
+          id: `${n.id}/${inner.id}`,
+          type: 'inner',
+          parentId: n.id,
+          extent: 'parent',
+          position: layout.positions.get(inner.id)!,
+          data: { kind: inner.kind },
+          draggable: false,
+          selectable: false,
+          connectable: false,
+        })
+      for (const e of sub.edges)
+        if (e.source !== '@in')
+          innerEdges.push({
+            id: `inner:${n.id}/${e.source}->${e.target}:${e.targetPort}`,
+            source: `${n.id}/${e.source}`,
+            target: `${n.id}/${e.target}`,
+            selectable: false,
+            zIndex: 1,
+          })
+    }
+    return { nodes, innerEdges }
+  }, [doc.nodes, selection, analysis])
 
-  const edges: Edge[] = useMemo(
-    () =>
-      doc.edges.map((e) => {
-        const shape = analysis.nodes[e.source]?.outputShape
-        const target = analysis.nodes[e.target]
-        const failing = target?.status === 'error' && (target.error?.port ?? 0) === e.targetPort
-        return {
-          id: edgeId(e),
-          source: e.source,
-          target: e.target,
-          sourceHandle: 'out',
-          targetHandle: `in-${e.targetPort}`,
-          label: shape ? formatShape(shape) : '?',
-          className: failing ? 'edge-error' : undefined,
-          animated: failing,
-        }
-      }),
-    [doc.edges, analysis],
-  )
+  const edges: Edge[] = useMemo(() => {
+    const outer = doc.edges.map((e): Edge => {
+      const shape = analysis.nodes[e.source]?.outputShape
+      const target = analysis.nodes[e.target]
+      const failing = target?.status === 'error' && (target.error?.port ?? 0) === e.targetPort
+      return {
+        id: edgeId(e),
+        source: e.source,
+        target: e.target,
+        sourceHandle: 'out',
+        targetHandle: `in-${e.targetPort}`,
+        label: shape ? formatShape(shape) : '?',
+        className: failing ? 'edge-error' : undefined,
+        animated: failing,
+      }
+    })
+    return [...outer, ...innerEdges]
+  }, [doc.edges, analysis, innerEdges])
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -82,7 +112,10 @@ export function Canvas() {
       let dragEnded = false
       const removed = new Set<string>()
       let selected: Set<string> | null = null
+      const { doc } = useDocument.getState()
       for (const c of changes) {
+        // Layers inside an expanded block are derived from its parameters: nothing to change.
+        if ('id' in c && !nodeById(doc, c.id)) continue
         if (c.type === 'position') {
           if (c.position) moved.set(c.id, c.position)
           if (c.dragging === false) dragEnded = true

@@ -1,6 +1,8 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
+import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
+import { nodeSizer } from './block-layout'
 import { Canvas } from './Canvas'
 import './editor.css'
 import { Inspector } from './Inspector'
@@ -32,7 +34,7 @@ function Toolbar({ onClose }: { onClose?: () => void }) {
       <button
         type="button"
         onClick={() => {
-          change(autoLayout)
+          change((d) => autoLayout(d, nodeSizer(analyse(d))))
           requestAnimationFrame(() => flow.fitView())
         }}
         title="Arrange the graph top to bottom"

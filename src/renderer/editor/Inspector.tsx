@@ -6,7 +6,9 @@ import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { applyFix, renameNode, setExpanded, setParam } from '../store/edits'
 import { useUi } from '../store/ui-store'
+import { nodeSizer } from './block-layout'
 import { nodeById } from './kind-info'
+import { autoLayout } from './layout'
 import { fieldsOf } from './param-fields'
 import { ParamField } from './ParamField'
 
@@ -41,7 +43,15 @@ export function Inspector() {
         {resolved && <p className="muted">{resolved.spec.palette.doc}</p>}
       </header>
       {resolved?.type === 'block' && (
-        <button type="button" onClick={() => change((d) => setExpanded(d, node.id, !node.expanded))}>
+        <button
+          type="button"
+          onClick={() =>
+            change((d) => {
+              const next = setExpanded(d, node.id, !node.expanded)
+              return autoLayout(next, nodeSizer(analysis))
+            })
+          }
+        >
           {node.expanded ? 'Collapse block' : 'Show layers'}
         </button>
       )}

@@ -18,7 +18,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
   const count = a?.params ? a.params.trainable + a.params.nonTrainable : null
   return (
     <div
-      className={`layer-node category-${spec?.palette.category ?? 'unknown'} status-${status}${selected ? ' selected' : ''}`}
+      className={`layer-node category-${spec?.palette.category ?? 'unknown'} status-${status}${selected ? ' selected' : ''}${node.expanded && a?.inner ? ' expanded' : ''}`}
       data-testid={`node-${id}`}
       title={a?.error?.message}
     >
