@@ -185,6 +185,7 @@ export function Canvas() {
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         fitView
+        fitViewOptions={{ maxZoom: 1 }}
         minZoom={0.05}
         proOptions={{ hideAttribution: true }}
         onlyRenderVisibleElements

@@ -35,13 +35,13 @@ function Toolbar({ onClose }: { onClose?: () => void }) {
         type="button"
         onClick={() => {
           change((d) => autoLayout(d, nodeSizer(analyse(d))))
-          requestAnimationFrame(() => flow.fitView())
+          requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }))
         }}
         title="Arrange the graph top to bottom"
       >
         Auto-layout
       </button>
-      <button type="button" onClick={() => flow.fitView()} title="Fit the graph in view">
+      <button type="button" onClick={() => flow.fitView({ maxZoom: 1 })} title="Fit the graph in view">
         Fit
       </button>
     </div>
