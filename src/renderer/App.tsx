@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react'
 import type { Api, TemplateSummary } from '../shared/api/contract'
 import { emptyDocument, type GraphDocument } from '../shared/graph/document'
+import { getTemplate } from '../shared/templates'
 import { Editor } from './editor/Editor'
+import { ShapeSketch } from './ShapeSketch'
 import { ensurePositions } from './editor/layout'
 import { useDocument } from './store/document-store'
 import type { GraphAnalysis } from '../shared/graph/infer'
@@ -94,6 +96,12 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   )
 }
 
+/** The shape picture of a built-in template (computed here: templates ship with the page). */
+function sketchOf(name: string) {
+  const template = getTemplate(name)
+  return template ? <ShapeSketch document={template.document} /> : null
+}
+
 function TemplateCard(props: { template: TemplateSummary; selected: boolean; onSelect: () => void }) {
   const t = props.template
   return (
@@ -106,6 +114,7 @@ function TemplateCard(props: { template: TemplateSummary; selected: boolean; onS
     >
       <span className="card-title">{t.title}</span>
       <span className="card-description">{t.description}</span>
+      {sketchOf(t.name)}
       <span className="card-totals">{formatTotals(t)}</span>
     </button>
   )
