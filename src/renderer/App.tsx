@@ -3,6 +3,7 @@ import type { Api, TemplateSummary } from '../shared/api/contract'
 import { emptyDocument, type GraphDocument } from '../shared/graph/document'
 import { getTemplate } from '../shared/templates'
 import { Editor } from './editor/Editor'
+import { readGraphFile } from './read-graph-file'
 import { ShapeSketch } from './ShapeSketch'
 import { ensurePositions } from './editor/layout'
 import { useDocument } from './store/document-store'
@@ -36,8 +37,10 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   const templates = useLoad(() => api.templates.list(), [api])
   const [selected, setSelected] = useState<string | null>(null)
   const [editing, setEditing] = useState(false)
+  const [fileError, setFileError] = useState<string | null>(null)
   const open = (doc: GraphDocument) => {
     useDocument.getState().load(ensurePositions(doc))
+    setFileError(null)
     setEditing(true)
   }
 
@@ -54,10 +57,34 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
         <section className="gallery" aria-labelledby="gallery-title">
           <div className="gallery-head">
             <h2 id="gallery-title">Start from a template</h2>
-            <button type="button" onClick={() => open(emptyDocument('Untitled network'))}>
-              Blank network
-            </button>
+            <span className="actions">
+              <label className="button">
+                Open file…
+                <input
+                  type="file"
+                  accept=".json,application/json"
+                  data-testid="open-file"
+                  hidden
+                  onChange={async (e) => {
+                    const file = e.target.files?.[0]
+                    e.target.value = ''
+                    if (!file) return
+                    const r = readGraphFile(file.name, await file.text())
+                    if (r.error !== undefined) setFileError(r.error)
+                    else open(r.doc)
+                  }}
+                />
+              </label>
+              <button type="button" onClick={() => open(emptyDocument('Untitled network'))}>
+                Blank network
+              </button>
+            </span>
           </div>
+          {fileError && (
+            <p role="alert" className="error">
+              {fileError}
+            </p>
+          )}
           {templates.state === 'loading' && <p className="muted">Loading templates…</p>}
           {templates.state === 'error' && (
             <p role="alert" className="error">

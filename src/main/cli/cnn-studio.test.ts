@@ -91,12 +91,33 @@ describe('cnn-studio inspect', () => {
     expect(r.stderr).toMatch(
       /1 error\(s\):\n {2}fc: Dense needs a flat vector but its input is the 3-D map 6×6×4\./,
     )
-    expect(r.stdout).toMatch(/out \(Output\)\s+unknown/)
+    expect(r.stdout).toMatch(/fc \(Dense\)\s+error: Dense needs a flat vector/)
+    expect(r.stdout).toMatch(/out \(Output\)\s+unknown \(an input has an error\)/)
+    expect(r.stdout).toMatch(/Trainable params:\s+40\n/)
     const json = JSON.parse(cli('inspect', path, '--json').stdout)
     expect(json.errors).toEqual([
       { nodeId: 'fc', message: expect.stringMatching(/^Dense needs a flat vector/) },
     ])
     expect(json.nodes.find((n: { id: string }) => n.id === 'out').outputShape).toBeNull()
+  })
+
+  it('reports problems of the document itself, and reads a graph file of any name', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 4, width: 4, channels: 1 }],
+      ['flat', 'Flatten', {}],
+      ['fc', 'Dense', { units: 2 }],
+    ])
+    doc.nodes.push({ ...doc.nodes[2] })
+    const path = file('dup.graph', doc)
+    const r = cli('inspect', path)
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/1 error\(s\):\n {2}graph: Two nodes have the id 'fc'/)
+    expect(r.stdout).toMatch(/fc \(Dense\)\s+\(None, 2\)\s+34\s+32/)
+    const json = JSON.parse(cli('inspect', path, '--json').stdout)
+    expect(json.errors).toEqual([
+      { nodeId: null, message: expect.stringMatching(/Two nodes have the id 'fc'/) },
+    ])
+    expect(json.totals).toEqual(inferGraph(doc).totals)
   })
 
   it('exits 2 with a clear message for unreadable input', () => {
@@ -129,10 +150,24 @@ describe('cnn-studio', () => {
   })
 
   it('rejects unknown commands, options and missing arguments with status 2', () => {
-    expect(cli('fly').stderr).toMatch(/Unknown command 'fly'/)
+    expect(cli('fly').stderr).toMatch(/unknown command 'fly'\. Commands: inspect, templates/)
     expect(cli('fly').status).toBe(2)
     expect(cli('inspect', 'lenet5', '--jsno').status).toBe(2)
     expect(cli('inspect').stderr).toMatch(/'inspect' takes 1 argument, got 0/)
-    expect(cli('--help').status).toBe(0)
+    expect(cli('inspect', 'a', 'b').stderr).toMatch(/'inspect' takes 1 argument, got 2/)
+    expect(cli('templates', 'x').status).toBe(2)
+    expect(cli().status).toBe(2)
+    const help = cli('--help')
+    expect(help.status).toBe(0)
+    expect(help.stdout).toMatch(/inspect <template \| file\.json>/)
+    expect(cli('inspect', '--help').stdout).toMatch(/--expand/)
+  })
+
+  it('ends quietly when its output pipe closes', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" inspect googlenet --expand | head -1`], {
+      encoding: 'utf8',
+    })
+    expect(r.stdout).toBe('Model: GoogLeNet\n')
+    expect(r.stderr).not.toMatch(/EPIPE/)
   })
 })

@@ -1,55 +1,60 @@
 import { parseArgs } from 'node:util'
-import { inspect, inspectHelp } from './inspect'
-import { EXIT, processIo, UsageError, type CliIo } from './io'
-import { templates, templatesHelp } from './templates'
+import { EXIT, processIo, UsageError, type CliCommand, type CliIo } from './io'
 
-const help = `cnn-studio: build, inspect and train convolutional networks
+/**
+ * The commands: a one-line summary for `cnn-studio --help` and the module that implements it,
+ * loaded only when that command runs. A new command (train, export, serve, doctor) is one entry
+ * here and one file exporting `command: CliCommand`.
+ */
+const COMMANDS: Record<
+  string,
+  { usage: string; summary: string; load: () => Promise<{ command: CliCommand }> }
+> = {
+  inspect: {
+    usage: 'inspect <template | file.json>',
+    summary: 'shapes, parameters and MACs of every node (--json, --expand)',
+    load: () => import('./inspect'),
+  },
+  templates: {
+    usage: 'templates',
+    summary: 'the networks a project can start from (--json)',
+    load: () => import('./templates'),
+  },
+}
+
+const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length)) + 3
+export const HELP = `cnn-studio: build, inspect and train convolutional networks
 
 Usage: cnn-studio <command> [options]
 
 Commands:
-  inspect <template | file.json>   shapes, parameters and MACs of every node (--json, --expand)
-  templates                        the networks a project can start from (--json)
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage.padEnd(width)}${c.summary}`)
+  .join('\n')}
 
-Run 'cnn-studio <command> --help' for a command's options.`
+Run 'cnn-studio <command> --help' for a command's options.
+Exit status: 0 fine, 1 the graph has errors, 2 bad usage or unreadable input.`
 
-interface Command {
-  help: string
-  options: Record<string, { type: 'boolean' | 'string' }>
-  positionals: number
-  run(values: Record<string, unknown>, positionals: string[], io: CliIo): number | Promise<number>
-}
-
-const COMMANDS: Record<string, Command> = {
-  inspect: {
-    help: inspectHelp,
-    options: { json: { type: 'boolean' }, expand: { type: 'boolean' } },
-    positionals: 1,
-    run: (v, [ref], io) => inspect(ref, { json: Boolean(v.json), expand: Boolean(v.expand) }, io),
-  },
-  templates: {
-    help: templatesHelp,
-    options: { json: { type: 'boolean' } },
-    positionals: 0,
-    run: (v, _p, io) => templates({ json: Boolean(v.json) }, io),
-  },
-}
-
-/** Runs one command line; returns the exit status. Never throws on bad input. */
+/** Runs one command line; returns the exit status. Never throws. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(help)
-    return name ? EXIT.ok : EXIT.usage
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP)
+    return EXIT.ok
   }
-  const command = COMMANDS[name]
-  if (!command) {
+  if (!name) {
+    io.err(HELP)
+    return EXIT.usage
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (!entry) {
     io.err(
-      `Unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See 'cnn-studio --help'.`,
+      `cnn-studio: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See 'cnn-studio --help'.`,
     )
     return EXIT.usage
   }
   try {
+    const { command } = await entry.load()
     const { values, positionals } = parseArgs({
       args: rest,
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
@@ -59,18 +64,22 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.out(command.help)
       return EXIT.ok
     }
-    if (positionals.length !== command.positionals)
-      throw new UsageError(
-        `'${name}' takes ${command.positionals === 0 ? 'no arguments' : `${command.positionals} argument`}, got ${positionals.length}.\n\n${command.help}`,
-      )
+    if (positionals.length !== command.positionals) {
+      const wanted =
+        command.positionals === 0
+          ? 'no arguments'
+          : `${command.positionals} argument${command.positionals > 1 ? 's' : ''}`
+      throw new UsageError(`'${name}' takes ${wanted}, got ${positionals.length}.\n\n${command.help}`)
+    }
     return await command.run(values, positionals, io)
   } catch (e) {
-    // parseArgs reports unknown options with a TypeError carrying an ERR_PARSE_ARGS_* code.
+    // parseArgs reports unknown options and missing values with ERR_PARSE_ARGS_* codes.
     const code = (e as NodeJS.ErrnoException).code
     if (e instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`cnn-studio ${name}: ${(e as Error).message}`)
       return EXIT.usage
     }
-    throw e
+    io.err(`cnn-studio ${name}: internal error (please report it):\n${(e as Error).stack ?? String(e)}`)
+    return EXIT.internal
   }
 }

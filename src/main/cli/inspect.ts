@@ -1,59 +1,80 @@
 import { formatShapeTuple } from '../../shared/tensor/shape'
-import { EXIT, type CliIo } from './io'
+import { EXIT, type CliCommand, type CliIo } from './io'
 import { loadGraph } from './load-graph'
-import { summarise, type SummaryNode } from './summary'
-import { bytes, compact, int, table } from './table'
+import { summarise, type Summary, type SummaryNode } from './summary'
+import { bytes, compact, int, table, type Row } from './table'
 
-export const inspectHelp = `Usage: cnn-studio inspect <template | file.json> [--json] [--expand]
+const help = `Usage: cnn-studio inspect <template | file.json> [--json] [--expand]
 
-Prints every node's output shape, parameters and multiply-accumulates (MACs), then the totals,
-like Keras' model.summary(). Exits with 1 when the graph has errors, printing each of them.
+Prints every node's output shape, parameters and multiply-accumulates (MACs) in topological
+order, then the totals, like Keras' model.summary(). A node in error shows its message; every
+error is listed again at the end (on stderr) and the exit status is 1.
 
-  --json     one JSON object: {nodes, totals, errors}
-  --expand   show the layers inside each block`
+  --json     one JSON object on stdout:
+               {"nodes": [{"id", "name", "kind", "outputShape", "params": {"trainable",
+               "nonTrainable"}, "macs", "error"}], "totals": {"trainable", "nonTrainable",
+               "macs", "activationBytes"}, "errors": [{"nodeId", "message"}]}
+             shapes are arrays with a null batch; null where unknown; nodeId is null for
+             problems of the document itself (a duplicate id, an edge into a missing node)
+  --expand   also show the layers inside each block, after it (ids 'block/layer')
 
-function shapeCell(n: SummaryNode): string {
-  if (n.outputShape) return formatShapeTuple(n.outputShape)
-  return n.error ? 'error' : 'unknown'
+Exit status: 0 fine, 1 the graph has errors, 2 unknown template or unreadable file.`
+
+export const command: CliCommand = {
+  help,
+  options: { json: { type: 'boolean' }, expand: { type: 'boolean' } },
+  positionals: 1,
+  run: (v, [ref], io) => inspect(ref, { json: v.json === true, expand: v.expand === true }, io),
 }
 
 export function inspect(ref: string, opts: { json: boolean; expand: boolean }, io: CliIo): number {
   const doc = loadGraph(ref)
   const s = summarise(doc, opts.expand)
   const failed = s.errors.length > 0 || s.documentErrors.length > 0
-  if (opts.json) {
-    io.out(
-      JSON.stringify({
-        nodes: s.nodes.map(({ id, name, kind, outputShape, params, macs, error }) => ({
-          id,
-          name,
-          kind,
-          outputShape,
-          params,
-          macs,
-          error,
-        })),
-        totals: s.totals,
-        errors: [...s.documentErrors.map((message) => ({ nodeId: null, message })), ...s.errors],
-      }),
-    )
-    return failed ? EXIT.graphErrors : EXIT.ok
-  }
+  if (opts.json) io.out(JSON.stringify(toJson(s)))
+  else printTable(doc.name, s, io)
+  return failed ? EXIT.graphErrors : EXIT.ok
+}
 
-  io.out(`Model: ${doc.name}`)
-  const rows = s.nodes.map((n) => [
-    `${n.depth ? '  └ ' : ''}${n.name} (${n.kind})`,
-    shapeCell(n),
-    n.params ? int(n.params.trainable + n.params.nonTrainable) : '',
-    n.macs !== null ? int(n.macs) : '',
+/** The `--json` object; its shape is part of the command line's interface (see help). */
+export function toJson(s: Summary) {
+  return {
+    nodes: s.nodes.map(({ id, name, kind, outputShape, params, macs, error }) => ({
+      id,
+      name,
+      kind,
+      outputShape,
+      params,
+      macs,
+      error,
+    })),
+    totals: s.totals,
+    errors: [...s.documentErrors.map((message) => ({ nodeId: null, message })), ...s.errors],
+  }
+}
+
+function row(n: SummaryNode): Row {
+  const layer = `${n.depth ? '  └ ' : ''}${n.name} (${n.kind})`
+  // An error runs on past the number columns rather than widening them.
+  if (n.error) return [layer, `error: ${n.error}`]
+  if (!n.outputShape) return [layer, 'unknown (an input has an error)']
+  return [
+    layer,
+    formatShapeTuple(n.outputShape),
+    int(n.params!.trainable + n.params!.nonTrainable),
+    int(n.macs!),
+  ]
+}
+
+function printTable(name: string, s: Summary, io: CliIo): void {
+  io.out(`Model: ${name}`)
+  const lines = table(['Layer (kind)', 'Output shape', 'Params', 'MACs'], s.nodes.map(row), [
+    false,
+    false,
+    true,
+    true,
   ])
-  for (const line of table(['Layer (kind)', 'Output shape', 'Params', 'MACs'], rows, [
-    false,
-    false,
-    true,
-    true,
-  ]))
-    io.out(line)
+  for (const line of lines) io.out(line)
   const t = s.totals
   io.out(
     `Total params:         ${int(t.trainable + t.nonTrainable)} (${compact(t.trainable + t.nonTrainable)})`,
@@ -64,12 +85,11 @@ export function inspect(ref: string, opts: { json: boolean; expand: boolean }, i
   io.out(
     `Activation memory:    ${int(t.activationBytes)} bytes (${bytes(t.activationBytes)}) at batch 1, float32`,
   )
-  if (failed) {
-    io.err('')
-    io.err(`${s.errors.length + s.documentErrors.length} error(s):`)
-    for (const m of s.documentErrors) io.err(`  graph: ${m}`)
-    const names = new Map(s.nodes.map((n) => [n.id, n.name]))
-    for (const e of s.errors) io.err(`  ${names.get(e.nodeId) ?? e.nodeId}: ${e.message}`)
-  }
-  return failed ? EXIT.graphErrors : EXIT.ok
+  const count = s.errors.length + s.documentErrors.length
+  if (count === 0) return
+  io.err('')
+  io.err(`${count} error(s):`)
+  for (const m of s.documentErrors) io.err(`  graph: ${m}`)
+  const names = new Map(s.nodes.map((n) => [n.id, n.name]))
+  for (const e of s.errors) io.err(`  ${names.get(e.nodeId) ?? e.nodeId}: ${e.message}`)
 }

@@ -1,15 +1,33 @@
-/** Formats rows as fixed-width columns; numbers right-aligned. */
-export function table(header: string[], rows: string[][], rightAligned: boolean[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+/**
+ * A row of a table: one cell per column, or fewer, in which case the last cell is free text that
+ * runs on past the remaining columns without widening them (an error message on a layer's row).
+ */
+export type Row = string[]
+
+/** Formats rows as fixed-width columns, numbers right-aligned, with rules under the header and at the end. */
+export function table(header: string[], rows: Row[], rightAligned: boolean[]): string[] {
+  const widths = header.map((h, i) =>
+    Math.max(
+      h.length,
+      ...rows.map((r) => (r.length === header.length || i < r.length - 1 ? (r[i]?.length ?? 0) : 0)),
+    ),
+  )
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .map((c, i) =>
+        cells.length < header.length && i === cells.length - 1
+          ? c
+          : rightAligned[i]
+            ? c.padStart(widths[i])
+            : c.padEnd(widths[i]),
+      )
       .join('  ')
       .trimEnd()
   const rule = '─'.repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1))
   return [line(header), rule, ...rows.map(line), rule]
 }
 
+/** 1,234,567 */
 export const int = (n: number): string => n.toLocaleString('en-US')
 
 /** 1.82 G, 300.8 M, 61.7 k. */
@@ -20,6 +38,7 @@ export function compact(n: number): string {
   return String(n)
 }
 
+/** 36.1 KiB, 109.47 MiB. */
 export function bytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`
 }

@@ -7,11 +7,12 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type FitViewOptions,
   type Node,
   type NodeChange,
 } from '@xyflow/react'
 import { useCallback, useMemo, type DragEvent } from 'react'
-import type { GraphEdge } from '../../shared/graph/document'
+import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
 import { formatShape } from '../../shared/tensor/shape'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
@@ -33,6 +34,16 @@ const edgeId = (e: GraphEdge) => `${e.source}->${e.target}:${e.targetPort}`
 function parseEdgeId(id: string): GraphEdge | null {
   const m = /^(.*)->(.*):(\d+)$/.exec(id)
   return m ? { source: m[1], target: m[2], targetPort: Number(m[3]) } : null
+}
+
+/**
+ * The first view of a graph: all of it, at most at 100%; a large one (an expanded ResNet is
+ * thousands of pixels tall) opens on its first layers instead, readable, from the input down.
+ */
+export function initialFit(doc: GraphDocument): FitViewOptions {
+  if (doc.nodes.length <= 40) return { maxZoom: 1 }
+  const top = [...doc.nodes].sort((a, b) => (a.position?.y ?? 0) - (b.position?.y ?? 0)).slice(0, 10)
+  return { maxZoom: 1, nodes: top.map((n) => ({ id: n.id })) }
 }
 
 /** The graph canvas: a controlled React Flow over the document store. */
@@ -184,8 +195,7 @@ export function Canvas() {
         isValidConnection={(c) => c.source !== c.target}
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        fitView
-        fitViewOptions={{ maxZoom: 1 }}
+        onInit={(rf) => rf.fitView(initialFit(useDocument.getState().doc))}
         minZoom={0.05}
         proOptions={{ hideAttribution: true }}
         onlyRenderVisibleElements

@@ -56,3 +56,10 @@ export function resnet18Cifar() {
     'ResNet-18 for 32×32×3 images: a 3×3 stem without max pooling, basic blocks [2, 2, 2, 2]; 10 classes, 11.2 M parameters.',
   )
 }
+
+/** ResNet-152 (bottleneck [3, 8, 36, 3]): not a template, the large graph benchmarks use. */
+export const resnet152 = () =>
+  resnet('ResidualBottleneck', [3, 8, 36, 3]).build(
+    'ResNet-152',
+    'He et al. (2015) as torchvision defines it: bottleneck blocks [3, 8, 36, 3]; 60.2 M parameters.',
+  )
