@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Api, Handlers } from '../src/shared/api/contract'
+import { METHOD_NAMES, splitMethodName, type Api, type Handlers } from '../src/shared/api/contract'
 
 /**
  * The Electron shell without Electron: 'electron' is replaced by stand-ins (importing the real
@@ -51,17 +51,16 @@ function fakeWindow(url = appUrl) {
   return { win: { isDestroyed: () => false, webContents }, webContents, mainFrame }
 }
 
+const notReached = () => {
+  throw new Error('not reached in these tests')
+}
 const services: Handlers = {
+  ...(Object.fromEntries(METHOD_NAMES.map((m) => [m, notReached])) as unknown as Handlers),
   'templates.list': () => [
     { name: 'tiny', title: 'Tiny', description: '', trainable: 1, nonTrainable: 0, macs: 2 },
   ],
-  'templates.get': () => {
-    throw new Error('not reached in these tests')
-  },
-  'graph.analyse': () => {
-    throw new Error('not reached in these tests')
-  },
 }
+const namespaces = [...new Set(METHOD_NAMES.map((m) => splitMethodName(m)[0]))]
 
 describe('preload', () => {
   beforeEach(() => {
@@ -69,7 +68,7 @@ describe('preload', () => {
   })
 
   it('exposes one function per contract method, grouped by namespace', () => {
-    expect(Object.keys(api).sort()).toEqual(['graph', 'on', 'templates'])
+    expect(Object.keys(api).sort()).toEqual([...namespaces, 'on'].sort())
     expect(Object.keys(api.templates).sort()).toEqual(['get', 'list'])
     expect(Object.keys(api.graph)).toEqual(['analyse'])
   })
@@ -91,11 +90,7 @@ describe('IPC handlers', () => {
   it('registers one handler per method and serves the app window', async () => {
     const { win, webContents, mainFrame } = fakeWindow()
     const unregister = registerIpc(services, () => win as never)
-    expect([...electron.handlers.keys()].sort()).toEqual([
-      'api:graph.analyse',
-      'api:templates.get',
-      'api:templates.list',
-    ])
+    expect([...electron.handlers.keys()].sort()).toEqual(METHOD_NAMES.map((m) => `api:${m}`).sort())
     const list = electron.handlers.get('api:templates.list')!
     expect(await list({ sender: webContents, senderFrame: mainFrame }, {})).toMatchObject({
       ok: true,

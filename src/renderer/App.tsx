@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react'
 import type { Api, TemplateSummary } from '../shared/api/contract'
 import { emptyDocument, type GraphDocument } from '../shared/graph/document'
 import { getTemplate } from '../shared/templates'
+import type { OpenedProject, ViewState } from '../shared/api/projects'
 import { Editor } from './editor/Editor'
+import { ProjectList } from './projects/ProjectList'
+import type { OpenProject } from './projects/use-autosave'
 import { readGraphFile } from './read-graph-file'
 import { ShapeSketch } from './ShapeSketch'
 import { ensurePositions } from './editor/layout'
@@ -36,15 +39,50 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Load<T> {
 export function App({ api, transport }: { api: Api; transport: Transport }) {
   const templates = useLoad(() => api.templates.list(), [api])
   const [selected, setSelected] = useState<string | null>(null)
-  const [editing, setEditing] = useState(false)
-  const [fileError, setFileError] = useState<string | null>(null)
-  const open = (doc: GraphDocument) => {
+  const [editing, setEditing] = useState<{ project: OpenProject | null; view: ViewState | null } | null>(null)
+  const [message, setMessage] = useState<string | null>(null)
+  // Projects live in the services' database: in the page alone there is none to keep them in.
+  const keepsProjects = transport !== 'in-page'
+  const fail = (e: unknown) => setMessage(e instanceof Error ? e.message : String(e))
+
+  const edit = (doc: GraphDocument, project: OpenProject | null = null, view: ViewState | null = null) => {
     useDocument.getState().load(ensurePositions(doc))
-    setFileError(null)
-    setEditing(true)
+    setMessage(null)
+    setEditing({ project, view })
+  }
+  const openProject = (opened: OpenedProject) =>
+    edit(opened.document, { id: opened.project.id, versionId: opened.versionId }, opened.viewState)
+  const openById = (id: string) => api.projects.open({ id }).then(openProject, fail)
+  const create = (name: string, template?: string, doc?: GraphDocument) =>
+    keepsProjects
+      ? api.projects.create({ name, template }).then(openProject, fail)
+      : edit(doc ?? emptyDocument(name))
+  const openFile = async (file: File) => {
+    const text = await file.text()
+    const r = readGraphFile(file.name, text)
+    if (r.error !== undefined) return setMessage(r.error)
+    if (!keepsProjects) return edit(r.doc)
+    return api.projects.import({ file: JSON.parse(text) }).then((p) => openById(p.id), fail)
   }
 
-  if (editing) return <Editor onClose={() => setEditing(false)} />
+  // Reopening the app restores the last project, in the view it was left in.
+  useEffect(() => {
+    if (!keepsProjects) return
+    api.session.last().then((id) => {
+      if (id) void openById(id)
+    }, fail)
+    // Once, at start-up.
+  }, [api, keepsProjects])
+
+  if (editing)
+    return (
+      <Editor
+        api={api}
+        project={editing.project}
+        initialView={editing.view}
+        onClose={() => setEditing(null)}
+      />
+    )
   return (
     <div className="app">
       <header className="app-header">
@@ -53,6 +91,17 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
           Build convolutional networks visually, see every tensor shape as you edit, train and export to ONNX.
         </p>
       </header>
+      {message && (
+        <p role="alert" className="error app-message">
+          {message}
+        </p>
+      )}
+      {keepsProjects && (
+        <section className="recent" aria-labelledby="projects-title">
+          <h2 id="projects-title">Projects</h2>
+          <ProjectList api={api} onOpen={(id) => void openById(id)} />
+        </section>
+      )}
       <main className="start">
         <section className="gallery" aria-labelledby="gallery-title">
           <div className="gallery-head">
@@ -68,23 +117,15 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
                   onChange={async (e) => {
                     const file = e.target.files?.[0]
                     e.target.value = ''
-                    if (!file) return
-                    const r = readGraphFile(file.name, await file.text())
-                    if (r.error !== undefined) setFileError(r.error)
-                    else open(r.doc)
+                    if (file) await openFile(file)
                   }}
                 />
               </label>
-              <button type="button" onClick={() => open(emptyDocument('Untitled network'))}>
+              <button type="button" onClick={() => void create('Untitled network')}>
                 Blank network
               </button>
             </span>
           </div>
-          {fileError && (
-            <p role="alert" className="error">
-              {fileError}
-            </p>
-          )}
           {templates.state === 'loading' && <p className="muted">Loading templates…</p>}
           {templates.state === 'error' && (
             <p role="alert" className="error">
@@ -108,11 +149,18 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
             </ul>
           )}
         </section>
-        {selected && <TemplateDetail key={selected} api={api} name={selected} onOpen={open} />}
+        {selected && (
+          <TemplateDetail
+            key={selected}
+            api={api}
+            name={selected}
+            onOpen={(doc) => void create(doc.name, selected, doc)}
+          />
+        )}
       </main>
       <footer className="app-footer muted">
-        {transport === 'electron' ? (
-          'Services: CNN Studio (Electron)'
+        {transport !== 'in-page' ? (
+          `Services: CNN Studio (${transport === 'electron' ? 'desktop app' : 'browser mode'}); projects are saved automatically.`
         ) : (
           <>
             Services: computed in this page. To train, start the app or run <code>npx cnn-studio serve</code>.

@@ -1,4 +1,5 @@
 import { app, BrowserWindow, session } from 'electron'
+import { dataFlag, resolveDataDir } from '../data-dir'
 import { createServices } from '../services'
 import { registerIpc } from './ipc'
 import { createMainWindow } from './window'
@@ -8,6 +9,8 @@ import { createMainWindow } from './window'
  * are the same ones the `cnn-studio` command line and browser mode call.
  */
 app.enableSandbox()
+// The user data folder is named after the app, as the command line's default (src/main/data-dir.ts).
+app.setName('CNN Studio')
 
 let mainWindow: BrowserWindow | null = null
 
@@ -30,7 +33,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     // The app needs no camera, microphone, notifications or geolocation.
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false))
-    registerIpc(createServices(), () => mainWindow)
+    // Projects live in `--data DIR`, else $CNN_STUDIO_DATA, else Electron's user data folder.
+    const dataDir = resolveDataDir({ flag: dataFlag(process.argv), osDefault: app.getPath('userData') })
+    registerIpc(createServices({ dataDir }), () => mainWindow)
     open()
     // macOS: clicking the dock icon with no window open reopens one.
     app.on('activate', () => {

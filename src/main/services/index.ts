@@ -1,12 +1,52 @@
 import type { Handlers } from '../../shared/api/contract'
+import { ApiError } from '../../shared/api/contract'
 import { TEMPLATES } from '../../shared/templates'
+import { resolveDataDir } from '../data-dir'
+import { DatabaseOpenError, type DB } from '../db/connection'
+import { openDataDatabase } from '../db/open'
 import { createGraphService } from './graph-service'
+import { createProjectsService } from './projects-service'
 import { createTemplatesService } from './templates-service'
 
+export interface ServicesOptions {
+  /**
+   * The data folder holding the project database (`cnn-studio.db`); `resolveDataDir()` (the
+   * `CNN_STUDIO_DATA` variable, else the OS user data folder) when absent. The database is opened on
+   * the first project call, so commands that need no projects never touch it.
+   */
+  dataDir?: string
+  /** An open, migrated database to use instead; the caller owns it and closes it. */
+  db?: DB
+  /** The clock, for tests. */
+  now?: () => Date
+}
+
 /** Every method of the contract, served in plain Node: what each transport dispatches to. */
-export function createServices(): Handlers {
+export function createServices(options: ServicesOptions = {}): Handlers {
   return {
     ...createTemplatesService(TEMPLATES),
     ...createGraphService(),
+    ...createProjectsService(options.db ? () => options.db! : lazyDatabase(options.dataDir), {
+      templates: TEMPLATES,
+      now: options.now,
+    }),
+  }
+}
+
+/**
+ * Opens the database on first use and keeps it. A failure is not kept: it is reported to the caller
+ * as `unavailable` with what to do, and the next call tries again (the user may have fixed it).
+ */
+function lazyDatabase(dataDir: string | undefined): () => DB {
+  let db: DB | undefined
+  return () => {
+    if (db?.open) return db
+    try {
+      db = openDataDatabase(dataDir ?? resolveDataDir())
+      return db
+    } catch (e) {
+      if (e instanceof DatabaseOpenError) throw new ApiError('unavailable', e.message)
+      throw e
+    }
   }
 }

@@ -12,6 +12,7 @@ import {
   type NodeChange,
 } from '@xyflow/react'
 import { useCallback, useMemo, type DragEvent } from 'react'
+import type { ViewState } from '../../shared/api/projects'
 import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
 import { formatShape } from '../../shared/tensor/shape'
 import { useAnalysis } from '../store/analysis'
@@ -47,7 +48,7 @@ export function initialFit(doc: GraphDocument): FitViewOptions {
 }
 
 /** The graph canvas: a controlled React Flow over the document store. */
-export function Canvas() {
+export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   const doc = useDocument((s) => s.doc)
   const change = useDocument((s) => s.change)
   const endGesture = useDocument((s) => s.endGesture)
@@ -195,7 +196,13 @@ export function Canvas() {
         isValidConnection={(c) => c.source !== c.target}
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        onInit={(rf) => rf.fitView(initialFit(useDocument.getState().doc))}
+        onInit={(rf) => {
+          // Reopening a project restores where the user was; anything else starts from a fit.
+          if (initialView) {
+            void rf.setViewport(initialView.viewport)
+            select(initialView.selection)
+          } else void rf.fitView(initialFit(useDocument.getState().doc))
+        }}
         minZoom={0.05}
         proOptions={{ hideAttribution: true }}
         onlyRenderVisibleElements

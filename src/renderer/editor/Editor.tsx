@@ -1,4 +1,8 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
+import type { Api } from '../../shared/api/contract'
+import type { ViewState } from '../../shared/api/projects'
+import { SaveIndicator } from '../projects/SaveIndicator'
+import { useAutosave, type OpenProject, type SaveStatus } from '../projects/use-autosave'
 import '@xyflow/react/dist/style.css'
 import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
@@ -11,7 +15,15 @@ import { Palette } from './Palette'
 import { useEditorShortcuts } from './shortcuts'
 import { StatusBar } from './StatusBar'
 
-function Toolbar({ onClose }: { onClose?: () => void }) {
+interface EditorProps {
+  api: Api
+  /** The project being edited, saved automatically; null edits without saving (no services). */
+  project: OpenProject | null
+  initialView?: ViewState | null
+  onClose?: () => void
+}
+
+function Toolbar({ onClose, status }: { onClose?: () => void; status: SaveStatus | null }) {
   const name = useDocument((s) => s.doc.name)
   const canUndo = useDocument((s) => s.history.past.length > 0 || s.history.gestureStart !== null)
   const canRedo = useDocument((s) => s.history.future.length > 0)
@@ -25,6 +37,13 @@ function Toolbar({ onClose }: { onClose?: () => void }) {
         </button>
       )}
       <strong className="doc-name">{name}</strong>
+      {status ? (
+        <SaveIndicator status={status} />
+      ) : (
+        <span className="save-status muted">
+          Not saved: run `npx cnn-studio serve` or the app to keep projects
+        </span>
+      )}
       <button type="button" onClick={undo} disabled={!canUndo} title="Undo (Ctrl+Z)">
         Undo
       </button>
@@ -48,13 +67,15 @@ function Toolbar({ onClose }: { onClose?: () => void }) {
   )
 }
 
-function EditorLayout({ onClose }: { onClose?: () => void }) {
+function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   useEditorShortcuts()
+  const { status, flush } = useAutosave(api, project)
+  const close = onClose && (() => void flush().then(onClose))
   return (
     <div className="editor">
-      <Toolbar onClose={onClose} />
+      <Toolbar onClose={close} status={project ? status : null} />
       <Palette />
-      <Canvas />
+      <Canvas initialView={initialView} />
       <Inspector />
       <StatusBar />
     </div>
@@ -62,10 +83,10 @@ function EditorLayout({ onClose }: { onClose?: () => void }) {
 }
 
 /** The network editor over the document store (load a document with `useDocument.getState().load`). */
-export function Editor({ onClose }: { onClose?: () => void }) {
+export function Editor(props: EditorProps) {
   return (
     <ReactFlowProvider>
-      <EditorLayout onClose={onClose} />
+      <EditorLayout {...props} />
     </ReactFlowProvider>
   )
 }

@@ -15,6 +15,7 @@ import {
   type Request,
   type TemplateSummary,
 } from './contract'
+import type { OpenedProject } from './projects'
 
 const doc = chain([
   ['in', 'Input', { height: 8, width: 8, channels: 1 }],
@@ -56,9 +57,82 @@ describe('request schemas', () => {
   })
 })
 
+describe('project request schemas', () => {
+  const id = '0b7c6f1e-5f2a-4c1d-9d6e-1a2b3c4d5e6f'
+  const view = { viewport: { x: 0, y: -3.5, zoom: 1 }, selection: ['c'] }
+
+  it('bound names and ids, and trim names', () => {
+    expect(accepts('projects.create', { name: 'Net' })).toBe(true)
+    expect(accepts('projects.create', { name: 'Net', template: 'resnet18' })).toBe(true)
+    expect(accepts('projects.create', { name: ' ' })).toBe(false)
+    expect(accepts('projects.create', { name: 'x'.repeat(201) })).toBe(false)
+    expect(accepts('projects.create', { name: 'Net', template: '' })).toBe(false)
+    expect(CONTRACT.methods['projects.create'].request.parse({ name: '  Net ' }).name).toBe('Net')
+    expect(accepts('projects.rename', { id, name: 'New' })).toBe(true)
+    expect(accepts('projects.rename', { id })).toBe(false)
+    for (const m of [
+      'projects.open',
+      'projects.delete',
+      'projects.duplicate',
+      'projects.versions',
+      'projects.export',
+    ] as const) {
+      expect(accepts(m, { id }), m).toBe(true)
+      expect(accepts(m, {}), m).toBe(false)
+      expect(accepts(m, { id: '' }), m).toBe(false)
+      expect(accepts(m, { id: 'x'.repeat(65) }), m).toBe(false)
+      expect(accepts(m, { id, more: 1 }), m).toBe(false)
+    }
+  })
+
+  it('projects.save needs a valid document; the view, note and base version are optional', () => {
+    expect(accepts('projects.save', { id, document: doc })).toBe(true)
+    expect(
+      accepts('projects.save', { id, document: doc, viewState: view, note: 'n', baseVersionId: 3 }),
+    ).toBe(true)
+    expect(accepts('projects.save', { id, document: doc, viewState: null })).toBe(true)
+    expect(accepts('projects.save', { id, document: { ...doc, version: 2 } })).toBe(false)
+    expect(accepts('projects.save', { id, document: doc, viewState: { ...view, extra: 1 } })).toBe(false)
+    expect(accepts('projects.save', { id, document: doc, viewState: { ...view, selection: [''] } })).toBe(
+      false,
+    )
+    expect(
+      accepts('projects.save', {
+        id,
+        document: doc,
+        viewState: { ...view, viewport: { x: 0, y: 0, zoom: 0 } },
+      }),
+    ).toBe(false)
+    expect(accepts('projects.save', { id, document: doc, note: 'n'.repeat(501) })).toBe(false)
+    expect(accepts('projects.save', { id, document: doc, baseVersionId: 1.5 })).toBe(false)
+  })
+
+  it('projects.import takes any file (the service checks it); session.last takes nothing', () => {
+    expect(accepts('projects.import', { file: 'anything' })).toBe(true)
+    expect(accepts('projects.import', { file: {}, name: 'x' })).toBe(false)
+    expect(accepts('session.last', {})).toBe(true)
+    expect(accepts('session.last', { id })).toBe(false)
+  })
+})
+
 describe('method names', () => {
   it('are namespace.verb and recognised', () => {
-    expect(METHOD_NAMES).toEqual(['templates.list', 'templates.get', 'graph.analyse'])
+    expect(METHOD_NAMES).toEqual([
+      'templates.list',
+      'templates.get',
+      'graph.analyse',
+      'projects.list',
+      'projects.create',
+      'projects.open',
+      'projects.save',
+      'projects.rename',
+      'projects.duplicate',
+      'projects.delete',
+      'projects.versions',
+      'projects.export',
+      'projects.import',
+      'session.last',
+    ])
     for (const m of METHOD_NAMES) expect(m).toMatch(/^[a-z]+\.[a-zA-Z]+$/)
     expect(splitMethodName('templates.get')).toEqual(['templates', 'get'])
     expect(isMethodName('templates.list')).toBe(true)
@@ -80,7 +154,7 @@ describe('createApi', () => {
       },
       () => () => {},
     )
-    expect(Object.keys(api).sort()).toEqual(['graph', 'on', 'templates'])
+    expect(Object.keys(api).sort()).toEqual(['graph', 'on', 'projects', 'session', 'templates'])
     await expect(api.templates.list()).resolves.toEqual([])
     const failure = api.templates.get({ name: 'x' })
     await expect(failure).rejects.toBeInstanceOf(ApiError)
@@ -101,6 +175,9 @@ describe('the Api type is derived from the contract', () => {
     expectTypeOf<Api['graph']['analyse']>().returns.toEqualTypeOf<Promise<GraphAnalysis>>()
     // Services receive the parsed request, defaults applied.
     expectTypeOf<Request<'graph.analyse'>['document']>().toEqualTypeOf<GraphDocument>()
+    expectTypeOf<Api['projects']['open']>().returns.toEqualTypeOf<Promise<OpenedProject>>()
+    expectTypeOf<Api['projects']['list']>().toBeCallableWith()
+    expectTypeOf<Api['session']['last']>().returns.toEqualTypeOf<Promise<string | null>>()
     expectTypeOf<Api>().not.toHaveProperty('nope')
   })
 })

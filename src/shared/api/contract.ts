@@ -1,6 +1,16 @@
 import { z } from 'zod'
 import { documentSchema, type GraphDocument } from '../graph/document'
 import type { GraphAnalysis } from '../graph/infer'
+import {
+  projectIdSchema,
+  projectNameSchema,
+  viewStateSchema,
+  type OpenedProject,
+  type ProjectFile,
+  type ProjectSummary,
+  type SaveResult,
+  type VersionSummary,
+} from './projects'
 
 /**
  * The contract between the UI and the services: every method with the zod schema of its request
@@ -49,6 +59,7 @@ export interface TemplateSummary {
 }
 
 const noArgs = z.strictObject({})
+const byId = z.strictObject({ id: projectIdSchema })
 
 /** Method names are `namespace.verb`: `window.api.templates.get({ name })`. */
 export const CONTRACT = {
@@ -64,6 +75,52 @@ export const CONTRACT = {
     'graph.analyse': method<GraphAnalysis>()(
       z.strictObject({ document: documentSchema }),
       "Every node's output shape, parameter counts, MACs and errors, with the graph's totals.",
+    ),
+    // Projects: stored in SQLite in the data folder (docs/persistence.md).
+    'projects.list': method<ProjectSummary[]>()(
+      noArgs,
+      'Every project, most recently opened or changed first, with totals inferred from its latest version.',
+    ),
+    'projects.create': method<OpenedProject>()(
+      z.strictObject({ name: projectNameSchema, template: z.string().min(1).max(200).optional() }),
+      'A new project, empty or a copy of a built-in template; it becomes the last opened project.',
+    ),
+    'projects.open': method<OpenedProject>()(
+      byId,
+      'A project with its latest document and view; it becomes the last opened project.',
+    ),
+    'projects.save': method<SaveResult>()(
+      z.strictObject({
+        id: projectIdSchema,
+        document: documentSchema,
+        viewState: viewStateSchema.nullable().optional(),
+        note: z.string().max(500).optional(),
+        /** The version the editor started from: a conflict if another save came in between. */
+        baseVersionId: z.int().min(1).optional(),
+      }),
+      'Adds a version when the document differs from the latest one, and stores the view.',
+    ),
+    'projects.rename': method<ProjectSummary>()(
+      z.strictObject({ id: projectIdSchema, name: projectNameSchema }),
+      'Renames a project.',
+    ),
+    'projects.duplicate': method<ProjectSummary>()(
+      byId,
+      'A new project "<name> (copy)" holding the latest document of another.',
+    ),
+    'projects.delete': method<{ id: string }>()(byId, 'Deletes a project and all its versions.'),
+    'projects.versions': method<VersionSummary[]>()(byId, 'Every saved version of a project, newest first.'),
+    'projects.export': method<ProjectFile>()(
+      byId,
+      'The project as a .cnnproj.json object: its latest document and view.',
+    ),
+    'projects.import': method<ProjectSummary>()(
+      z.strictObject({ file: z.unknown() }),
+      'A new project from a .cnnproj.json object (or a bare graph document).',
+    ),
+    'session.last': method<string | null>()(
+      noArgs,
+      'The id of the last opened project, or null: the app reopens it on start.',
     ),
   },
   events: {
@@ -98,9 +155,13 @@ export type ErrorCode =
   /** The request failed its schema, or names an unknown method. */
   | 'bad-request'
   | 'not-found'
+  /** Well-formed but unusable content, e.g. an imported file that is not a valid project. */
+  | 'invalid'
+  /** The request clashes with the current state, e.g. a save based on a version that is no longer the latest. */
+  | 'conflict'
   /** The caller is not the app's own window. */
   | 'forbidden'
-  /** Not served by this transport (the in-page fallback cannot train). */
+  /** Not served here: the in-page fallback cannot train, or the project database cannot be opened. */
   | 'unavailable'
   | 'internal'
 export interface ErrorInfo {

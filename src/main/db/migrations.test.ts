@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { DB_FILE } from '../data-dir'
+import { DatabaseOpenError, openConnection } from './connection'
+import { migrate, MIGRATIONS, SCHEMA_VERSION, userVersion } from './migrations'
+import { openDataDatabase } from './open'
+import { tempDir } from './test-db'
+
+const tables = (db: Database.Database) =>
+  db
+    .prepare<[], { name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`)
+    .all()
+    .map((r) => r.name)
+
+describe('migrate', () => {
+  it('builds the schema from an empty database and sets user_version', () => {
+    const db = openConnection(path.join(tempDir(), DB_FILE))
+    expect(userVersion(db)).toBe(0)
+    expect(migrate(db)).toEqual(MIGRATIONS.map((m) => m.version))
+    expect(userVersion(db)).toBe(SCHEMA_VERSION)
+    expect(tables(db)).toEqual([
+      'checkpoints',
+      'datasets',
+      'graph_versions',
+      'projects',
+      'run_metrics',
+      'runs',
+      'settings',
+      'sqlite_sequence',
+    ])
+    expect(migrate(db)).toEqual([])
+    db.close()
+  })
+
+  it('rolls a failing migration back whole and keeps the previous version', () => {
+    const db = openConnection(path.join(tempDir(), DB_FILE))
+    const broken = [
+      ...MIGRATIONS,
+      { version: 2, name: 'broken', sql: 'CREATE TABLE x (a); SELECT nope FROM missing' },
+    ]
+    expect(() => migrate(db, broken)).toThrow(/no such table: missing/)
+    expect(userVersion(db)).toBe(1)
+    expect(tables(db)).not.toContain('x')
+    db.close()
+  })
+
+  it('refuses a database from a newer CNN Studio and leaves the file untouched', () => {
+    const dir = tempDir()
+    const file = path.join(dir, DB_FILE)
+    const newer = new Database(file)
+    newer.exec('CREATE TABLE future (a)')
+    newer.pragma(`user_version = ${SCHEMA_VERSION + 5}`)
+    newer.close()
+    const before = readFileSync(file)
+    let error: unknown
+    try {
+      openDataDatabase(dir)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(DatabaseOpenError)
+    expect((error as DatabaseOpenError).reason).toBe('newer')
+    expect((error as Error).message).toBe(
+      `${file} was written by a newer CNN Studio (database schema version ${SCHEMA_VERSION + 5}; this one knows up to ${SCHEMA_VERSION}). The file was left untouched: update CNN Studio, or choose another data folder with --data DIR or the CNN_STUDIO_DATA environment variable.`,
+    )
+    expect(readFileSync(file).equals(before)).toBe(true)
+  })
+})
+
+describe('the schema', () => {
+  const db = openDataDatabase(tempDir())
+  const at = '2025-01-01T00:00:00.000Z'
+  db.prepare(`INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p', 'P', ?, ?)`).run(at, at)
+  const version = db
+    .prepare(`INSERT INTO graph_versions (project_id, created_at, document) VALUES ('p', ?, '{}')`)
+    .run(at).lastInsertRowid
+  const run = db.prepare(
+    `INSERT INTO runs (id, graph_version_id, status, hyperparameters, created_at, updated_at)
+     VALUES (?, ?, ?, '{}', ?, ?)`,
+  )
+
+  it('checks run statuses, JSON columns and foreign keys', () => {
+    expect(() => run.run('r0', version, 'exploded', at, at)).toThrow(/CHECK constraint failed/)
+    expect(() =>
+      db
+        .prepare(`INSERT INTO graph_versions (project_id, created_at, document) VALUES ('p', ?, '{')`)
+        .run(at),
+    ).toThrow(/CHECK constraint failed/)
+    expect(() =>
+      db
+        .prepare(`INSERT INTO graph_versions (project_id, created_at, document) VALUES ('nobody', ?, '{}')`)
+        .run(at),
+    ).toThrow(/FOREIGN KEY constraint failed/)
+    for (const status of ['queued', 'running', 'paused', 'finished', 'failed', 'interrupted', 'stopped'])
+      run.run(`r-${status}`, version, status, at, at)
+  })
+
+  it('deletes versions, runs, metrics and checkpoints with their project', () => {
+    run.run('r1', version, 'finished', at, at)
+    db.prepare(
+      `INSERT INTO run_metrics (run_id, epoch, batch, kind, name, value) VALUES ('r1', 0, 3, 'train', 'loss', 0.5)`,
+    ).run()
+    db.prepare(
+      `INSERT INTO checkpoints (run_id, epoch, created_at, weights, is_best) VALUES ('r1', 0, ?, ?, 1)`,
+    ).run(at, Buffer.from([1, 2, 3]))
+    db.prepare(`DELETE FROM projects WHERE id = 'p'`).run()
+    for (const t of ['graph_versions', 'runs', 'run_metrics', 'checkpoints'])
+      expect(db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${t}`).get()!.n, t).toBe(0)
+  })
+})

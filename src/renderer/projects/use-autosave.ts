@@ -1,0 +1,76 @@
+import { useReactFlow } from '@xyflow/react'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { Api } from '../../shared/api/contract'
+import { useDocument } from '../store/document-store'
+import { useUi } from '../store/ui-store'
+
+/** How long after the last change a save starts. */
+export const AUTOSAVE_DELAY_MS = 1500
+
+export type SaveStatus =
+  { state: 'saved' } | { state: 'pending' } | { state: 'saving' } | { state: 'failed'; message: string }
+
+export interface OpenProject {
+  id: string
+  versionId: number
+}
+
+/**
+ * Saves the document and the view a moment after each change, when the page is hidden (closing a
+ * tab or the window) and on demand (`flush`, e.g. before leaving the editor). Saves run one at a
+ * time; a change during a save is saved next. A failed save keeps the changes and says why.
+ */
+export function useAutosave(api: Api, project: OpenProject | null) {
+  const flow = useReactFlow()
+  const [status, setStatus] = useState<SaveStatus>({ state: 'saved' })
+  const versionId = useRef(project?.versionId)
+  const savedRevision = useRef(useDocument.getState().revision)
+  const running = useRef<Promise<void> | null>(null)
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
+
+  const save = useCallback(async (): Promise<void> => {
+    if (!project) return
+    if (running.current) await running.current
+    const { doc, revision } = useDocument.getState()
+    if (revision === savedRevision.current) return
+    setStatus({ state: 'saving' })
+    const viewState = { viewport: flow.getViewport(), selection: [...useUi.getState().selection] }
+    const run = api.projects
+      .save({ id: project.id, document: doc, viewState, baseVersionId: versionId.current })
+      .then(
+        (r) => {
+          versionId.current = r.versionId
+          savedRevision.current = revision
+          setStatus(useDocument.getState().revision === revision ? { state: 'saved' } : { state: 'pending' })
+        },
+        (e: unknown) => setStatus({ state: 'failed', message: e instanceof Error ? e.message : String(e) }),
+      )
+      .finally(() => (running.current = null))
+    running.current = run
+    await run
+  }, [api, project, flow])
+
+  useEffect(() => {
+    if (!project) return
+    const unsubscribe = useDocument.subscribe((s, prev) => {
+      if (s.revision === prev.revision) return
+      setStatus({ state: 'pending' })
+      if (timer.current) clearTimeout(timer.current)
+      timer.current = setTimeout(() => void save(), AUTOSAVE_DELAY_MS)
+    })
+    const onHide = () => document.visibilityState === 'hidden' && void save()
+    document.addEventListener('visibilitychange', onHide)
+    return () => {
+      unsubscribe()
+      document.removeEventListener('visibilitychange', onHide)
+      if (timer.current) clearTimeout(timer.current)
+    }
+  }, [project, save])
+
+  const flush = useCallback(async () => {
+    if (timer.current) clearTimeout(timer.current)
+    await save()
+  }, [save])
+
+  return { status, flush }
+}
