@@ -11,6 +11,8 @@ const electron = vi.hoisted(() => ({
   handlers: new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>(),
   invoke: null as null | ((channel: string, payload: unknown) => Promise<unknown>),
   listeners: new Map<string, ((...args: unknown[]) => void)[]>(),
+  openDialog: { canceled: true, filePaths: [] as string[] },
+  errorBoxes: [] as string[],
 }))
 
 vi.mock('electron', () => ({
@@ -38,9 +40,15 @@ vi.mock('electron', () => ({
   },
   BrowserWindow: class {},
   shell: { openExternal: vi.fn() },
+  Menu: { buildFromTemplate: (template: unknown) => ({ template }) },
+  dialog: {
+    showOpenDialog: async () => electron.openDialog,
+    showErrorBox: (title: string, message: string) => electron.errorBoxes.push(`${title}: ${message}`),
+  },
 }))
 
 const { registerIpc } = await import('../src/main/electron/ipc')
+const { buildMenu } = await import('../src/main/electron/menu')
 const { APP_URL: appUrl } = await import('../src/main/electron/window')
 await import('../src/preload/index')
 const api = electron.exposed.api as Api
@@ -123,5 +131,72 @@ describe('IPC handlers', () => {
     closed()
     expect(warn).toHaveBeenCalled()
     warn.mockRestore()
+  })
+})
+
+describe('application menu', () => {
+  interface Item {
+    label?: string
+    accelerator?: string
+    click?: () => unknown
+    submenu?: Item[]
+  }
+  const find = (items: Item[], label: string): Item | undefined =>
+    items.flatMap((i) => [i, ...(i.submenu ?? [])]).find((i) => i.label === label)
+
+  function menu(handlers: Handlers = services) {
+    const sent: [string, unknown][] = []
+    const win = {
+      isDestroyed: () => false,
+      webContents: { send: (c: string, p: unknown) => sent.push([c, p]) },
+    }
+    const built = buildMenu(handlers, () => win as never) as unknown as { template: Item[] }
+    return { items: built.template, sent }
+  }
+
+  it('sends editing and view commands to the window, with the usual shortcuts', () => {
+    const { items, sent } = menu()
+    expect(find(items, 'Undo')!.accelerator).toBe('CmdOrCtrl+Z')
+    find(items, 'Undo')!.click!()
+    find(items, 'Paste')!.click!()
+    find(items, 'Fit Graph')!.click!()
+    find(items, 'Save')!.click!()
+    expect(sent).toEqual([
+      ['event:app.command', { command: 'undo' }],
+      ['event:app.command', { command: 'paste' }],
+      ['event:app.command', { command: 'fit' }],
+      ['event:app.command', { command: 'save' }],
+    ])
+  })
+
+  it('opens a file through the import service and tells the window which project to show', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'cnn-menu-'))
+    const good = join(dir, 'net.cnnproj.json')
+    writeFileSync(good, JSON.stringify({ format: 'cnn-studio/graph' }))
+    const imported: unknown[] = []
+    const handlers = {
+      ...services,
+      'projects.import': ({ file }: { file: unknown }) => {
+        imported.push(file)
+        return { id: 'p1' }
+      },
+    } as unknown as Handlers
+    const { items, sent } = menu(handlers)
+    electron.openDialog = { canceled: false, filePaths: [good] }
+    find(items, 'Open…')!.click!()
+    await vi.waitFor(() =>
+      expect(sent).toEqual([['event:app.command', { command: 'open-project', id: 'p1' }]]),
+    )
+    expect(imported).toEqual([{ format: 'cnn-studio/graph' }])
+
+    const bad = join(dir, 'bad.json')
+    writeFileSync(bad, '{')
+    electron.openDialog = { canceled: false, filePaths: [bad] }
+    find(items, 'Open…')!.click!()
+    await vi.waitFor(() => expect(electron.errorBoxes).toHaveLength(1))
+    expect(electron.errorBoxes[0]).toMatch(/^Cannot open bad\.json: /)
   })
 })

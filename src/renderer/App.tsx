@@ -65,6 +65,16 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
     return api.projects.import({ file: JSON.parse(text) }).then((p) => openById(p.id), fail)
   }
 
+  // The desktop menu: File > New goes back to the start screen, File > Open opens the imported project.
+  useEffect(
+    () =>
+      api.on('app.command', (c) => {
+        if (c.command === 'new') setEditing(null)
+        else if (c.command === 'open-project') void openById(c.id)
+      }),
+    [api],
+  )
+
   // Reopening the app restores the last project, in the view it was left in.
   useEffect(() => {
     if (!keepsProjects) return

@@ -1,7 +1,8 @@
-import { app, BrowserWindow, session } from 'electron'
+import { app, BrowserWindow, Menu, session } from 'electron'
 import { dataFlag, resolveDataDir } from '../data-dir'
 import { createServices } from '../services'
 import { registerIpc } from './ipc'
+import { buildMenu } from './menu'
 import { createMainWindow } from './window'
 
 /**
@@ -35,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false))
     // Projects live in `--data DIR`, else $CNN_STUDIO_DATA, else Electron's user data folder.
     const dataDir = resolveDataDir({ flag: dataFlag(process.argv), osDefault: app.getPath('userData') })
-    registerIpc(createServices({ dataDir }), () => mainWindow)
+    const services = createServices({ dataDir })
+    registerIpc(services, () => mainWindow)
+    Menu.setApplicationMenu(buildMenu(services, () => mainWindow))
     open()
     // macOS: clicking the dock icon with no window open reopens one.
     app.on('activate', () => {

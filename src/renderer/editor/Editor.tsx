@@ -1,6 +1,8 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
+import { useEffect } from 'react'
 import type { Api } from '../../shared/api/contract'
-import type { ViewState } from '../../shared/api/projects'
+import { PROJECT_FILE_EXTENSION, type ViewState } from '../../shared/api/projects'
+import { download } from '../projects/ProjectList'
 import { SaveIndicator } from '../projects/SaveIndicator'
 import { useAutosave, type OpenProject, type SaveStatus } from '../projects/use-autosave'
 import '@xyflow/react/dist/style.css'
@@ -12,7 +14,9 @@ import './editor.css'
 import { Inspector } from './Inspector'
 import { autoLayout } from './layout'
 import { Palette } from './Palette'
-import { useEditorShortcuts } from './shortcuts'
+import { editCommand, useEditorShortcuts, type EditCommand } from './shortcuts'
+
+const EDIT_COMMANDS = new Set(['undo', 'redo', 'cut', 'copy', 'paste', 'duplicate'])
 import { StatusBar } from './StatusBar'
 
 interface EditorProps {
@@ -70,6 +74,25 @@ function Toolbar({ onClose, status }: { onClose?: () => void; status: SaveStatus
 function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   useEditorShortcuts()
   const { status, flush } = useAutosave(api, project)
+  const flow = useReactFlow()
+  // The desktop menu's commands.
+  useEffect(
+    () =>
+      api.on('app.command', (c) => {
+        if (c.command === 'save') void flush()
+        else if (c.command === 'fit') void flow.fitView({ maxZoom: 1 })
+        else if (c.command === 'zoom-in') void flow.zoomIn()
+        else if (c.command === 'zoom-out') void flow.zoomOut()
+        else if (c.command === 'layout')
+          useDocument.getState().change((d) => autoLayout(d, nodeSizer(analyse(d))))
+        else if (c.command === 'export' && project)
+          void flush()
+            .then(() => api.projects.export({ id: project.id }))
+            .then((f) => download(`${f.name}${PROJECT_FILE_EXTENSION}`, f))
+        else if (EDIT_COMMANDS.has(c.command)) editCommand(c.command as EditCommand)
+      }),
+    [api, flow, flush, project],
+  )
   const close = onClose && (() => void flush().then(onClose))
   return (
     <div className="editor">

@@ -7,10 +7,12 @@ import { useUi } from '../store/ui-store'
 let clipboard: Clipboard | null = null
 let pasteCount = 0
 
+export type EditCommand = 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'duplicate'
+
 const typing = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName))
 
-export function pasteClipboard(clip: Clipboard | null = clipboard): void {
+function pasteClipboard(clip: Clipboard | null): void {
   if (!clip || clip.nodes.length === 0) return
   const offset = 40 * ++pasteCount
   let ids: string[] = []
@@ -22,28 +24,50 @@ export function pasteClipboard(clip: Clipboard | null = clipboard): void {
   useUi.getState().select(ids)
 }
 
-/** The editor's keyboard commands: undo, redo, copy, cut, paste, duplicate. */
+/**
+ * Undo, redo, cut, copy, paste and duplicate on the graph. While a text field has the focus they
+ * are the field's own text commands (the desktop menu sends them here either way).
+ */
+export function editCommand(command: EditCommand): void {
+  if (typing(document.activeElement)) {
+    document.execCommand(command === 'duplicate' ? 'copy' : command)
+    return
+  }
+  const doc = useDocument.getState()
+  const selection = useUi.getState().selection
+  if (command === 'undo') doc.undo()
+  else if (command === 'redo') doc.redo()
+  else if (command === 'paste') pasteClipboard(clipboard)
+  else if (selection.size === 0) return
+  else if (command === 'duplicate') {
+    pasteCount = 0
+    pasteClipboard(copy(doc.doc, selection))
+  } else {
+    clipboard = copy(doc.doc, selection)
+    pasteCount = 0
+    if (command === 'cut') doc.change((d) => removeNodes(d, selection))
+  }
+}
+
+const KEYS: Record<string, EditCommand> = {
+  z: 'undo',
+  y: 'redo',
+  x: 'cut',
+  c: 'copy',
+  v: 'paste',
+  d: 'duplicate',
+}
+
+/** The editor's keyboard commands: Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+X/C/V/D. */
 export function useEditorShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || typing(e.target)) return
-      const doc = useDocument.getState()
-      const selection = useUi.getState().selection
       const key = e.key.toLowerCase()
-      if (key === 'z' && !e.shiftKey) doc.undo()
-      else if ((key === 'z' && e.shiftKey) || key === 'y') doc.redo()
-      else if (key === 'c' || key === 'x') {
-        if (selection.size === 0) return
-        clipboard = copy(doc.doc, selection)
-        pasteCount = 0
-        if (key === 'x') doc.change((d) => removeNodes(d, selection))
-      } else if (key === 'v') pasteClipboard()
-      else if (key === 'd') {
-        if (selection.size === 0) return
-        pasteCount = 0
-        pasteClipboard(copy(doc.doc, selection))
-      } else return
+      const command = key === 'z' && e.shiftKey ? 'redo' : KEYS[key]
+      if (!command) return
       e.preventDefault()
+      editCommand(command)
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)

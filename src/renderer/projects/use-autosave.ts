@@ -63,7 +63,11 @@ export function useAutosave(api: Api, project: OpenProject | null) {
     return () => {
       unsubscribe()
       document.removeEventListener('visibilitychange', onHide)
-      if (timer.current) clearTimeout(timer.current)
+      // Leaving the editor (File > New, another project) saves what is pending.
+      if (timer.current) {
+        clearTimeout(timer.current)
+        void save()
+      }
     }
   }, [project, save])
 

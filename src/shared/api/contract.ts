@@ -58,6 +58,26 @@ export interface TemplateSummary {
   macs: number
 }
 
+/** What the desktop app's menu asks the window to do; the renderer carries it out. */
+export type AppCommand =
+  | {
+      command:
+        | 'new'
+        | 'save'
+        | 'export'
+        | 'undo'
+        | 'redo'
+        | 'cut'
+        | 'copy'
+        | 'paste'
+        | 'duplicate'
+        | 'fit'
+        | 'zoom-in'
+        | 'zoom-out'
+        | 'layout'
+    }
+  | { command: 'open-project'; id: string }
+
 const noArgs = z.strictObject({})
 const byId = z.strictObject({ id: projectIdSchema })
 
@@ -125,6 +145,9 @@ export const CONTRACT = {
   },
   events: {
     // Training progress and dataset downloads add their events here (`event<Payload>()('doc')`).
+    'app.command': event<AppCommand>()(
+      "A command from the desktop app's menu for the window to carry out (undo, save, fit, open a project…).",
+    ),
   } satisfies Record<string, EventSpec>,
 } as const
 
