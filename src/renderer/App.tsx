@@ -10,6 +10,7 @@ import { readGraphFile } from './read-graph-file'
 import { ShapeSketch } from './ShapeSketch'
 import { ensurePositions } from './editor/layout'
 import { useDocument } from './store/document-store'
+import { useUi } from './store/ui-store'
 import type { GraphAnalysis } from '../shared/graph/infer'
 import { formatShape } from '../shared/tensor/shape'
 import type { Transport } from './api'
@@ -46,6 +47,8 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   const fail = (e: unknown) => setMessage(e instanceof Error ? e.message : String(e))
 
   const edit = (doc: GraphDocument, project: OpenProject | null = null, view: ViewState | null = null) => {
+    // Selection is per document: a restored view selects again once the canvas is up.
+    useUi.getState().select([])
     useDocument.getState().load(ensurePositions(doc))
     setMessage(null)
     setEditing({ project, view })
@@ -75,15 +78,19 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
     [api],
   )
 
-  // Reopening the app restores the last project, in the view it was left in.
+  // Reopening the app restores the last project, in the view it was left in; until that is
+  // known the start screen is not shown, so that it does not flash.
+  const [restoring, setRestoring] = useState(keepsProjects)
   useEffect(() => {
     if (!keepsProjects) return
-    api.session.last().then((id) => {
-      if (id) void openById(id)
-    }, fail)
+    api.session
+      .last()
+      .then((id) => (id ? openById(id) : undefined), fail)
+      .finally(() => setRestoring(false))
     // Once, at start-up.
   }, [api, keepsProjects])
 
+  if (restoring) return <p className="muted restoring">Opening your last project…</p>
   if (editing)
     return (
       <Editor

@@ -80,3 +80,19 @@ export async function connect(page: Page, source: string, target: string, port =
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 })
   await page.mouse.up()
 }
+
+/**
+ * Opens the app at the start screen. With projects, the app reopens the last one: leave it (the
+ * editor saves on the way out) to get back to the start screen.
+ */
+export async function openAtStart(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })
+  const errors = watchErrors(page)
+  await page.goto(url)
+  const start = page.getByText('Start from a template')
+  const back = page.getByRole('button', { name: '← Projects' })
+  await start.or(back).first().waitFor()
+  if (await back.isVisible()) await back.click()
+  await start.waitFor()
+  return { page, errors }
+}

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, dropKind, launchBrowser, SCREENSHOTS, startServer, watchErrors } from './app'
+import { connect, dropKind, launchBrowser, openAtStart, SCREENSHOTS, startServer } from './app'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser
@@ -18,13 +18,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function openPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-  const errors = watchErrors(page)
-  await page.goto(server.url)
-  await expect.poll(() => page.getByText('Start from a template').count()).toBe(1)
-  return { page, errors }
-}
+const openPage = () => openAtStart(browser, server.url)
 
 const shape = (page: Page, id: string) => page.getByTestId(`shape-${id}`).textContent()
 
@@ -176,8 +170,15 @@ describe('the editor in browser mode', () => {
     await page.getByRole('button', { name: '← Projects' }).click()
     await openTemplate(page, 'ResNet-50')
     expect(await page.getByTestId('total-trainable').textContent()).toBe('25,557,032')
-    await page.locator('.react-flow__node[data-id="layer2_0"]').click()
-    await page.getByRole('button', { name: 'Show layers' }).click()
+    // The first fit of the view may still be settling: click until the inspector shows the block.
+    const showLayers = page.getByRole('button', { name: 'Show layers' })
+    await expect
+      .poll(async () => {
+        await page.locator('.react-flow__node[data-id="layer2_0"]').click()
+        return showLayers.count()
+      })
+      .toBe(1)
+    await showLayers.click()
     await expect.poll(() => page.locator('[data-testid^="inner-layer2_0/"]').count()).toBeGreaterThan(10)
     await page.screenshot({ path: join(SCREENSHOTS, 'resnet50.png') })
     await openTemplateFromStart(page, 'LeNet-5')

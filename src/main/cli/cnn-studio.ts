@@ -15,6 +15,11 @@ const COMMANDS: Record<
     summary: 'shapes, parameters and MACs of every node (--json, --expand)',
     load: () => import('./inspect'),
   },
+  serve: {
+    usage: 'serve [--port N] [--data DIR]',
+    summary: 'the editor in a browser on this machine (browser mode)',
+    load: () => import('./serve'),
+  },
   templates: {
     usage: 'templates',
     summary: 'the networks a project can start from (--json)',

@@ -1,0 +1,181 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import {
+  isMethodName,
+  type Envelope,
+  type ErrorCode,
+  type EventName,
+  type EventPayload,
+  type Handlers,
+} from '../../shared/api/contract'
+import { dispatch } from '../../shared/api/dispatch'
+import { serveStatic } from './static-files'
+
+export interface ServerOptions {
+  handlers: Handlers
+  /** The built renderer (out/renderer). */
+  staticDir: string
+  /** 0 or absent: any free port. */
+  port?: number
+  /** Random when absent. */
+  token?: string
+  /** Request bodies larger than this are refused with 413. */
+  maxBodyBytes?: number
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT/?token=…`: what a user opens. */
+  url: string
+  port: number
+  token: string
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+  close(): Promise<void>
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  'bad-request': 400,
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+  unavailable: 503,
+  internal: 500,
+}
+
+/**
+ * Browser mode's transport: the contract's methods as `POST /api/<method>` and its events on a
+ * WebSocket at `/api/events`, bound to 127.0.0.1 only. Every /api/ request needs the random token
+ * (401 without it), a Host naming this server and no foreign Origin (403: DNS rebinding and
+ * cross-site requests), and a body that parses with the method's schema (400). docs/browser-mode.md.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const maxBody = options.maxBodyBytes ?? 64 * 1024 * 1024
+  const tokenBytes = Buffer.from(token)
+  let port = 0
+  const hosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+  const origins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`])
+  const securityHeaders = () => ({
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+      `img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; ` +
+      "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    // The page's URL carries the token: never send it on as a referrer.
+    'Referrer-Policy': 'no-referrer',
+  })
+
+  const validToken = (given: string | null | undefined): boolean => {
+    if (!given) return false
+    const b = Buffer.from(given)
+    return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes)
+  }
+  /** Host, Origin and token checks shared by API calls and the WebSocket; null when all pass. */
+  const refuse = (req: IncomingMessage, given: string | null | undefined): [number, string] | null => {
+    if (!hosts().has(req.headers.host ?? '')) return [403, 'Forbidden: wrong Host header.']
+    const origin = req.headers.origin
+    if (origin !== undefined && !origins().has(origin))
+      return [403, `Forbidden: requests from ${origin} are refused.`]
+    if (!validToken(given))
+      return [401, 'Unauthorized: a valid token is required (open the URL cnn-studio serve printed).']
+    return null
+  }
+
+  const reply = (res: ServerResponse, status: number, body: Envelope<unknown>) => {
+    const text = JSON.stringify(body)
+    res.writeHead(status, {
+      ...securityHeaders(),
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+    })
+    res.end(text)
+  }
+  const error = (res: ServerResponse, status: number, code: ErrorCode, message: string) =>
+    reply(res, status, { ok: false, error: { code, message } })
+
+  async function api(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+    const refused = refuse(req, bearer)
+    if (refused) return error(res, refused[0], 'forbidden', refused[1])
+    if (req.method !== 'POST') return error(res, 405, 'bad-request', 'Use POST for /api/ calls.')
+    if (!isMethodName(method))
+      return error(res, 404, 'not-found', `Unknown method ${JSON.stringify(method)}.`)
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > maxBody) {
+        error(res, 413, 'bad-request', `The request is larger than ${maxBody} bytes.`)
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    }
+    let payload: unknown
+    try {
+      payload = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {}
+    } catch (e) {
+      return error(res, 400, 'bad-request', `The request body is not JSON: ${(e as Error).message}`)
+    }
+    const envelope = await dispatch(options.handlers, method, payload)
+    reply(res, envelope.ok ? 200 : STATUS[envelope.error.code], envelope)
+  }
+
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://x')
+    const handle = pathname.startsWith('/api/')
+      ? api(req, res, pathname.slice('/api/'.length))
+      : serveStatic(options.staticDir, req, res, securityHeaders())
+    handle.catch((e: unknown) => {
+      console.error('cnn-studio serve:', e)
+      if (!res.headersSent) error(res, 500, 'internal', 'Internal error.')
+      else res.destroy()
+    })
+  })
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
+  const clients = new Set<WebSocket>()
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    const refused =
+      url.pathname === '/api/events' ? refuse(req, url.searchParams.get('token')) : [404, 'Not found']
+    if (refused) {
+      socket.end(
+        `HTTP/1.1 ${refused[0]} ${refused[0] === 401 ? 'Unauthorized' : refused[0] === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`,
+      )
+      return
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws)
+      ws.on('close', () => clients.delete(ws))
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    emit(event, payload) {
+      const message = JSON.stringify({ event, payload })
+      for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message)
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of clients) ws.terminate()
+        sockets.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
