@@ -27,8 +27,10 @@ describe('cnn-studio serve', () => {
     expect((await call('projects.list', {})).status).toBe(401)
     const created = await call('projects.create', { name: 'Served' }, { Authorization: `Bearer ${token}` })
     expect(created.status).toBe(200)
-    const list = await (await call('projects.list', {}, { Authorization: `Bearer ${token}` })).json()
-    expect(list.value.map((p: { name: string }) => p.name)).toEqual(['Served'])
+    const list = (await (await call('projects.list', {}, { Authorization: `Bearer ${token}` })).json()) as {
+      value: { name: string }[]
+    }
+    expect(list.value.map((p) => p.name)).toEqual(['Served'])
 
     child.kill('SIGTERM')
     expect(await new Promise((r) => child.once('exit', r))).toBe(0)

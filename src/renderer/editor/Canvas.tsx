@@ -38,12 +38,12 @@ function parseEdgeId(id: string): GraphEdge | null {
 }
 
 /**
- * The first view of a graph: all of it, at most at 100%; a large one (an expanded ResNet is
- * thousands of pixels tall) opens on its first layers instead, readable, from the input down.
+ * The first view of a graph: all of it, at most at 100%; a larger one (ResNet-50 is thousands of
+ * pixels tall) opens on its first dozen layers instead, readable, from the input down.
  */
 export function initialFit(doc: GraphDocument): FitViewOptions {
-  if (doc.nodes.length <= 40) return { maxZoom: 1 }
-  const top = [...doc.nodes].sort((a, b) => (a.position?.y ?? 0) - (b.position?.y ?? 0)).slice(0, 10)
+  if (doc.nodes.length <= 14) return { maxZoom: 1 }
+  const top = [...doc.nodes].sort((a, b) => (a.position?.y ?? 0) - (b.position?.y ?? 0)).slice(0, 12)
   return { maxZoom: 1, nodes: top.map((n) => ({ id: n.id })) }
 }
 
