@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core'
 import { expandDocument } from '../src/shared/graph/expand'
 import { getTemplate } from '../src/shared/templates'
 import { resnet152 } from '../src/shared/templates/networks/resnet'
-import { launchBrowser, startServer } from '../test/e2e/app'
+import { launchBrowser, openAtStart, startServer } from '../test/e2e/app'
 
 const EDIT_TARGET_MS = 50
 /** One refresh at 60 Hz, with rounding slack: the best an animation-frame interval can be. */
@@ -29,10 +29,10 @@ const GRAPHS = {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-async function open(page: Page, url: string, name: string, doc: unknown): Promise<void> {
+/** Imports the graph as a new project from the start screen, which opens it in the editor. */
+async function open(page: Page, name: string, doc: unknown): Promise<void> {
   const file = join(dir, `${name.replace(/\W+/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(doc))
-  await page.goto(url)
   await page.getByTestId('open-file').setInputFiles(file)
   await page.waitForSelector('.react-flow__node')
 }
@@ -90,8 +90,8 @@ const browser = await launchBrowser()
 const results: Record<string, { edit: number; frame: number; dropped: number }> = {}
 try {
   for (const [name, doc] of Object.entries(GRAPHS)) {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    await open(page, server.url, name, doc)
+    const { page } = await openAtStart(browser, server.url)
+    await open(page, name, doc)
     const [conv, bn] = name === 'LeNet-5' ? ['c1', 's2'] : ['conv1', 'conv1_bn']
     const edits = await timeEdits(page, conv, bn, 15)
     const frames = await timeDrag(page, conv)

@@ -20,7 +20,11 @@ const EXPECTED: Record<
   alexnet: { trainable: 62_378_344, nonTrainable: 0, macs: 1_135_256_096, out: 1000, lastMap: [6, 6, 256] },
   vgg16: { trainable: 138_357_544, nonTrainable: 0, macs: 15_470_264_320, out: 1000, lastMap: [7, 7, 512] },
   // torchvision GoogLeNet without aux heads has 6,624,904 with 3×3 "5×5" branches; the paper's real
-  // 5×5 branches add Σ 16·c5x5Reduce·c5x5 over the nine modules = 380,928 → 7,005,832.
+  // 5×5 branches add Σ 16·c5x5Reduce·c5x5 over the nine modules = 16 · 23,808 = 380,928 → 7,005,832.
+  // Non-trainable: BN running mean and variance over 320 stem channels + 6,960 in the modules
+  // (368 + 640 + 624 + 648 + 664 + 704 + 1,024 + 1,024 + 1,264) = 7,280 channels → 14,560.
+  // MACs: 1,498,376,192 with torchvision's 3×3 branches (its published 1.50 G) + the extra 5×5 taps
+  // 16 · (28²·3,584 + 14²·9,984 + 7²·10,240) = 84,295,680 → 1,582,671,872.
   googlenet: {
     trainable: 7_005_832,
     nonTrainable: 14_560,

@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
-import { useEffect } from 'react'
+import { memo, useEffect } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { PROJECT_FILE_EXTENSION, type ViewState } from '../../shared/api/projects'
 import { download } from '../projects/ProjectList'
@@ -15,6 +15,13 @@ import { Inspector } from './Inspector'
 import { autoLayout } from './layout'
 import { Palette } from './Palette'
 import { editCommand, useEditorShortcuts, type EditCommand } from './shortcuts'
+
+// The panels read the stores themselves: the editor's own state (the save status) must not
+// re-render them.
+const MemoPalette = memo(Palette)
+const MemoCanvas = memo(Canvas)
+const MemoInspector = memo(Inspector)
+const MemoStatusBar = memo(StatusBar)
 
 const EDIT_COMMANDS = new Set(['undo', 'redo', 'cut', 'copy', 'paste', 'duplicate'])
 import { StatusBar } from './StatusBar'
@@ -97,10 +104,10 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   return (
     <div className="editor">
       <Toolbar onClose={close} status={project ? status : null} />
-      <Palette />
-      <Canvas initialView={initialView} />
-      <Inspector />
-      <StatusBar />
+      <MemoPalette />
+      <MemoCanvas initialView={initialView} />
+      <MemoInspector />
+      <MemoStatusBar />
     </div>
   )
 }

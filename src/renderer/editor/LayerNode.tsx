@@ -1,57 +1,79 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react'
 import { memo } from 'react'
+import { useShallow } from 'zustand/react/shallow'
+import type { GraphDocument } from '../../shared/graph/document'
 import { resolveKind } from '../../shared/graph/kinds'
 import { formatShape } from '../../shared/tensor/shape'
-import { useAnalysis } from '../store/analysis'
-import { useDocument } from '../store/document-store'
 import { formatCount } from '../format'
+import { analyse } from '../store/analysis'
+import { useDocument } from '../store/document-store'
 import { hasOutput, inputCount, nodeById } from './kind-info'
+
+/**
+ * What a card shows, as plain values: the card re-renders only when one of them changes, not on
+ * every edit or drag frame elsewhere in the graph.
+ */
+function cardView(doc: GraphDocument, id: string) {
+  const node = nodeById(doc, id)
+  if (!node) return null
+  const a = analyse(doc).nodes[id]
+  const spec = resolveKind(node.kind)?.spec
+  const count = a?.params ? a.params.trainable + a.params.nonTrainable : 0
+  return {
+    label: spec?.palette.label ?? node.kind,
+    category: spec?.palette.category ?? 'unknown',
+    name: node.name ?? node.id,
+    ports: node.kind === 'Input' ? 0 : inputCount(node),
+    output: hasOutput(node),
+    status: a?.status ?? 'unknown',
+    summary: a?.summary ?? '',
+    shape: a?.outputShape ? formatShape(a.outputShape) : null,
+    error: a?.error?.message ?? null,
+    params: count > 0 ? formatCount(count) : null,
+    expanded: Boolean(node.expanded && a?.inner),
+  }
+}
 
 /** A node card: kind, key parameters, output shape (or the error), parameters. Reads everything by id. */
 export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
-  const node = useDocument((s) => nodeById(s.doc, id))
-  const a = useAnalysis().nodes[id]
-  if (!node) return null
-  const spec = resolveKind(node.kind)?.spec
-  const ports = node.kind === 'Input' ? 0 : inputCount(node)
-  const status = a?.status ?? 'unknown'
-  const count = a?.params ? a.params.trainable + a.params.nonTrainable : null
+  const v = useDocument(useShallow((s) => cardView(s.doc, id)))
+  if (!v) return null
   return (
     <div
-      className={`layer-node category-${spec?.palette.category ?? 'unknown'} status-${status}${selected ? ' selected' : ''}${node.expanded && a?.inner ? ' expanded' : ''}`}
+      className={`layer-node category-${v.category} status-${v.status}${selected ? ' selected' : ''}${v.expanded ? ' expanded' : ''}`}
       data-testid={`node-${id}`}
-      title={a?.error?.message}
+      title={v.error ?? undefined}
     >
-      {Array.from({ length: ports }, (_, i) => (
+      {Array.from({ length: v.ports }, (_, i) => (
         <Handle
           key={i}
           id={`in-${i}`}
           type="target"
           position={Position.Top}
-          style={{ left: `${((i + 1) / (ports + 1)) * 100}%` }}
-          title={ports > 1 ? `input ${i + 1}` : 'input'}
+          style={{ left: `${((i + 1) / (v.ports + 1)) * 100}%` }}
+          title={v.ports > 1 ? `input ${i + 1}` : 'input'}
         />
       ))}
       <div className="layer-node-head">
-        <span className="layer-node-kind">{spec?.palette.label ?? node.kind}</span>
-        <span className="layer-node-name">{node.name ?? node.id}</span>
+        <span className="layer-node-kind">{v.label}</span>
+        <span className="layer-node-name">{v.name}</span>
       </div>
-      <div className="layer-node-summary">{a?.summary ?? ''}</div>
+      <div className="layer-node-summary">{v.summary}</div>
       <div className="layer-node-foot">
-        {status === 'ok' && a?.outputShape ? (
+        {v.status === 'ok' && v.shape ? (
           <span className="layer-node-shape" data-testid={`shape-${id}`}>
-            {formatShape(a.outputShape)}
+            {v.shape}
           </span>
-        ) : status === 'error' ? (
-          <span className="layer-node-error">{a?.error?.message}</span>
+        ) : v.status === 'error' ? (
+          <span className="layer-node-error">{v.error}</span>
         ) : (
           <span className="layer-node-unknown" data-testid={`shape-${id}`}>
             ?
           </span>
         )}
-        {count !== null && count > 0 && <span className="layer-node-params">{formatCount(count)}</span>}
+        {v.params && <span className="layer-node-params">{v.params}</span>}
       </div>
-      {hasOutput(node) && <Handle id="out" type="source" position={Position.Bottom} />}
+      {v.output && <Handle id="out" type="source" position={Position.Bottom} />}
     </div>
   )
 })

@@ -54,7 +54,8 @@ export function useAutosave(api: Api, project: OpenProject | null) {
     if (!project) return
     const unsubscribe = useDocument.subscribe((s, prev) => {
       if (s.revision === prev.revision) return
-      setStatus({ state: 'pending' })
+      // Same state, same object: no re-render of the editor on every drag frame.
+      setStatus((old) => (old.state === 'pending' ? old : { state: 'pending' }))
       if (timer.current) clearTimeout(timer.current)
       timer.current = setTimeout(() => void save(), AUTOSAVE_DELAY_MS)
     })

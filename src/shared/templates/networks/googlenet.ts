@@ -49,6 +49,6 @@ export function googlenet() {
   b.head(1000)
   return b.build(
     'GoogLeNet',
-    'Szegedy et al. (2014), Inception v1 with real 5×5 branches, BatchNorm after every convolution (as torchvision) and no auxiliary classifiers; 224×224×3, 1000 classes.',
+    'Szegedy et al. (2014), Inception v1 with real 5×5 branches, BatchNorm after every convolution (as torchvision) and no auxiliary classifiers; 224×224×3, 1000 classes, 7.0 M parameters.',
   )
 }
