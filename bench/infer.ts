@@ -9,30 +9,14 @@ import type { GraphDocument } from '../src/shared/graph/document'
 import { expandDocument } from '../src/shared/graph/expand'
 import { inferGraph } from '../src/shared/graph/infer'
 import { GraphBuilder } from '../src/shared/templates/builder'
+import { resnet152 } from '../src/shared/templates/networks/resnet'
 
 const TARGET_MS = 2
 /** torchvision.models.resnet152().parameters(): the bench graph must be the real network. */
 const RESNET152_TRAINABLE = 60_192_808
 
-/** torchvision ResNet-152: bottleneck stages [3, 8, 36, 3], expanded to primitive layers. */
-function resnet152(): GraphDocument {
-  const b = new GraphBuilder()
-  const bn = { epsilon: 1e-5, momentum: 0.9 }
-  b.node('input', 'Input', { height: 224, width: 224, channels: 3 })
-  b.convBn('conv', { filters: 64, kernelSize: 7, strides: 2, padding: 3 }, bn)
-  b.node('maxpool', 'MaxPool2D', { poolSize: 3, strides: 2, padding: 1 })
-  ;[3, 8, 36, 3].forEach((depth, stage) => {
-    for (let i = 0; i < depth; i++)
-      b.node(`layer${stage + 1}_${i}`, 'ResidualBottleneck', {
-        filters: 64 << stage,
-        strides: i === 0 && stage > 0 ? 2 : 1,
-        ...bn,
-      })
-  })
-  b.node('avgpool', 'GlobalAvgPool2D')
-  b.head(1000)
-  return expandDocument(b.build('ResNet-152', 'torchvision ResNet-152'))
-}
+/** torchvision ResNet-152 (bottleneck stages [3, 8, 36, 3]), expanded to primitive layers. */
+const resnet152Expanded = (): GraphDocument => expandDocument(resnet152())
 
 /** Input, then Conv2D → BatchNorm → Activation repeated: 2,000 nodes after the input. */
 function chain2000(): GraphDocument {
@@ -101,7 +85,7 @@ function bench(name: string, doc: GraphDocument, iterations: number): { edit: Ti
   return { edit, cold }
 }
 
-const r152doc = resnet152()
+const r152doc = resnet152Expanded()
 const chainDoc = chain2000()
 check('ResNet-152', r152doc, RESNET152_TRAINABLE)
 check('chain', chainDoc)
