@@ -16,7 +16,7 @@ const COMMANDS: Record<
     load: () => import('./inspect'),
   },
   serve: {
-    usage: 'serve [--port N] [--data DIR]',
+    usage: 'serve [--port N] [--data DIR] [--no-open]',
     summary: 'the editor in a browser on this machine (browser mode)',
     load: () => import('./serve'),
   },

@@ -25,7 +25,7 @@ beforeAll(async () => {
   services = Object.fromEntries(
     METHOD_NAMES.map((m) => [m, (req: never) => (calls.push(m), (real[m] as (r: never) => unknown)(req))]),
   ) as unknown as Handlers
-  server = await startServer({ handlers: services, staticDir, maxBodyBytes: 10_000 })
+  server = await startServer({ services, staticDir, maxBodyBytes: 10_000 })
 })
 afterAll(() => server.close())
 
@@ -117,6 +117,33 @@ describe('browser-mode server', () => {
     expect((await send('/api/projects.create', { headers: auth(), body: huge })).status).toBe(413)
   })
 
+  it('answers 413 on a declared length before reading, and on a streamed body as it grows', async () => {
+    calls.length = 0
+    const declared = await send('/api/projects.create', {
+      headers: { ...auth(), 'Content-Length': '999999999' },
+      body: '{}',
+    })
+    expect(declared.status).toBe(413)
+    expect(declared.headers.connection).toBe('close')
+    const streamed = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/api/projects.create',
+          method: 'POST',
+          headers: auth(),
+        },
+        (res) => resolve(res.statusCode!),
+      )
+      req.on('error', reject)
+      for (let i = 0; i < 20; i++) req.write('x'.repeat(1000)) // chunked: no Content-Length
+      req.end()
+    })
+    expect(streamed).toBe(413)
+    expect(calls).toEqual([])
+  })
+
   it('serves the page with a strict CSP and refuses paths outside the build', async () => {
     const page = await send('/?token=abc', { method: 'GET' })
     expect(page.status).toBe(200)
@@ -126,14 +153,25 @@ describe('browser-mode server', () => {
     expect((await send('/assets/app.js', { method: 'GET' })).headers['content-type']).toMatch(
       /^text\/javascript/,
     )
-    for (const path of [
-      '/../secret.txt',
-      '/%2e%2e/secret.txt',
-      '/assets/..%2f..%2fsecret.txt',
-      '/..%5csecret.txt',
-    ])
-      expect((await send(path, { method: 'GET' })).body, path).not.toContain('outside the static folder')
-    expect((await send('/missing.js', { method: 'GET' })).status).toBe(404)
+    for (const [path, status] of [
+      ['/../secret.txt', 404], // the URL parser folds it to /secret.txt, inside the build: absent
+      ['/%2e%2e/secret.txt', 404],
+      ['/assets/..%2f..%2fsecret.txt', 404],
+      ['/%2e%2e%2fsecret.txt', 404],
+      ['/%252e%252e%252fsecret.txt', 404],
+      ['/..%5csecret.txt', 400],
+      ['/%00index.html', 400],
+      ['/%E0%A4%A', 400],
+    ] as const) {
+      const r = await send(path, { method: 'GET' })
+      expect(r.body, path).not.toContain('outside the static folder')
+      expect(r.status, path).toBe(status)
+    }
+    const missing = await send('/missing.js', { method: 'GET' })
+    expect(missing.status).toBe(404)
+    expect(missing.headers['content-security-policy']).toMatch(/default-src 'self'/)
+    expect((await send('/assets/', { method: 'GET' })).status).toBe(404)
+    expect((await send('/', { method: 'POST' })).status).toBe(405)
   })
 
   it('pushes events over a WebSocket only to a client with the token and the right origin', async () => {
@@ -148,6 +186,8 @@ describe('browser-mode server', () => {
     expect(await refused(base)).toBe(401)
     expect(await refused(`${base}?token=nope`)).toBe(401)
     expect(await refused(`${base}?token=${server.token}`, { Origin: 'http://evil.example' })).toBe(403)
+    expect(await refused(`${base}?token=${server.token}`, { Host: `evil.example:${server.port}` })).toBe(403)
+    expect(await refused(`ws://127.0.0.1:${server.port}/other?token=${server.token}`)).toBe(404)
 
     const ws = new WebSocket(`${base}?token=${server.token}`)
     await new Promise((r) => ws.on('open', r))
@@ -155,5 +195,25 @@ describe('browser-mode server', () => {
     server.emit('app.command', { command: 'fit' })
     expect(await got).toEqual({ event: 'app.command', payload: { command: 'fit' } })
     ws.close()
+  })
+
+  it('survives a client sending a frame over the size limit: that socket is closed, others go on', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api/events?token=${server.token}`)
+    ws.on('error', () => {})
+    await new Promise((r) => ws.on('open', r))
+    const closed = new Promise<number>((r) => ws.on('close', r))
+    ws.send('x'.repeat(100 * 1024))
+    expect(await closed).toBeGreaterThan(1000)
+    expect((await send('/api/templates.list', { headers: auth(), body: '{}' })).status).toBe(200)
+  })
+
+  it('serves a page fetch() as the browser client does', async () => {
+    const r = await fetch(`http://127.0.0.1:${server.port}/api/templates.get`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'lenet5' }),
+    })
+    expect(r.status).toBe(200)
+    expect(((await r.json()) as { value: { nodes: unknown[] } }).value.nodes.length).toBeGreaterThan(5)
   })
 })

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -15,7 +15,8 @@ import { dispatch } from '../../shared/api/dispatch'
 import { serveStatic } from './static-files'
 
 export interface ServerOptions {
-  handlers: Handlers
+  /** The contract's implementation (`createServices()`), or any map of handlers (tests). */
+  services: Handlers
   /** The built renderer (out/renderer). */
   staticDir: string
   /** 0 or absent: any free port. */
@@ -61,7 +62,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const securityHeaders = () => ({
     'Content-Security-Policy':
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
-      `img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; ` +
+      `img-src 'self' data: blob:; worker-src 'self' blob:; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; ` +
       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     'X-Content-Type-Options': 'nosniff',
     // The page's URL carries the token: never send it on as a referrer.
@@ -103,12 +104,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.method !== 'POST') return error(res, 405, 'bad-request', 'Use POST for /api/ calls.')
     if (!isMethodName(method))
       return error(res, 404, 'not-found', `Unknown method ${JSON.stringify(method)}.`)
+    const tooLarge = () => {
+      res.setHeader('Connection', 'close')
+      error(res, 413, 'bad-request', `The request is larger than ${maxBody} bytes.`)
+    }
+    // Refused before a byte is read when the client says how much it will send.
+    if (Number(req.headers['content-length']) > maxBody) return tooLarge()
     const chunks: Buffer[] = []
     let size = 0
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length
       if (size > maxBody) {
-        error(res, 413, 'bad-request', `The request is larger than ${maxBody} bytes.`)
+        tooLarge()
         req.destroy()
         return
       }
@@ -120,7 +127,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch (e) {
       return error(res, 400, 'bad-request', `The request body is not JSON: ${(e as Error).message}`)
     }
-    const envelope = await dispatch(options.handlers, method, payload)
+    const envelope = await dispatch(options.services, method, payload)
     reply(res, envelope.ok ? 200 : STATUS[envelope.error.code], envelope)
   }
 
@@ -139,18 +146,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   const clients = new Set<WebSocket>()
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://x')
     const refused =
       url.pathname === '/api/events' ? refuse(req, url.searchParams.get('token')) : [404, 'Not found']
     if (refused) {
-      socket.end(
-        `HTTP/1.1 ${refused[0]} ${refused[0] === 401 ? 'Unauthorized' : refused[0] === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`,
-      )
+      socket.end(`HTTP/1.1 ${refused[0]} ${STATUS_CODES[refused[0]]}\r\nConnection: close\r\n\r\n`)
       return
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)
       ws.on('close', () => clients.delete(ws))
+      // A bad frame (or one over maxPayload) closes this socket; unheard, it would end the process.
+      ws.on('error', () => ws.terminate())
     })
   })
 

@@ -35,8 +35,13 @@ export function createHttpApi(token: string, base = window.location.origin): Api
     if (socket) return
     socket = new WebSocket(`${base.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(token)}`)
     socket.onmessage = (m) => {
-      const { event, payload } = JSON.parse(String(m.data)) as { event: string; payload: unknown }
-      for (const fn of listeners.get(event) ?? []) fn(payload)
+      let message: { event?: unknown; payload?: unknown }
+      try {
+        message = JSON.parse(String(m.data)) as typeof message
+      } catch {
+        return console.warn('cnn-studio: ignored an event that is not JSON')
+      }
+      for (const fn of listeners.get(String(message.event)) ?? []) fn(message.payload)
     }
     // Reconnect after the server restarts; listeners stay registered.
     socket.onclose = () => {
