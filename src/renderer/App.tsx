@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Api, TemplateSummary } from '../shared/api/contract'
 import { emptyDocument, type GraphDocument } from '../shared/graph/document'
 import { getTemplate } from '../shared/templates'
@@ -41,6 +41,8 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   const templates = useLoad(() => api.templates.list(), [api])
   const [selected, setSelected] = useState<string | null>(null)
   const [editing, setEditing] = useState<{ project: OpenProject | null; view: ViewState | null } | null>(null)
+  const editingRef = useRef(editing)
+  editingRef.current = editing
   const [message, setMessage] = useState<string | null>(null)
   // Projects live in the services' database: in the page alone there is none to keep them in.
   const keepsProjects = transport !== 'in-page'
@@ -72,7 +74,9 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   useEffect(
     () =>
       api.on('app.command', (c) => {
-        if (c.command === 'new') setEditing(null)
+        // The editor saves and closes the window itself; without it there is nothing to save.
+        if (c.command === 'save-and-close' && !editingRef.current) window.close()
+        else if (c.command === 'new') setEditing(null)
         else if (c.command === 'open-project') void openById(c.id)
       }),
     [api],

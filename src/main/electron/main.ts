@@ -1,7 +1,7 @@
 import { app, BrowserWindow, Menu, session } from 'electron'
 import { dataFlag, resolveDataDir } from '../data-dir'
 import { createServices } from '../services'
-import { registerIpc } from './ipc'
+import { registerIpc, sendEvent } from './ipc'
 import { buildMenu } from './menu'
 import { createMainWindow } from './window'
 
@@ -15,9 +15,22 @@ app.setName('CNN Studio')
 
 let mainWindow: BrowserWindow | null = null
 
+/** How long a closing window may take to save before it is closed anyway. */
+const SAVE_ON_CLOSE_MS = 3000
+
 function open(): void {
-  mainWindow = createMainWindow()
-  mainWindow.on('closed', () => (mainWindow = null))
+  const win = createMainWindow()
+  mainWindow = win
+  // Closing asks the page to save first; it closes itself when done (or after the timeout).
+  let saving = false
+  win.on('close', (event) => {
+    if (saving) return
+    saving = true
+    event.preventDefault()
+    sendEvent(win, 'app.command', { command: 'save-and-close' })
+    setTimeout(() => !win.isDestroyed() && win.destroy(), SAVE_ON_CLOSE_MS)
+  })
+  win.on('closed', () => (mainWindow = null))
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -87,6 +87,7 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
     () =>
       api.on('app.command', (c) => {
         if (c.command === 'save') void flush()
+        else if (c.command === 'save-and-close') void flush().finally(() => window.close())
         else if (c.command === 'fit') void flow.fitView({ maxZoom: 1 })
         else if (c.command === 'zoom-in') void flow.zoomIn()
         else if (c.command === 'zoom-out') void flow.zoomOut()

@@ -75,6 +75,8 @@ export type AppCommand =
         | 'zoom-in'
         | 'zoom-out'
         | 'layout'
+        /** The window is closing: save, then close it (window.close()). */
+        | 'save-and-close'
     }
   | { command: 'open-project'; id: string }
 
