@@ -10,6 +10,11 @@ const COMMANDS: Record<
   string,
   { usage: string; summary: string; load: () => Promise<{ command: CliCommand }> }
 > = {
+  doctor: {
+    usage: 'doctor',
+    summary: 'the TF.js backends that load here, the one training uses, local datasets (--json)',
+    load: () => import('./doctor'),
+  },
   inspect: {
     usage: 'inspect <template | file.json>',
     summary: 'shapes, parameters and MACs of every node (--json, --expand)',

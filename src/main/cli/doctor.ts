@@ -1,0 +1,50 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { BACKENDS, LOADERS, type BackendName } from '../training/backends'
+import { EXIT, type CliCommand, type CliIo } from './io'
+
+/** Where Debian's dataset-fashion-mnist package puts the files. */
+export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist'
+
+const help = `Usage: cnn-studio doctor [--json]
+
+Checks what this machine offers for training: every TF.js backend (native CUDA, native CPU,
+WebAssembly, JavaScript), whether it loads and why not, the one training would use, and the
+datasets found locally.
+
+  --json   one object: {"backends": [{"name", "ok", "device", "reason"}], "chosen", "datasets"}`
+
+export const command: CliCommand = {
+  help,
+  options: { json: { type: 'boolean' } },
+  positionals: 0,
+  run: (v, _p, io) => doctor({ json: v.json === true }, io),
+}
+
+export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number> {
+  const backends: { name: BackendName; ok: boolean; device?: string; reason?: string }[] = []
+  for (const name of BACKENDS) {
+    try {
+      backends.push({ name, ok: true, device: (await LOADERS[name]()).device })
+    } catch (e) {
+      backends.push({ name, ok: false, reason: (e as Error).message })
+    }
+  }
+  const chosen = backends.find((b) => b.ok)?.name ?? null
+  const datasets = existsSync(DEBIAN_FASHION_MNIST)
+    ? [{ name: 'fashion-mnist', path: DEBIAN_FASHION_MNIST, files: readdirSync(DEBIAN_FASHION_MNIST).sort() }]
+    : []
+  if (opts.json) {
+    io.out(JSON.stringify({ backends, chosen, datasets }))
+    return EXIT.ok
+  }
+  io.out('TF.js backends, fastest first:')
+  for (const b of backends) io.out(`  ${b.ok ? '✓' : '✗'} ${b.name.padEnd(15)} ${b.ok ? b.device : b.reason}`)
+  io.out(chosen ? `Training would use: ${chosen}` : 'No backend loads: training is not possible here.')
+  io.out('Datasets found:')
+  if (datasets.length === 0)
+    io.out(
+      `  none (on Debian: apt-get install dataset-fashion-mnist puts Fashion-MNIST in ${DEBIAN_FASHION_MNIST})`,
+    )
+  for (const d of datasets) io.out(`  ${d.name}: ${d.path} (${d.files.join(', ')})`)
+  return chosen ? EXIT.ok : EXIT.graphErrors
+}
