@@ -2,30 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../graph/infer'
 import { chain } from '../graph/test-doc'
 import type { Subgraph } from './define-block'
+import { analyseBlock, feeds } from './test-util'
 import { inception } from './inception'
 
-/** Analyses one Inception fed by an Input of h×w×c; `inner` lists the expansion's ids. */
-function analyse(params: Record<string, unknown>, [h, w, c]: [number, number, number]) {
-  const a = inferGraph(
-    chain([
-      ['in', 'Input', { height: h, width: w, channels: c }],
-      ['b', 'Inception', params],
-    ]),
-  )
-  return { node: a.nodes.b, inner: a.nodes.b.inner?.map((k) => k.slice('b/'.length)), analysis: a }
-}
+const analyse = (params: Record<string, unknown>, input: [number, number, number]) =>
+  analyseBlock('Inception', params, input)
 
 function expand(params: Record<string, unknown>): Subgraph {
   const sub = inception.expand(inception.params.parse(params), [null, 28, 28, 192])
   if ('error' in sub) throw new Error(sub.error.message)
   return sub
 }
-
-const feeds = (sub: Subgraph, target: string) =>
-  sub.edges
-    .filter((e) => e.target === target)
-    .sort((a, b) => a.targetPort - b.targetPort)
-    .map((e) => e.source)
 
 describe('Inception', () => {
   it('concatenates four branches (GoogLeNet 3a, 28×28×192 → 28×28×256)', () => {

@@ -1,31 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { inferGraph } from '../graph/infer'
-import { chain } from '../graph/test-doc'
 import type { Subgraph } from './define-block'
+import { analyseBlock, expandBlock, feeds } from './test-util'
 import { invertedResidual } from './inverted-residual'
 
-/** Analyses one InvertedResidual fed by an Input of h×w×c; `inner` lists the expansion's ids. */
-function analyse(params: Record<string, unknown>, [h, w, c]: [number, number, number]) {
-  const a = inferGraph(
-    chain([
-      ['in', 'Input', { height: h, width: w, channels: c }],
-      ['b', 'InvertedResidual', params],
-    ]),
-  )
-  return { node: a.nodes.b, inner: a.nodes.b.inner?.map((k) => k.slice('b/'.length)), analysis: a }
-}
+const analyse = (params: Record<string, unknown>, input: [number, number, number]) =>
+  analyseBlock('InvertedResidual', params, input)
 
-function expand(params: Record<string, unknown>, c: number): Subgraph {
-  const sub = invertedResidual.expand(invertedResidual.params.parse(params), [null, 56, 56, c])
-  if ('error' in sub) throw new Error(sub.error.message)
-  return sub
-}
-
-const feeds = (sub: Subgraph, target: string) =>
-  sub.edges
-    .filter((e) => e.target === target)
-    .sort((a, b) => a.targetPort - b.targetPort)
-    .map((e) => e.source)
+const expand = (params: Record<string, unknown>, c: number): Subgraph =>
+  expandBlock(invertedResidual, params, c)
 
 describe('InvertedResidual', () => {
   it('has no expansion conv for t = 1 and no residual when channels change (torchvision features[1])', () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { inferGraph } from '../graph/infer'
-import { chain } from '../graph/test-doc'
 import type { Subgraph } from './define-block'
+import { analyseBlock } from './test-util'
 import { separableBlock } from './separable-block'
 
-/** Analyses one SeparableBlock fed by an Input of h×w×c; `inner` lists the expansion's ids. */
-function analyse(params: Record<string, unknown>, [h, w, c]: [number, number, number]) {
-  const a = inferGraph(
-    chain([
-      ['in', 'Input', { height: h, width: w, channels: c }],
-      ['b', 'SeparableBlock', params],
-    ]),
-  )
-  return { node: a.nodes.b, inner: a.nodes.b.inner?.map((k) => k.slice('b/'.length)), analysis: a }
-}
+const analyse = (params: Record<string, unknown>, input: [number, number, number]) =>
+  analyseBlock('SeparableBlock', params, input)
 
 function expand(params: Record<string, unknown>): Subgraph {
   const sub = separableBlock.expand(separableBlock.params.parse(params), [null, 112, 112, 32])
