@@ -2,26 +2,15 @@ import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
 import { defineLayer, fail, ok } from '../define-layer'
 import { expect4d } from '../inputs'
-import { activation, formatPadding, padding, pair, posInt } from '../params'
-import { formatWindow, windowOutput } from '../spatial'
+import { convSummary, convWindow, convWindowFields } from '../conv-params'
+import { activation, posInt } from '../params'
+import { windowOutput } from '../spatial'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Number of output channels' }),
-  kernelSize: pair(3).meta({ description: 'Kernel height × width' }),
-  strides: pair(1).meta({ description: 'Step between windows, vertical × horizontal' }),
-  padding: padding('valid').meta({
-    description: "'valid' (none), 'same' (output = ceil(input / stride)) or pixels per side",
-  }),
-  dilation: pair(1).meta({ description: 'Spacing between kernel taps (atrous convolution)' }),
+  ...convWindowFields(),
   useBias: z.boolean().default(true).meta({ description: 'Off when a BatchNorm follows' }),
   activation: activation('linear'),
-})
-type P = z.output<typeof params>
-const window = (p: P) => ({
-  kernel: p.kernelSize,
-  strides: p.strides,
-  dilation: p.dilation,
-  padding: p.padding,
 })
 
 export const conv2d = defineLayer({
@@ -30,10 +19,7 @@ export const conv2d = defineLayer({
     label: 'Conv2D',
     category: 'convolution',
     doc: 'A 2-D convolution: each of `filters` kernels slides over the input and sums over all input channels.',
-    summary: (p) =>
-      [String(p.filters), formatWindow(window(p)), formatPadding(p.padding)]
-        .concat(p.activation === 'linear' ? [] : [p.activation])
-        .join(' · '),
+    summary: (p) => convSummary(String(p.filters), p),
   },
   params,
   arity: { min: 1, max: 1 },
@@ -41,7 +27,7 @@ export const conv2d = defineLayer({
     const bad = expect4d('Conv2D', x)
     if (bad) return fail(bad)
     const { h, w } = hwc(x)
-    const out = windowOutput(window(p), h, w)
+    const out = windowOutput(convWindow(p), h, w)
     if (out.error) return fail(out.error)
     return ok([null, out.h, out.w, p.filters])
   },

@@ -2,27 +2,16 @@ import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
 import { defineLayer, fail, ok } from '../define-layer'
 import { expect4d } from '../inputs'
-import { activation, formatPadding, padding, pair, posInt } from '../params'
-import { formatWindow, windowOutput } from '../spatial'
+import { convSummary, convWindow, convWindowFields } from '../conv-params'
+import { activation, posInt } from '../params'
+import { windowOutput } from '../spatial'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Output channels of the pointwise (1×1) convolution' }),
-  kernelSize: pair(3).meta({ description: 'Depthwise kernel height × width' }),
-  strides: pair(1).meta({ description: 'Step between windows, vertical × horizontal' }),
-  padding: padding('valid').meta({
-    description: "'valid' (none), 'same' (output = ceil(input / stride)) or pixels per side",
-  }),
-  dilation: pair(1).meta({ description: 'Spacing between depthwise kernel taps' }),
+  ...convWindowFields(),
   depthMultiplier: posInt().default(1).meta({ description: 'Depthwise channels per input channel' }),
   useBias: z.boolean().default(true).meta({ description: 'Bias on the pointwise convolution (as Keras)' }),
   activation: activation('linear'),
-})
-type P = z.output<typeof params>
-const window = (p: P) => ({
-  kernel: p.kernelSize,
-  strides: p.strides,
-  dilation: p.dilation,
-  padding: p.padding,
 })
 
 export const separableConv2d = defineLayer({
@@ -31,10 +20,7 @@ export const separableConv2d = defineLayer({
     label: 'SeparableConv2D',
     category: 'convolution',
     doc: 'A depthwise convolution followed by a 1×1 pointwise convolution, in one layer (Keras SeparableConv2D): far fewer weights and MACs than a full Conv2D.',
-    summary: (p) =>
-      [String(p.filters), formatWindow(window(p)), formatPadding(p.padding)]
-        .concat(p.activation === 'linear' ? [] : [p.activation])
-        .join(' · '),
+    summary: (p) => convSummary(String(p.filters), p),
   },
   params,
   arity: { min: 1, max: 1 },
@@ -42,7 +28,7 @@ export const separableConv2d = defineLayer({
     const bad = expect4d('SeparableConv2D', x)
     if (bad) return fail(bad)
     const { h, w } = hwc(x)
-    const out = windowOutput(window(p), h, w)
+    const out = windowOutput(convWindow(p), h, w)
     if (out.error) return fail(out.error)
     return ok([null, out.h, out.w, p.filters])
   },

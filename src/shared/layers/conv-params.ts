@@ -1,0 +1,33 @@
+import { formatPadding, padding, pair, type ActivationName, type Padding, type Pair } from './params'
+import { formatWindow, type Window } from './spatial'
+
+/** The sliding-window parameters Conv2D, DepthwiseConv2D and SeparableConv2D share, in form order. */
+export const convWindowFields = () => ({
+  kernelSize: pair(3).meta({ description: 'Kernel height × width' }),
+  strides: pair(1).meta({ description: 'Step between windows, vertical × horizontal' }),
+  padding: padding('valid').meta({
+    description: "'valid' (none), 'same' (output = ceil(input / stride)) or pixels per side",
+  }),
+  dilation: pair(1).meta({ description: 'Spacing between kernel taps (atrous convolution)' }),
+})
+
+interface ConvWindowParams {
+  kernelSize: Pair
+  strides: Pair
+  dilation: Pair
+  padding: Padding
+  activation: ActivationName
+}
+
+export const convWindow = (p: ConvWindowParams): Window => ({
+  kernel: p.kernelSize,
+  strides: p.strides,
+  dilation: p.dilation,
+  padding: p.padding,
+})
+
+/** `64 · 3×3 /2 · same · relu`: what the node card shows. */
+export const convSummary = (lead: string, p: ConvWindowParams): string =>
+  [lead, formatWindow(convWindow(p)), formatPadding(p.padding)]
+    .concat(p.activation === 'linear' ? [] : [p.activation])
+    .join(' · ')
