@@ -15,6 +15,7 @@ import type { GraphAnalysis } from '../shared/graph/infer'
 import { formatShape } from '../shared/tensor/shape'
 import type { Transport } from './api'
 import { formatBytes, formatCount, formatTotals } from './format'
+import { errorMessage } from './error-message'
 
 type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T }
 
@@ -26,8 +27,7 @@ function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Load<T> {
     setResult({ state: 'loading' })
     load().then(
       (value) => current && setResult({ state: 'ready', value }),
-      (e: unknown) =>
-        current && setResult({ state: 'error', message: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) => current && setResult({ state: 'error', message: errorMessage(e) }),
     )
     return () => {
       current = false
@@ -46,7 +46,7 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   const [message, setMessage] = useState<string | null>(null)
   // Projects live in the services' database: in the page alone there is none to keep them in.
   const keepsProjects = transport !== 'in-page'
-  const fail = (e: unknown) => setMessage(e instanceof Error ? e.message : String(e))
+  const fail = (e: unknown) => setMessage(errorMessage(e))
 
   const edit = (doc: GraphDocument, project: OpenProject | null = null, view: ViewState | null = null) => {
     // Selection is per document: a restored view selects again once the canvas is up.

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { PROJECT_FILE_EXTENSION, type ProjectSummary } from '../../shared/api/projects'
 import { formatCount } from '../format'
+import { errorMessage } from '../error-message'
 
 const when = (iso: string) => new Date(iso).toLocaleString()
 
@@ -22,13 +23,10 @@ export function ProjectList({ api, onOpen }: { api: Api; onOpen(id: string): voi
   const [renaming, setRenaming] = useState<string | null>(null)
   const [revision, setRevision] = useState(0)
   const refresh = () => setRevision((r) => r + 1)
-  const run = (action: Promise<unknown>) =>
-    action.then(refresh, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+  const run = (action: Promise<unknown>) => action.then(refresh, (e: unknown) => setError(errorMessage(e)))
 
   useEffect(() => {
-    api.projects
-      .list()
-      .then(setProjects, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+    api.projects.list().then(setProjects, (e: unknown) => setError(errorMessage(e)))
   }, [api, revision])
 
   if (error && !projects) return <p className="error">Could not list the projects: {error}</p>

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { useDocument } from '../store/document-store'
 import { useUi } from '../store/ui-store'
+import { errorMessage } from '../error-message'
 
 /** How long after the last change a save starts. */
 export const AUTOSAVE_DELAY_MS = 1500
@@ -43,7 +44,7 @@ export function useAutosave(api: Api, project: OpenProject | null) {
           savedRevision.current = revision
           setStatus(useDocument.getState().revision === revision ? { state: 'saved' } : { state: 'pending' })
         },
-        (e: unknown) => setStatus({ state: 'failed', message: e instanceof Error ? e.message : String(e) }),
+        (e: unknown) => setStatus({ state: 'failed', message: errorMessage(e) }),
       )
       .finally(() => (running.current = null))
     running.current = run

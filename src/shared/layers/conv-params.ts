@@ -1,5 +1,9 @@
+import { hwc, type Shape } from '../tensor/shape'
+import { fail, ok } from './define-layer'
+import type { ShapeResult } from './errors'
+import { expect4d } from './inputs'
 import { formatPadding, padding, pair, type ActivationName, type Padding, type Pair } from './params'
-import { formatWindow, type Window } from './spatial'
+import { formatWindow, windowOutput, type Window } from './spatial'
 
 /** The sliding-window parameters Conv2D, DepthwiseConv2D and SeparableConv2D share, in form order. */
 export const convWindowFields = () => ({
@@ -31,3 +35,21 @@ export const convSummary = (lead: string, p: ConvWindowParams): string =>
   [lead, formatWindow(convWindow(p)), formatPadding(p.padding)]
     .concat(p.activation === 'linear' ? [] : [p.activation])
     .join(' · ')
+
+/**
+ * The output of a convolution kind over the 4-D input `x`: the window's height and width and
+ * `channels(inputChannels)` channels, or the error (a flat input, a kernel larger than its input).
+ */
+export function convShape(
+  layer: string,
+  p: ConvWindowParams,
+  x: Shape,
+  channels: (inputChannels: number) => number,
+): ShapeResult<Shape> {
+  const bad = expect4d(layer, x)
+  if (bad) return fail(bad)
+  const { h, w, c } = hwc(x)
+  const out = windowOutput(convWindow(p), h, w)
+  if (out.error) return fail(out.error)
+  return ok([null, out.h, out.w, channels(c)])
+}

@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { formatShape, shapesEqual, type Shape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import type { LayerError } from '../errors'
@@ -36,9 +35,7 @@ export const add = defineLayer({
     doc: 'Adds its inputs element by element, as the shortcut of a residual block. All inputs must have the same shape.',
     summary: (p) => `${p.inputs} inputs`,
   },
-  params: z.strictObject({ inputs: mergeInputs() }),
-  arity: { min: 2, max: 16 },
-  inputCount: (p) => p.inputs,
+  ...mergeInputs,
   inferShape(_p, inputs) {
     const first = inputs[0]
     for (let j = 1; j < inputs.length; j++) {

@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { formatShape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { mergeInputs } from '../merge'
@@ -11,9 +10,7 @@ export const concat = defineLayer({
     doc: 'Joins its inputs along the channel axis, in input order (the Inception module’s merge). Heights and widths must match; channels add up.',
     summary: (p) => `${p.inputs} inputs · channels`,
   },
-  params: z.strictObject({ inputs: mergeInputs() }),
-  arity: { min: 2, max: 16 },
-  inputCount: (p) => p.inputs,
+  ...mergeInputs,
   inferShape(_p, inputs) {
     const first = inputs[0]
     for (let j = 1; j < inputs.length; j++) {

@@ -1,10 +1,8 @@
 import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
-import { defineLayer, fail, ok } from '../define-layer'
-import { expect4d } from '../inputs'
-import { convSummary, convWindow, convWindowFields } from '../conv-params'
+import { defineLayer } from '../define-layer'
+import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
-import { windowOutput } from '../spatial'
 
 const params = z.strictObject({
   depthMultiplier: posInt().default(1).meta({ description: 'Output channels per input channel' }),
@@ -23,14 +21,7 @@ export const depthwiseConv2d = defineLayer({
   },
   params,
   arity: { min: 1, max: 1 },
-  inferShape(p, [x]) {
-    const bad = expect4d('DepthwiseConv2D', x)
-    if (bad) return fail(bad)
-    const { h, w, c } = hwc(x)
-    const out = windowOutput(convWindow(p), h, w)
-    if (out.error) return fail(out.error)
-    return ok([null, out.h, out.w, c * p.depthMultiplier])
-  },
+  inferShape: (p, [x]) => convShape('DepthwiseConv2D', p, x, (c) => c * p.depthMultiplier),
   paramCount(p, [x]) {
     const outC = hwc(x).c * p.depthMultiplier
     return { trainable: p.kernelSize[0] * p.kernelSize[1] * outC + (p.useBias ? outC : 0), nonTrainable: 0 }

@@ -1,10 +1,8 @@
 import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
-import { defineLayer, fail, ok } from '../define-layer'
-import { expect4d } from '../inputs'
-import { convSummary, convWindow, convWindowFields } from '../conv-params'
+import { defineLayer } from '../define-layer'
+import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
-import { windowOutput } from '../spatial'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Output channels of the pointwise (1×1) convolution' }),
@@ -24,14 +22,7 @@ export const separableConv2d = defineLayer({
   },
   params,
   arity: { min: 1, max: 1 },
-  inferShape(p, [x]) {
-    const bad = expect4d('SeparableConv2D', x)
-    if (bad) return fail(bad)
-    const { h, w } = hwc(x)
-    const out = windowOutput(convWindow(p), h, w)
-    if (out.error) return fail(out.error)
-    return ok([null, out.h, out.w, p.filters])
-  },
+  inferShape: (p, [x]) => convShape('SeparableConv2D', p, x, () => p.filters),
   paramCount(p, [x]) {
     const mid = hwc(x).c * p.depthMultiplier
     const depthwise = p.kernelSize[0] * p.kernelSize[1] * mid
