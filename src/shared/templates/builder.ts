@@ -39,6 +39,15 @@ export class GraphBuilder {
     return act ? this.node(`${id}_${act}`, 'Activation', { fn: act }) : this.last
   }
 
+  /** fc6 and fc7 of AlexNet and VGG: two Dense 4096 with ReLU, each followed by Dropout 0.5. */
+  fullyConnected4096(): string {
+    for (const n of [6, 7]) {
+      this.node(`fc${n}`, 'Dense', { units: 4096, activation: 'relu' })
+      this.node(`drop${n}`, 'Dropout', { rate: 0.5 })
+    }
+    return this.last
+  }
+
   /** Dense(classes) → Output(classes): the classifier head of every template. */
   head(classes: number): string {
     this.node('logits', 'Dense', { units: classes })

@@ -17,10 +17,7 @@ export function alexnet() {
   b.node('conv5', 'Conv2D', { filters: 256, kernelSize: 3, padding: 1, activation: 'relu' })
   b.node('pool5', 'MaxPool2D', pool)
   b.node('flatten', 'Flatten')
-  b.node('fc6', 'Dense', { units: 4096, activation: 'relu' })
-  b.node('drop6', 'Dropout', { rate: 0.5 })
-  b.node('fc7', 'Dense', { units: 4096, activation: 'relu' })
-  b.node('drop7', 'Dropout', { rate: 0.5 })
+  b.fullyConnected4096()
   b.head(1000)
   return b.build(
     'AlexNet',

@@ -21,10 +21,7 @@ export function vgg16() {
     b.node(`pool${stage + 1}`, 'MaxPool2D', { poolSize: 2, strides: 2 })
   })
   b.node('flatten', 'Flatten')
-  b.node('fc6', 'Dense', { units: 4096, activation: 'relu' })
-  b.node('drop6', 'Dropout', { rate: 0.5 })
-  b.node('fc7', 'Dense', { units: 4096, activation: 'relu' })
-  b.node('drop7', 'Dropout', { rate: 0.5 })
+  b.fullyConnected4096()
   b.head(1000)
   return b.build(
     'VGG-16',
