@@ -3,7 +3,12 @@ import { defineLayer, fail, noMacs, noParams, ok } from './define-layer'
 import { expect4d } from './inputs'
 
 /** GlobalAvgPool2D and GlobalMaxPool2D: one value per channel. */
-export function defineGlobalPool<K extends string>(kind: K, label: string, doc: string) {
+export function defineGlobalPool<K extends string>(
+  kind: K,
+  label: string,
+  doc: string,
+  reduce: 'max' | 'avg',
+) {
   return defineLayer({
     kind,
     palette: { label, category: 'pooling', doc, summary: () => 'per channel' },
@@ -15,5 +20,9 @@ export function defineGlobalPool<K extends string>(kind: K, label: string, doc: 
     },
     paramCount: noParams,
     macs: noMacs,
+    toTfjs: (tf, _p, ctx) =>
+      reduce === 'max'
+        ? tf.layers.globalMaxPooling2d({ name: ctx.name })
+        : tf.layers.globalAveragePooling2d({ name: ctx.name }),
   })
 }

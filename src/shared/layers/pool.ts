@@ -3,7 +3,9 @@ import { hwc } from '../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from './define-layer'
 import { expect4d } from './inputs'
 import { formatPadding, padding, pair } from './params'
-import { formatWindow, windowOutput } from './spatial'
+import { formatWindow, resolvePads, windowOutput } from './spatial'
+import { customLayers } from './tfjs-custom-layers'
+import { mutablePair } from './conv-tfjs'
 
 const params = z.strictObject({
   poolSize: pair(2).meta({ description: 'Window height × width' }),
@@ -25,7 +27,7 @@ const window = (p: P) => ({
 })
 
 /** MaxPool2D and AvgPool2D share everything but the reduction. */
-export function definePool<K extends string>(kind: K, label: string, doc: string) {
+export function definePool<K extends string>(kind: K, label: string, doc: string, reduce: 'max' | 'avg') {
   return defineLayer({
     kind,
     palette: {
@@ -54,5 +56,33 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
     },
     paramCount: noParams,
     macs: noMacs,
+    toTfjs(tf, p, ctx) {
+      const [, h, w] = ctx.inputShapes[0] as number[]
+      const [, outH, outW] = ctx.outputShape as number[]
+      const poolSize = mutablePair(p.poolSize)
+      const strides = mutablePair(p.strides)
+      const { rows, cols } = resolvePads(window(p), h, w)
+      // Ceil mode keeps a last partial window: extra rows and columns at the bottom and right.
+      const extra = (out: number, n: number, k: number, s: number, before: number, after: number) =>
+        Math.max(0, (out - 1) * s + k - (n + before + after))
+      const pads = {
+        top: rows.before,
+        bottom: rows.after + extra(outH, h, poolSize[0], strides[0], rows.before, rows.after),
+        left: cols.before,
+        right: cols.after + extra(outW, w, poolSize[1], strides[1], cols.before, cols.after),
+      }
+      const plain = p.padding === 'same' || pads.top + pads.bottom + pads.left + pads.right === 0
+      if (plain) {
+        const args = {
+          name: ctx.name,
+          poolSize,
+          strides,
+          padding: p.padding === 'same' ? 'same' : 'valid',
+        } as const
+        return reduce === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args)
+      }
+      const { PaddedPool } = customLayers(tf)
+      return new PaddedPool({ name: ctx.name, mode: reduce, poolSize, strides, pads })
+    },
   })
 }

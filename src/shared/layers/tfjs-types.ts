@@ -9,8 +9,10 @@ export type TfLayer =
   tfjsModule.layers.Layer | ((inputs: tfjsModule.SymbolicTensor[]) => tfjsModule.SymbolicTensor)
 
 export interface TfjsBuildCtx {
-  /** Unique name for the layer (the node id, sanitised). */
+  /** Unique name for the layer (the node id, sanitised); helper layers add a suffix to it. */
   name: string
   inputShapes: Shape[]
   outputShape: Shape
+  /** Seed for this layer's initialisers and dropout masks, so a run's seed fixes its start. */
+  seed: number
 }

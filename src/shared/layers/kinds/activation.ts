@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { ACTIVATIONS } from '../params'
+import { activationLayers } from '../tfjs-helpers'
 
 export const activationLayer = defineLayer({
   kind: 'Activation',
@@ -26,4 +27,5 @@ export const activationLayer = defineLayer({
   inferShape: (_p, [x]) => ok(x),
   paramCount: noParams,
   macs: noMacs,
+  toTfjs: (tf, p, ctx) => activationLayers(tf, p.fn, ctx.name, p.alpha)[0],
 })

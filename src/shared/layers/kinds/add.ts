@@ -68,4 +68,5 @@ export const add = defineLayer({
   },
   paramCount: noParams,
   macs: noMacs,
+  toTfjs: (tf, _p, ctx) => tf.layers.add({ name: ctx.name }),
 })

@@ -32,4 +32,13 @@ export const batchNorm = defineLayer({
     return { trainable: (p.center ? c : 0) + (p.scale ? c : 0), nonTrainable: 2 * c }
   },
   macs: noMacs,
+  toTfjs: (tf, p, ctx) =>
+    tf.layers.batchNormalization({
+      name: ctx.name,
+      axis: -1,
+      epsilon: p.epsilon,
+      momentum: p.momentum,
+      center: p.center,
+      scale: p.scale,
+    }),
 })

@@ -32,4 +32,5 @@ export const concat = defineLayer({
   },
   paramCount: noParams,
   macs: noMacs,
+  toTfjs: (tf, _p, ctx) => tf.layers.concatenate({ name: ctx.name, axis: -1 }),
 })

@@ -3,6 +3,8 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
 import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
+import { convToTfjs, mutablePair } from '../conv-tfjs'
+import { kernelInit } from '../tfjs-helpers'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Number of output channels' }),
@@ -33,4 +35,17 @@ export const conv2d = defineLayer({
     const { h, w } = hwc(out)
     return h * w * p.filters * p.kernelSize[0] * p.kernelSize[1] * hwc(x).c
   },
+  toTfjs: (tf, p, ctx) =>
+    convToTfjs(tf, p, ctx, (padding) =>
+      tf.layers.conv2d({
+        name: ctx.name,
+        filters: p.filters,
+        kernelSize: mutablePair(p.kernelSize),
+        strides: mutablePair(p.strides),
+        dilationRate: mutablePair(p.dilation),
+        padding,
+        useBias: p.useBias,
+        kernelInitializer: kernelInit(tf, ctx),
+      }),
+    ),
 })

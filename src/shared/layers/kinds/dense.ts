@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineLayer, fail, ok } from '../define-layer'
 import { expect2d } from '../inputs'
 import { activation, posInt } from '../params'
+import { activationLayers, chain, kernelInit } from '../tfjs-helpers'
 
 export const dense = defineLayer({
   kind: 'Dense',
@@ -28,4 +29,14 @@ export const dense = defineLayer({
     nonTrainable: 0,
   }),
   macs: (p, [x]) => (x[1] as number) * p.units,
+  toTfjs: (tf, p, ctx) =>
+    chain(
+      tf.layers.dense({
+        name: ctx.name,
+        units: p.units,
+        useBias: p.useBias,
+        kernelInitializer: kernelInit(tf, ctx),
+      }),
+      ...activationLayers(tf, p.activation, `${ctx.name}__act`),
+    ),
 })

@@ -3,6 +3,8 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
 import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
+import { convToTfjs, mutablePair } from '../conv-tfjs'
+import { kernelInit } from '../tfjs-helpers'
 
 const params = z.strictObject({
   depthMultiplier: posInt().default(1).meta({ description: 'Output channels per input channel' }),
@@ -30,4 +32,17 @@ export const depthwiseConv2d = defineLayer({
     const { h, w, c } = hwc(out)
     return h * w * c * p.kernelSize[0] * p.kernelSize[1]
   },
+  toTfjs: (tf, p, ctx) =>
+    convToTfjs(tf, p, ctx, (padding) =>
+      tf.layers.depthwiseConv2d({
+        name: ctx.name,
+        depthMultiplier: p.depthMultiplier,
+        kernelSize: mutablePair(p.kernelSize),
+        strides: mutablePair(p.strides),
+        dilationRate: mutablePair(p.dilation),
+        padding,
+        useBias: p.useBias,
+        depthwiseInitializer: kernelInit(tf, ctx),
+      }),
+    ),
 })

@@ -21,4 +21,5 @@ export const dropout = defineLayer({
   inferShape: (_p, [x]) => ok(x),
   paramCount: noParams,
   macs: noMacs,
+  toTfjs: (tf, p, ctx) => tf.layers.dropout({ name: ctx.name, rate: p.rate, seed: ctx.seed }),
 })

@@ -15,4 +15,5 @@ export const flatten = defineLayer({
   inferShape: (_p, [x]) => ok([null, elementsPerSample(x)]),
   paramCount: noParams,
   macs: noMacs,
+  toTfjs: (tf, _p, ctx) => tf.layers.flatten({ name: ctx.name }),
 })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
+import { customLayers } from '../tfjs-custom-layers'
 
 export const localResponseNorm = defineLayer({
   kind: 'LocalResponseNorm',
@@ -34,4 +35,15 @@ export const localResponseNorm = defineLayer({
   },
   paramCount: noParams,
   macs: noMacs,
+  toTfjs(tf, p, ctx) {
+    const { LocalResponseNorm } = customLayers(tf)
+    // TF sums over a radius and does not divide alpha by the window size; PyTorch and ONNX do.
+    return new LocalResponseNorm({
+      name: ctx.name,
+      radius: (p.size - 1) / 2,
+      bias: p.k,
+      alpha: p.alpha / p.size,
+      beta: p.beta,
+    })
+  },
 })

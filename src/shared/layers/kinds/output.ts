@@ -29,4 +29,7 @@ export const output = defineLayer({
   },
   paramCount: noParams,
   macs: noMacs,
+  // The model's output is the logits; the loss applies softmax cross-entropy to them and
+  // prediction a softmax, so this layer only names the output.
+  toTfjs: (tf, _p, ctx) => tf.layers.activation({ name: ctx.name, activation: 'linear' }),
 })

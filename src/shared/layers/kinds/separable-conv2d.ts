@@ -3,6 +3,8 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
 import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
+import { convToTfjs, mutablePair } from '../conv-tfjs'
+import { kernelInit } from '../tfjs-helpers'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Output channels of the pointwise (1×1) convolution' }),
@@ -33,4 +35,19 @@ export const separableConv2d = defineLayer({
     const mid = hwc(x).c * p.depthMultiplier
     return h * w * mid * (p.kernelSize[0] * p.kernelSize[1] + p.filters)
   },
+  toTfjs: (tf, p, ctx) =>
+    convToTfjs(tf, p, ctx, (padding) =>
+      tf.layers.separableConv2d({
+        name: ctx.name,
+        filters: p.filters,
+        depthMultiplier: p.depthMultiplier,
+        kernelSize: mutablePair(p.kernelSize),
+        strides: mutablePair(p.strides),
+        dilationRate: mutablePair(p.dilation),
+        padding,
+        useBias: p.useBias,
+        depthwiseInitializer: kernelInit(tf, ctx),
+        pointwiseInitializer: kernelInit(tf, { ...ctx, seed: ctx.seed + 1 }),
+      }),
+    ),
 })

@@ -31,4 +31,12 @@ export const zeroPadding2d = defineLayer({
   },
   paramCount: noParams,
   macs: noMacs,
+  toTfjs: (tf, { padding: { top, bottom, left, right } }, ctx) =>
+    tf.layers.zeroPadding2d({
+      name: ctx.name,
+      padding: [
+        [top, bottom],
+        [left, right],
+      ],
+    }),
 })

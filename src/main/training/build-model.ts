@@ -1,0 +1,78 @@
+import type * as tfjsModule from '@tensorflow/tfjs'
+import type { GraphDocument } from '../../shared/graph/document'
+import { parseParams } from '../../shared/graph/parse-params'
+import { getLayer } from '../../shared/layers/registry'
+import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Shape } from '../../shared/tensor/shape'
+import { preflight, type TrainableGraph } from './preflight'
+
+type Sym = tfjsModule.SymbolicTensor
+
+export interface BuiltModel extends TrainableGraph {
+  /** Input: images NHWC; output: the logits feeding the Output node. */
+  model: tfjsModule.LayersModel
+  /** Each expanded node's output tensor, for shape checks and activation views. */
+  tensors: Map<string, Sym>
+}
+
+/** Layer names TF.js accepts and keeps unique: node ids may hold `/` (expanded blocks) or spaces. */
+function layerNamer() {
+  const used = new Set<string>()
+  return (id: string) => {
+    const base = id.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([^A-Za-z])/, 'n_$1')
+    let name = base
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`
+    used.add(name)
+    return name
+  }
+}
+
+/**
+ * Builds the TF.js functional model of a graph: preflight (throws TrainPreflightError), then each
+ * expanded layer through its kind's `toTfjs`, in topological order. `seed` fixes every initial
+ * weight and dropout mask.
+ */
+export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: number } = {}): BuiltModel {
+  const graph = preflight(doc)
+  const { expanded, analysis } = graph
+  const seed = options.seed ?? 1
+  const nodes = new Map(expanded.nodes.map((n) => [n.id, n]))
+  const inputsOf = new Map<string, string[]>()
+  for (const e of expanded.edges) {
+    const list = inputsOf.get(e.target) ?? []
+    list[e.targetPort] = e.source
+    inputsOf.set(e.target, list)
+  }
+  const name = layerNamer()
+  const tensors = new Map<string, Sym>()
+  analysis.order.forEach((id, index) => {
+    const node = nodes.get(id)!
+    const a = analysis.nodes[id]
+    const spec = getLayer(node.kind)!
+    if (node.kind === 'Input') {
+      const [, h, w, c] = a.outputShape as number[]
+      tensors.set(id, tf.input({ shape: [h, w, c], name: name(id) }))
+      return
+    }
+    const sources = inputsOf.get(id) ?? []
+    // Nodes that no Input reaches were refused by preflight; a branch that reaches no Output is
+    // built but left out of the model by TF.js, as it should be.
+    const inputs = sources.map((s) => tensors.get(s)!)
+    const params = parseParams(spec.params, node.params).value
+    const layer = spec.toTfjs!(tf, params, {
+      name: name(id),
+      inputShapes: a.inputShapes as Shape[],
+      outputShape: a.outputShape!,
+      seed: seed * 7919 + index,
+    })
+    const out =
+      typeof layer === 'function' ? layer(inputs) : layer.apply(inputs.length === 1 ? inputs[0] : inputs)
+    tensors.set(id, out as Sym)
+  })
+  const model = tf.model({
+    inputs: tensors.get(graph.inputId)!,
+    outputs: tensors.get(graph.outputId)!,
+    name: 'cnn_studio',
+  })
+  return { ...graph, model, tensors }
+}

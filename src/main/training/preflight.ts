@@ -1,0 +1,77 @@
+import type { GraphDocument } from '../../shared/graph/document'
+import { expandDocument } from '../../shared/graph/expand'
+import { inferGraph, type GraphAnalysis } from '../../shared/graph/infer'
+import { parseParams } from '../../shared/graph/parse-params'
+import { getLayer } from '../../shared/layers/registry'
+
+export interface TrainIssue {
+  /** The node at fault (an expanded id `block/inner` inside a block); absent for the graph. */
+  nodeId?: string
+  message: string
+}
+
+/** What training reads from a valid graph: the expanded layers and the data shape they expect. */
+export interface TrainableGraph {
+  /** Primitive layers only: blocks replaced by their expansion. */
+  expanded: GraphDocument
+  analysis: GraphAnalysis
+  inputId: string
+  outputId: string
+  input: { height: number; width: number; channels: number }
+  classes: number
+}
+
+export class TrainPreflightError extends Error {
+  constructor(readonly issues: TrainIssue[]) {
+    super(
+      `The graph cannot be trained:\n${issues.map((i) => `- ${i.nodeId ? `${i.nodeId}: ` : ''}${i.message}`).join('\n')}`,
+    )
+  }
+}
+
+/**
+ * Checks, before anything is built or loaded, that a graph can be trained: no analysis errors, one
+ * Input, one Output, every layer buildable in TF.js, and no dilated convolution (TF.js computes no
+ * gradient for them). Throws TrainPreflightError listing every problem with its fix.
+ */
+export function preflight(doc: GraphDocument): TrainableGraph {
+  const top = inferGraph(doc)
+  const issues: TrainIssue[] = [
+    ...top.documentErrors.map((message) => ({ message })),
+    ...top.errors.map((e) => ({ nodeId: e.nodeId, message: e.message })),
+  ]
+  if (issues.length) throw new TrainPreflightError(issues)
+
+  const expanded = expandDocument(doc, top)
+  const analysis = inferGraph(expanded)
+  const inputs = expanded.nodes.filter((n) => n.kind === 'Input')
+  const outputs = expanded.nodes.filter((n) => n.kind === 'Output')
+  if (inputs.length !== 1)
+    issues.push({
+      message: `Training needs exactly one Input node (images in), found ${inputs.length}.${inputs.length ? ' Delete the extra ones.' : ' Add an Input from the palette.'}`,
+    })
+  if (outputs.length !== 1)
+    issues.push({
+      message: `Training needs exactly one Output node (the loss head), found ${outputs.length}.${outputs.length ? ' Delete the extra ones.' : ' Add an Output after a Dense layer with one unit per class.'}`,
+    })
+  for (const node of expanded.nodes) {
+    const spec = getLayer(node.kind)
+    if (!spec) {
+      issues.push({ nodeId: node.id, message: `${node.kind} could not be expanded into layers.` })
+      continue
+    }
+    if (node.kind !== 'Input' && !spec.toTfjs)
+      issues.push({ nodeId: node.id, message: `${node.kind} cannot be built in TensorFlow.js yet.` })
+    const p = parseParams(spec.params, node.params).value as { dilation?: [number, number] }
+    if (p?.dilation && (p.dilation[0] > 1 || p.dilation[1] > 1))
+      issues.push({
+        nodeId: node.id,
+        message: `${node.kind} has dilation ${p.dilation[0]}×${p.dilation[1]}: TensorFlow.js computes no gradient for dilated convolutions, so it cannot be trained here. Set dilation to 1×1 (a larger kernel or another strided layer widens the view instead); the graph still exports to ONNX untrained.`,
+      })
+  }
+  if (issues.length) throw new TrainPreflightError(issues)
+  const input = parseParams(getLayer('Input')!.params, inputs[0].params).value as TrainableGraph['input']
+  const classes = (parseParams(getLayer('Output')!.params, outputs[0].params).value as { classes: number })
+    .classes
+  return { expanded, analysis, inputId: inputs[0].id, outputId: outputs[0].id, input, classes }
+}
