@@ -21,5 +21,6 @@ export const dropout = defineLayer({
   inferShape: (_p, [x]) => ok(x),
   paramCount: noParams,
   macs: noMacs,
-  toTfjs: (tf, p, ctx) => tf.layers.dropout({ name: ctx.name, rate: p.rate, seed: ctx.seed }),
+  // No seed: TF.js reuses a seeded dropout mask on every call, which would drop the same units.
+  toTfjs: (tf, p, ctx) => tf.layers.dropout({ name: ctx.name, rate: p.rate }),
 })

@@ -1,0 +1,323 @@
+import type * as tfjsModule from '@tensorflow/tfjs'
+import type { EpochMetrics, Hyperparameters } from '../../shared/api/training'
+import type { Tfjs } from '../../shared/layers/tfjs-types'
+import { decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
+import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
+import { mulberry32, shuffled } from './random'
+import { learningRateAt } from './schedule'
+
+type Tensor = tfjsModule.Tensor
+
+/** Batches as the loop consumes them: float32 NHWC images, already normalised, and class indices. */
+export interface TrainData {
+  shape: [number, number, number]
+  classes: number
+  trainCount: number
+  valCount: number
+  testCount: number
+  /** Training images at `indices` (into the training split), augmented with `seed` when asked. */
+  trainBatch(indices: Uint32Array, seed: number): { x: Float32Array; y: Int32Array }
+  /** Validation or test images `start` … `start + size − 1`, never augmented. */
+  evalBatch(split: 'val' | 'test', start: number, size: number): { x: Float32Array; y: Int32Array }
+}
+
+export interface Checkpoint {
+  /** Epochs finished, 1-based: the run resumes at this epoch index. */
+  epoch: number
+  weights: Uint8Array
+  optimizer: Uint8Array
+  isBest: boolean
+}
+
+/** Where a resumed run picks up: its last checkpoint, the best so far, and early stopping's count. */
+export interface ResumeState {
+  checkpoint: Checkpoint
+  bestValLoss: number | null
+  bestEpoch: number | null
+  epochsWithoutImprovement: number
+}
+
+export interface LoopEvents {
+  onBatch(p: {
+    epoch: number
+    batch: number
+    batches: number
+    step: number
+    loss: number
+    samplesPerSecond: number
+    etaSeconds: number
+  }): void
+  onEpoch(m: EpochMetrics): void
+  /** Awaited, so a checkpoint is stored before the next epoch starts. */
+  onCheckpoint(c: Checkpoint): void | Promise<void>
+}
+
+/** Pause and stop are read between batches; `waitWhilePaused` resolves once resumed or stopped. */
+export interface LoopControl {
+  stopRequested(): boolean
+  pauseRequested(): boolean
+  waitWhilePaused(): Promise<void>
+}
+
+export type LoopOutcome =
+  | {
+      status: 'finished' | 'stopped'
+      message: string | null
+      test: { loss: number; accuracy: number } | null
+    }
+  | { status: 'failed'; message: string; test: null }
+
+export class NonFiniteLossError extends Error {}
+
+const EVAL_BATCH = 256
+const BATCH_REPORT_MS = 250
+
+/**
+ * Trains `model` on `data`: a seeded shuffle per epoch (so a resumed run sees the batches an
+ * uninterrupted one would), the learning-rate schedule per batch, gradient accumulation over
+ * micro-batches, validation, a checkpoint with optimizer state after every epoch, early stopping,
+ * and at the end a test evaluation with the best weights. A NaN or infinite loss stops the run
+ * with a clear message; the checkpoints stored so far stay.
+ */
+export async function trainLoop(
+  tf: Tfjs,
+  model: tfjsModule.LayersModel,
+  data: TrainData,
+  h: Hyperparameters,
+  events: LoopEvents,
+  control: LoopControl,
+  resume?: ResumeState,
+): Promise<LoopOutcome> {
+  const optimizer = makeOptimizer(tf, h)
+  const variables = model.trainableWeights.map((w) => w.read() as tfjsModule.Variable)
+  const batches = Math.ceil(data.trainCount / h.batchSize)
+  let bestValLoss = resume?.bestValLoss ?? null
+  let bestWeights: Uint8Array | null = resume?.checkpoint.isBest ? resume.checkpoint.weights : null
+  let stale = resume?.epochsWithoutImprovement ?? 0
+  const startEpoch = resume?.checkpoint.epoch ?? 0
+  if (resume) {
+    setWeights(tf, model, decodeTensors(resume.checkpoint.weights))
+    await setOptimizerState(tf, optimizer, decodeTensors(resume.checkpoint.optimizer, 'optimizer state'))
+  }
+  const started = performance.now()
+  let samplesDone = 0
+
+  try {
+    for (let epoch = startEpoch; epoch < h.epochs; epoch++) {
+      const order = shuffled(data.trainCount, mulberry32(h.seed * 1_000_003 + epoch))
+      let lossSum = 0
+      let correct = 0
+      let seen = 0
+      let lastReport = 0
+      const epochStart = performance.now()
+      for (let b = 0; b < batches; b++) {
+        if (control.pauseRequested()) await control.waitWhilePaused()
+        if (control.stopRequested()) return { status: 'stopped', message: 'Stopped by the user.', test: null }
+        const lr = learningRateAt(h, epoch + b / batches)
+        setLearningRate(optimizer, lr)
+        const indices = order.subarray(b * h.batchSize, Math.min((b + 1) * h.batchSize, data.trainCount))
+        const { x, y } = data.trainBatch(indices, h.seed * 7_919 + epoch * 100_003 + b)
+        const step = trainStep(tf, model, optimizer, variables, data, x, y, indices.length, h.microBatch)
+        if (!Number.isFinite(step.loss))
+          throw new NonFiniteLossError(
+            `The training loss became ${step.loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toPrecision(3)}). ` +
+              'Lower the learning rate, add BatchNorm, or check the data; the checkpoints of earlier epochs are kept.',
+          )
+        if (h.weightDecay > 0) decayWeights(tf, model.trainableWeights, lr, h.weightDecay)
+        lossSum += step.loss * indices.length
+        correct += step.correct
+        seen += indices.length
+        samplesDone += indices.length
+        const now = performance.now()
+        if (now - lastReport >= BATCH_REPORT_MS || b === batches - 1) {
+          lastReport = now
+          const speed = samplesDone / ((now - started) / 1000)
+          const left = (h.epochs - epoch - 1) * data.trainCount + (data.trainCount - seen)
+          events.onBatch({
+            epoch: epoch + 1,
+            batch: b + 1,
+            batches,
+            step: epoch * batches + b + 1,
+            loss: step.loss,
+            samplesPerSecond: speed,
+            etaSeconds: left / speed,
+          })
+          // Let pause/stop messages in.
+          await new Promise((r) => setImmediate(r))
+        }
+      }
+      const trainSeconds = (performance.now() - epochStart) / 1000
+      const val = data.valCount > 0 ? evaluate(tf, model, data, 'val') : null
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        trainLoss: lossSum / seen,
+        trainAccuracy: correct / seen,
+        ...(val ? { valLoss: val.loss, valAccuracy: val.accuracy } : {}),
+        learningRate: learningRateAt(h, epoch + 1 - 1e-9),
+        samplesPerSecond: seen / trainSeconds,
+      }
+      events.onEpoch(metrics)
+      const score = val ? val.loss : metrics.trainLoss
+      const isBest = bestValLoss === null || score < bestValLoss
+      if (isBest) {
+        bestValLoss = score
+        stale = 0
+      } else stale++
+      const weights = encodeTensors(getWeights(model))
+      if (isBest) bestWeights = weights
+      await events.onCheckpoint({
+        epoch: epoch + 1,
+        weights,
+        optimizer: encodeTensors(await getOptimizerState(optimizer)),
+        isBest,
+      })
+      if (h.patience > 0 && stale >= h.patience && epoch + 1 < h.epochs) {
+        return finish(`Early stopping: the validation loss did not improve for ${h.patience} epochs.`)
+      }
+    }
+    return finish(null)
+  } catch (e) {
+    if (e instanceof NonFiniteLossError) return { status: 'failed', message: e.message, test: null }
+    throw e
+  } finally {
+    optimizer.dispose()
+  }
+
+  function finish(message: string | null): LoopOutcome {
+    if (bestWeights) setWeights(tf, model, decodeTensors(bestWeights))
+    const test = data.testCount > 0 ? evaluate(tf, model, data, 'test') : null
+    return { status: 'finished', message, test }
+  }
+}
+
+/** One optimizer step over a batch, in micro-batches when asked; returns the mean loss. */
+function trainStep(
+  tf: Tfjs,
+  model: tfjsModule.LayersModel,
+  optimizer: tfjsModule.Optimizer,
+  variables: tfjsModule.Variable[],
+  data: TrainData,
+  x: Float32Array,
+  y: Int32Array,
+  n: number,
+  microBatch: number,
+): { loss: number; correct: number } {
+  const [h, w, c] = data.shape
+  const per = h * w * c
+  const size = microBatch > 0 && microBatch < n ? microBatch : n
+  let lossTotal = 0
+  let correct = 0
+  let summed: Record<string, Tensor> | null = null
+  for (let start = 0; start < n; start += size) {
+    const m = Math.min(size, n - start)
+    const { value, grads, hits } = tf.tidy(() => {
+      const xs = tf.tensor4d(x.subarray(start * per, (start + m) * per), [m, h, w, c])
+      const labels = tf.tensor1d(y.subarray(start, start + m), 'int32')
+      const onehot = tf.oneHot(labels, data.classes)
+      let hitsT: Tensor | undefined
+      const result = tf.variableGrads(() => {
+        const logits = model.apply(xs, { training: true }) as Tensor
+        hitsT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')))
+        // Summed over the micro-batch, divided by the whole batch: the same step as one pass.
+        return tf.div(tf.mul(tf.losses.softmaxCrossEntropy(onehot, logits), m), n) as tfjsModule.Scalar
+      }, variables)
+      return { ...result, hits: hitsT! }
+    })
+    lossTotal += value.dataSync()[0]
+    correct += hits.dataSync()[0]
+    value.dispose()
+    hits.dispose()
+    if (summed === null) summed = grads
+    else {
+      const prev: Record<string, Tensor> = summed
+      summed = tf.tidy(() => Object.fromEntries(Object.keys(prev).map((k) => [k, tf.add(prev[k], grads[k])])))
+      tf.dispose(prev)
+      tf.dispose(grads)
+    }
+  }
+  optimizer.applyGradients(summed as Record<string, Tensor>)
+  tf.dispose(summed!)
+  return { loss: lossTotal, correct }
+}
+
+/** Mean loss and accuracy over a split, in inference mode (BatchNorm moving averages, no dropout). */
+export function evaluate(
+  tf: Tfjs,
+  model: tfjsModule.LayersModel,
+  data: TrainData,
+  split: 'val' | 'test',
+): { loss: number; accuracy: number } {
+  const count = split === 'val' ? data.valCount : data.testCount
+  const [h, w, c] = data.shape
+  let loss = 0
+  let correct = 0
+  for (let start = 0; start < count; start += EVAL_BATCH) {
+    const m = Math.min(EVAL_BATCH, count - start)
+    const { x, y } = data.evalBatch(split, start, m)
+    const [l, k] = tf.tidy(() => {
+      const logits = model.apply(tf.tensor4d(x, [m, h, w, c]), { training: false }) as Tensor
+      const labels = tf.tensor1d(y, 'int32')
+      const ce = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(labels, data.classes),
+        logits,
+        undefined,
+        undefined,
+        tf.Reduction.SUM,
+      )
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'))
+      return [ce.dataSync()[0], hits.dataSync()[0]]
+    })
+    loss += l
+    correct += k
+  }
+  return { loss: loss / count, accuracy: correct / count }
+}
+
+export function getWeights(model: tfjsModule.LayersModel): NamedArray[] {
+  return model.weights.map((w) => {
+    const t = w.read()
+    return {
+      name: w.name,
+      dtype: 'float32' as const,
+      shape: t.shape.slice(),
+      data: t.dataSync() as Float32Array,
+    }
+  })
+}
+
+export function setWeights(tf: Tfjs, model: tfjsModule.LayersModel, arrays: NamedArray[]): void {
+  const weights = model.weights
+  if (arrays.length !== weights.length)
+    throw new Error(
+      `The checkpoint holds ${arrays.length} weight tensors; this graph has ${weights.length}. Was the graph changed?`,
+    )
+  tf.tidy(() => {
+    weights.forEach((w, i) => {
+      const a = arrays[i]
+      if (a.shape.join('x') !== w.shape.join('x'))
+        throw new Error(
+          `Checkpoint tensor ${a.name} is ${a.shape.join('×')}, the graph's ${w.name} is ${w.shape.join('×')}.`,
+        )
+      w.write(tf.tensor(a.data, a.shape, a.dtype))
+    })
+  })
+}
+
+async function getOptimizerState(optimizer: tfjsModule.Optimizer): Promise<NamedArray[]> {
+  const named = await optimizer.getWeights()
+  const out = named.map(({ name, tensor }) => ({
+    name,
+    dtype: tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const),
+    shape: tensor.shape.slice(),
+    data: tensor.dataSync() as Float32Array | Int32Array,
+  }))
+  // The iteration counter is a fresh scalar each call; the accumulators belong to the optimizer.
+  named[0]?.tensor.dispose()
+  return out
+}
+
+async function setOptimizerState(tf: Tfjs, optimizer: tfjsModule.Optimizer, arrays: NamedArray[]) {
+  await optimizer.setWeights(
+    arrays.map((a) => ({ name: a.name, tensor: tf.tensor(a.data, a.shape, a.dtype) })),
+  )
+}

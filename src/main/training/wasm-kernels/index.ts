@@ -1,0 +1,56 @@
+import type * as tfjs from '@tensorflow/tfjs'
+import { conv2DBackpropFilter } from './conv2d-backprop-filter'
+import type { KernelEnv, Tf, WasmKernelFunc } from './wasm-backend'
+
+/**
+ * Marks our kernel functions, so that a second registration recognises them (also across module
+ * copies); its value is the stock kernel function ours replaced (null where wasm had none).
+ */
+const OURS = Symbol.for('cnn-studio.wasm-training-kernel')
+type Marked = tfjs.KernelFunc & { [OURS]?: tfjs.KernelFunc | null }
+
+/** The stock kernel function behind a registered one (ours or not). */
+const stockOf = (f: Marked): tfjs.KernelFunc | null => (OURS in f ? (f[OURS] ?? null) : f)
+
+type Factory = (env: KernelEnv) => WasmKernelFunc
+
+/**
+ * The kernels registered for 'wasm', by TF.js kernel name. Missing on tfjs-backend-wasm 4.22:
+ * Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter.
+ */
+const KERNELS: Record<string, Factory> = {
+  Conv2DBackpropFilter: (env) => conv2DBackpropFilter(env),
+}
+
+/** Kernels ours call, captured before any replacement so that a replacement can delegate to the stock one. */
+const STOCK_NEEDED = ['BatchMatMul', 'Transpose']
+
+/**
+ * Registers the training kernels for the 'wasm' backend (call after `import
+ * '@tensorflow/tfjs-backend-wasm'`, e.g. after `tf.setBackend('wasm')`). Idempotent: a second call
+ * finds its kernels in place and changes nothing. Returns the names of the kernels in place.
+ */
+export function registerWasmTrainingKernels(tf: Tf): string[] {
+  for (const name of STOCK_NEEDED)
+    if (!tf.getKernel(name, 'wasm'))
+      throw new Error(
+        `The wasm backend's '${name}' kernel is not registered: import '@tensorflow/tfjs-backend-wasm' first`,
+      )
+  const env: KernelEnv = { tf, stock: new Map() }
+  // Stock kernels first (for every name, before any is replaced): a replacement delegates to them.
+  for (const name of new Set([...STOCK_NEEDED, ...Object.keys(KERNELS)])) {
+    const config = tf.getKernel(name, 'wasm')
+    const stock = config ? stockOf(config.kernelFunc) : null
+    if (stock) env.stock.set(name, stock)
+  }
+  for (const [name, make] of Object.entries(KERNELS)) {
+    const current = tf.getKernel(name, 'wasm')
+    if (current && OURS in current.kernelFunc) continue
+    const kernelFunc: Marked = Object.assign(make(env) as unknown as tfjs.KernelFunc, {
+      [OURS]: env.stock.get(name) ?? null,
+    })
+    if (current) tf.unregisterKernel(name, 'wasm')
+    tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc })
+  }
+  return Object.keys(KERNELS)
+}
