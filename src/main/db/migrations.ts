@@ -1,5 +1,6 @@
 import { DatabaseOpenError, type DB } from './connection'
 import { INITIAL } from './migrations/0001-initial'
+import { RUN_PROGRESS } from './migrations/0002-run-progress'
 
 export interface Migration {
   /** The `user_version` the database has once this migration has run: 1, 2, 3 … in order. */
@@ -9,7 +10,10 @@ export interface Migration {
 }
 
 /** Every schema change, in order. Never edit a released one: add the next. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: INITIAL }]
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: INITIAL },
+  { version: 2, name: 'run progress', sql: RUN_PROGRESS },
+]
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version
