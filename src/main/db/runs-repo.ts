@@ -200,7 +200,8 @@ export function createRunsRepo(db: DB) {
       info: {
         backend: string
         device: string
-        datasetId: string
+        /** The `datasets` row, when the dataset is registered there. */
+        datasetId: string | null
         datasetHash: string
         datasetName: string
         classes: string[]

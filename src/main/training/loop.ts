@@ -29,6 +29,14 @@ export interface Checkpoint {
   isBest: boolean
 }
 
+/** Early stopping's state: the best validation loss (training loss without validation) so far. */
+export interface EarlyStopping {
+  bestValLoss: number | null
+  bestEpoch: number | null
+  /** Epochs since the best. */
+  stale: number
+}
+
 /** Where a resumed run picks up: its last checkpoint, the best so far, and early stopping's count. */
 export interface ResumeState {
   checkpoint: Checkpoint
@@ -49,7 +57,7 @@ export interface LoopEvents {
   }): void
   onEpoch(m: EpochMetrics): void
   /** Awaited, so a checkpoint is stored before the next epoch starts. */
-  onCheckpoint(c: Checkpoint): void | Promise<void>
+  onCheckpoint(c: Checkpoint, progress: EarlyStopping): void | Promise<void>
 }
 
 /** Pause and stop are read between batches; `waitWhilePaused` resolves once resumed or stopped. */
@@ -94,6 +102,7 @@ export async function trainLoop(
   let bestValLoss = resume?.bestValLoss ?? null
   let bestWeights: Uint8Array | null = resume?.checkpoint.isBest ? resume.checkpoint.weights : null
   let stale = resume?.epochsWithoutImprovement ?? 0
+  let bestEpoch = resume?.bestEpoch ?? null
   const startEpoch = resume?.checkpoint.epoch ?? 0
   if (resume) {
     setWeights(tf, model, decodeTensors(resume.checkpoint.weights))
@@ -161,16 +170,15 @@ export async function trainLoop(
       const isBest = bestValLoss === null || score < bestValLoss
       if (isBest) {
         bestValLoss = score
+        bestEpoch = epoch + 1
         stale = 0
       } else stale++
       const weights = encodeTensors(getWeights(model))
       if (isBest) bestWeights = weights
-      await events.onCheckpoint({
-        epoch: epoch + 1,
-        weights,
-        optimizer: encodeTensors(await getOptimizerState(optimizer)),
-        isBest,
-      })
+      await events.onCheckpoint(
+        { epoch: epoch + 1, weights, optimizer: encodeTensors(await getOptimizerState(optimizer)), isBest },
+        { bestValLoss, bestEpoch, stale },
+      )
       if (h.patience > 0 && stale >= h.patience && epoch + 1 < h.epochs) {
         return finish(`Early stopping: the validation loss did not improve for ${h.patience} epochs.`)
       }
