@@ -25,6 +25,11 @@ const COMMANDS: Record<
     summary: 'the editor in a browser on this machine (browser mode)',
     load: () => import('./serve'),
   },
+  train: {
+    usage: 'train <project | template> --dataset NAME',
+    summary: 'train in a worker thread, the run and its checkpoints saved (--json, --resume)',
+    load: () => import('./train'),
+  },
   templates: {
     usage: 'templates',
     summary: 'the networks a project can start from (--json)',

@@ -6,7 +6,9 @@ import { DatabaseOpenError, type DB } from '../db/connection'
 import { openDataDatabase } from '../db/open'
 import { createGraphService } from './graph-service'
 import { createProjectsService } from './projects-service'
+import { createDatasetsService } from './datasets-service'
 import { createTemplatesService } from './templates-service'
+import { createTrainingService, type Emit, type TrainingService } from './training-service'
 
 export interface ServicesOptions {
   /**
@@ -19,17 +21,23 @@ export interface ServicesOptions {
   db?: DB
   /** The clock, for tests. */
   now?: () => Date
+  /** Where events go (the window, the WebSocket clients, the terminal); dropped when absent. */
+  emit?: Emit
 }
 
+/** The contract's handlers, plus what the entry points need to wait for and shut down training. */
+export type Services = Handlers & Pick<TrainingService, 'settled' | 'close'>
+
 /** Every method of the contract, served in plain Node: what each transport dispatches to. */
-export function createServices(options: ServicesOptions = {}): Handlers {
+export function createServices(options: ServicesOptions = {}): Services {
+  const getDb = options.db ? () => options.db! : lazyDatabase(options.dataDir)
+  const dataDir = () => options.dataDir ?? resolveDataDir()
   return {
     ...createTemplatesService(TEMPLATES),
     ...createGraphService(),
-    ...createProjectsService(options.db ? () => options.db! : lazyDatabase(options.dataDir), {
-      templates: TEMPLATES,
-      now: options.now,
-    }),
+    ...createProjectsService(getDb, { templates: TEMPLATES, now: options.now }),
+    ...createTrainingService(getDb, { dataDir: dataDir(), emit: options.emit, now: options.now }),
+    ...createDatasetsService({ dataDir: dataDir(), emit: options.emit }),
   }
 }
 

@@ -11,6 +11,20 @@ import {
   type SaveResult,
   type VersionSummary,
 } from './projects'
+import {
+  datasetRefSchema,
+  runIdSchema,
+  trainRequestSchema,
+  BUILTIN_DATASETS,
+  type BackendReport,
+  type BatchProgress,
+  type DatasetInfo,
+  type DatasetPreview,
+  type EpochMetrics,
+  type RunDetail,
+  type RunStatus,
+  type RunSummary,
+} from './training'
 
 /**
  * The contract between the UI and the services: every method with the zod schema of its request
@@ -82,6 +96,7 @@ export type AppCommand =
 
 const noArgs = z.strictObject({})
 const byId = z.strictObject({ id: projectIdSchema })
+const byRun = z.strictObject({ runId: runIdSchema })
 
 /** Method names are `namespace.verb`: `window.api.templates.get({ name })`. */
 export const CONTRACT = {
@@ -144,11 +159,57 @@ export const CONTRACT = {
       noArgs,
       'The id of the last opened project, or null: the app reopens it on start.',
     ),
+    'training.start': method<RunSummary>()(
+      trainRequestSchema,
+      'Starts training a saved version of a project on a dataset in a worker thread; answers once the run is queued.',
+    ),
+    'training.pause': method<RunSummary>()(byRun, 'Pauses a running run after its current batch.'),
+    'training.resume': method<RunSummary>()(
+      byRun,
+      'Resumes a paused run, or restarts an interrupted or stopped one from its last checkpoint.',
+    ),
+    'training.stop': method<RunSummary>()(
+      byRun,
+      'Stops a run after its current batch; its last checkpoint is kept.',
+    ),
+    'training.backends': method<BackendReport>()(
+      noArgs,
+      'The TF.js backend training would use, its device, and why each faster one did not load.',
+    ),
+    'runs.list': method<RunSummary[]>()(byId, "A project's runs, newest first."),
+    'runs.get': method<RunDetail>()(byRun, 'A run with its per-epoch and per-batch metrics and checkpoints.'),
+    'runs.delete': method<{ id: string }>()(byRun, 'Deletes a finished, failed, stopped or interrupted run.'),
+    'datasets.list': method<DatasetInfo[]>()(
+      noArgs,
+      'The built-in datasets (found on this machine or downloadable) and the image folders used before.',
+    ),
+    'datasets.preview': method<DatasetPreview>()(
+      z.strictObject({
+        dataset: datasetRefSchema,
+        perClass: z.int().min(1).max(16).default(4),
+      }),
+      'Class names and counts of a dataset with a few sample images per class.',
+    ),
+    'datasets.download': method<DatasetInfo>()(
+      z.strictObject({ id: z.enum(BUILTIN_DATASETS) }),
+      'Downloads a built-in dataset from its canonical source, checking its checksum (progress as events).',
+    ),
   },
   events: {
-    // Training progress and dataset downloads add their events here (`event<Payload>()('doc')`).
     'app.command': event<AppCommand>()(
       "A command from the desktop app's menu for the window to carry out (undo, save, fit, open a project…).",
+    ),
+    'training.batch': event<BatchProgress>()(
+      'Training loss and speed, a few times a second while a run trains.',
+    ),
+    'training.epoch': event<EpochMetrics & { runId: string }>()(
+      'An epoch finished: its train and validation loss and accuracy.',
+    ),
+    'training.status': event<{ runId: string; status: RunStatus; run: RunSummary }>()(
+      "A run's status changed (queued, started, paused, finished, failed, stopped, interrupted).",
+    ),
+    'datasets.progress': event<{ id: string; bytes: number; total: number | null; file: string }>()(
+      'Download progress of a built-in dataset.',
     ),
   } satisfies Record<string, EventSpec>,
 } as const

@@ -1,0 +1,206 @@
+import { z } from 'zod'
+import { ApiError } from '../../shared/api/contract'
+import { formatIssues } from '../../shared/graph/document'
+import {
+  BACKEND_NAMES,
+  BUILTIN_DATASETS,
+  hyperparametersSchema,
+  OPTIMIZERS,
+  type DatasetRef,
+  type RunSummary,
+} from '../../shared/api/training'
+import { getTemplate } from '../../shared/templates'
+import { resolveDataDir } from '../data-dir'
+import { DatabaseOpenError } from '../db/connection'
+import { openDataDatabase } from '../db/open'
+import { createServices } from '../services'
+import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
+import { progressLine } from './progress'
+
+const help = `Usage: cnn-studio train <project | template> --dataset NAME [options]
+       cnn-studio train --resume <run id> [--data DIR] [--json]
+
+Trains a project (its latest saved version; by id or exact name) or a template (saved first as a
+project of that name, reused next time) in a worker thread, writing the run, its metrics and a
+checkpoint per epoch to the project database. Ctrl+C stops after the current batch; the run can be
+resumed later with --resume, as can a run whose process was killed.
+
+  --dataset NAME        ${BUILTIN_DATASETS.join(', ')}, or a folder of class sub-folders of images
+  --epochs N            (default 10)      --batch-size N   (default 64)
+  --optimizer NAME      ${OPTIMIZERS.join(', ')} (default adam)
+  --lr X                learning rate (default 0.001)
+  --seed N              fixes initial weights, shuffling and splits (default 1)
+  --validation-split X  share of the training images held out (default 0.1)
+  --limit N             train on a stratified subset of N training images
+  --backend NAME        ${BACKEND_NAMES.join(', ')} (default: the fastest that loads)
+  --data DIR            the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
+  --json                one JSON object per epoch, then a last line
+                        {"runId","status","testAccuracy","testLoss","samplesPerSecond","backend","epochs"}
+  --resume              continue the stopped or interrupted run <run id> from its last checkpoint
+
+Exit status: 0 finished, 1 the graph or dataset cannot be trained or the run failed, 2 bad usage.`
+
+const number = (name: string, v: unknown) => {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${String(v)}'.`)
+  return n
+}
+
+export const command: CliCommand = {
+  help,
+  options: {
+    dataset: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    'validation-split': { type: 'string' },
+    limit: { type: 'string' },
+    backend: { type: 'string' },
+    data: { type: 'string' },
+    json: { type: 'boolean' },
+    resume: { type: 'boolean' },
+  },
+  positionals: 1,
+  run: (v, [target], io) => train(v, target, io),
+}
+
+function datasetRef(name: string | undefined): DatasetRef {
+  if (!name)
+    throw new UsageError(`--dataset is required: ${BUILTIN_DATASETS.join(', ')}, or a folder of images.`)
+  return (BUILTIN_DATASETS as readonly string[]).includes(name)
+    ? { builtin: name as DatasetRef extends { builtin: infer B } ? B : never }
+    : { folder: name }
+}
+
+async function train(v: Record<string, unknown>, target: string, io: CliIo): Promise<number> {
+  const dataDir = resolveDataDir({ flag: v.data as string | undefined })
+  let db
+  try {
+    db = openDataDatabase(dataDir)
+  } catch (e) {
+    if (e instanceof DatabaseOpenError) throw new UsageError(e.message)
+    throw e
+  }
+  const json = v.json === true
+  const tty = !json && process.stderr.isTTY === true
+  let lastLine = ''
+  const services = createServices({
+    dataDir,
+    db,
+    emit: (event, payload) => {
+      if (event === 'training.batch' && tty) {
+        lastLine = progressLine(payload as never)
+        process.stderr.write(`\r${lastLine}`)
+      } else if (event === 'training.epoch') {
+        const m = payload as {
+          epoch: number
+          trainLoss: number
+          trainAccuracy: number
+          valLoss?: number
+          valAccuracy?: number
+        }
+        if (tty && lastLine) process.stderr.write('\r\x1b[2K')
+        if (json) io.out(JSON.stringify(payload))
+        else
+          io.out(
+            `epoch ${m.epoch}: loss ${m.trainLoss.toFixed(4)} accuracy ${(100 * m.trainAccuracy).toFixed(2)}%` +
+              (m.valLoss !== undefined
+                ? ` · validation loss ${m.valLoss.toFixed(4)} accuracy ${(100 * m.valAccuracy!).toFixed(2)}%`
+                : ''),
+          )
+      }
+    },
+  })
+  let run: RunSummary
+  let stopping = false
+  const onSignal = () => {
+    if (stopping) process.exit(130)
+    stopping = true
+    io.err('\nStopping after this batch (Ctrl+C again to quit at once)…')
+    void Promise.resolve(services['training.stop']({ runId: run.id })).catch(() => {})
+  }
+  try {
+    if (v.resume === true) run = await services['training.resume']({ runId: target })
+    else {
+      const hyperparameters = hyperparametersSchema.partial().safeParse({
+        epochs: number('epochs', v.epochs),
+        batchSize: number('batch-size', v['batch-size']),
+        optimizer: v.optimizer,
+        learningRate: number('lr', v.lr),
+        seed: number('seed', v.seed),
+        validationSplit: number('validation-split', v['validation-split']),
+        limit: number('limit', v.limit),
+      })
+      if (!hyperparameters.success) throw new UsageError(formatIssues(hyperparameters.error))
+      const backend = z.enum(BACKEND_NAMES).optional().safeParse(v.backend)
+      if (!backend.success) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}.`)
+      const projectId = await resolveProject(services, target)
+      run = await services['training.start']({
+        projectId,
+        dataset: datasetRef(v.dataset as string | undefined),
+        hyperparameters: hyperparameters.data,
+        backend: backend.data,
+      })
+    }
+    if (!json) io.err(`Run ${run.id} (${v.resume ? 'resumed' : 'started'}); data folder ${dataDir}`)
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    const final = await services.settled(run.id)
+    if (tty && lastLine) process.stderr.write('\r\x1b[2K')
+    const detail = await services['runs.get']({ runId: run.id })
+    const speeds = detail.epochs.map((e) => e.samplesPerSecond)
+    const summary = {
+      runId: final.id,
+      status: final.status,
+      testAccuracy: final.testAccuracy,
+      testLoss: final.testLoss,
+      samplesPerSecond: speeds.length ? speeds.reduce((a, b) => a + b) / speeds.length : null,
+      backend: final.backend,
+      device: final.device,
+      epochs: final.epochsDone,
+      message: final.message,
+    }
+    if (json) io.out(JSON.stringify(summary))
+    else {
+      io.out(
+        `${final.status}: ${final.epochsDone} epochs on ${final.backend} (${final.device})` +
+          (final.testAccuracy !== null
+            ? `, test accuracy ${(100 * final.testAccuracy).toFixed(2)}%, test loss ${final.testLoss!.toFixed(4)}`
+            : ''),
+      )
+      if (final.message) io.out(final.message)
+    }
+    return final.status === 'finished' || final.status === 'stopped' ? EXIT.ok : EXIT.graphErrors
+  } catch (e) {
+    if (e instanceof ApiError) {
+      io.err(`cnn-studio train: ${e.message}`)
+      return e.code === 'invalid' || e.code === 'conflict' ? EXIT.graphErrors : EXIT.usage
+    }
+    throw e
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    await services.close()
+    db.close()
+  }
+}
+
+/** A project by id or exact name, else a template saved as a project of that name. */
+async function resolveProject(services: ReturnType<typeof createServices>, target: string): Promise<string> {
+  const projects = await services['projects.list']({})
+  const byId = projects.find((p) => p.id === target)
+  if (byId) return byId.id
+  const byName = projects.filter((p) => p.name === target)
+  if (byName.length > 1)
+    throw new UsageError(`${byName.length} projects are named '${target}': give the project id instead.`)
+  if (byName.length === 1) return byName[0].id
+  if (!getTemplate(target))
+    throw new UsageError(
+      `'${target}' is neither a project (id or name) nor a template. See 'cnn-studio templates'.`,
+    )
+  const created = await services['projects.create']({ name: target, template: target })
+  return created.project.id
+}

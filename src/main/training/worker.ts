@@ -1,0 +1,84 @@
+import { parentPort } from 'node:worker_threads'
+import { loadDatasetFor } from './dataset-for-graph'
+import { buildModel } from './build-model'
+import { loadBackend } from './backends'
+import { trainLoop, type LoopControl } from './loop'
+import { makeTrainData } from './data'
+import type { FromWorker, ToWorker, TrainJob } from './protocol'
+
+/**
+ * The training worker thread: loads a backend, the dataset and the model, runs the loop, and
+ * reports everything to the service as messages. Pause, resume and stop arrive as messages and
+ * are read between batches (the loop yields to this thread's event loop a few times a second).
+ */
+if (!parentPort) throw new Error('worker.ts runs only as a worker thread')
+const port = parentPort
+const post = (m: FromWorker) => port.postMessage(m)
+
+let paused = false
+let stopped = false
+let wake: (() => void) | null = null
+const control: LoopControl = {
+  stopRequested: () => stopped,
+  pauseRequested: () => paused,
+  waitWhilePaused: () =>
+    new Promise<void>((resolve) => {
+      post({ type: 'paused' })
+      wake = resolve
+    }),
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'start') void run(m.job)
+  else if (m.type === 'pause') paused = true
+  else {
+    if (m.type === 'stop') stopped = true
+    paused = false
+    if (wake) {
+      wake()
+      wake = null
+      if (m.type === 'resume') post({ type: 'resumed' })
+    }
+  }
+})
+
+async function run(job: TrainJob) {
+  try {
+    const backend = await loadBackend({ force: job.backend })
+    const { tf } = backend
+    const dataset = await loadDatasetFor(job.document, job.dataset, job.dataDir)
+    const data = makeTrainData(dataset, job.hyperparameters)
+    const { model } = buildModel(tf, job.document, { seed: job.hyperparameters.seed })
+    post({
+      type: 'started',
+      backend: backend.name,
+      device: backend.device,
+      dataset: {
+        id: dataset.id,
+        name: dataset.name,
+        hash: dataset.contentHash,
+        classes: dataset.classes,
+        source: dataset.source,
+      },
+      samples: { train: data.trainCount, validation: data.valCount, test: data.testCount },
+    })
+    const outcome = await trainLoop(
+      tf,
+      model,
+      data,
+      job.hyperparameters,
+      {
+        onBatch: (b) => post({ type: 'batch', ...b }),
+        onEpoch: (metrics) => post({ type: 'epoch', metrics }),
+        // Copied, not transferred: the loop keeps the best weights for the test evaluation.
+        onCheckpoint: (checkpoint, progress) => post({ type: 'checkpoint', checkpoint, progress }),
+      },
+      control,
+      job.resume,
+    )
+    model.dispose()
+    post({ type: 'done', ...outcome })
+  } catch (e) {
+    post({ type: 'done', status: 'failed', message: (e as Error).message, test: null })
+  }
+}
