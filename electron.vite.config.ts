@@ -16,7 +16,11 @@ export default defineConfig({
       // Dependencies load from node_modules at run time (better-sqlite3 and onnxruntime are native).
       externalizeDeps: true,
       rolldownOptions: {
-        input: { index: resolve(root, 'src/main/electron/main.ts') },
+        // The training worker is its own entry: a worker thread loads it by file name.
+        input: {
+          index: resolve(root, 'src/main/electron/main.ts'),
+          'training-worker': resolve(root, 'src/main/training/worker.ts'),
+        },
         external: ['electron', /^electron\/.+/],
       },
     },

@@ -98,15 +98,20 @@ export async function serve(
   const staticDir = ensureRendererBuilt(ROOT, io)
   const db = openDatabase(dataDir)
   let server: RunningServer | undefined
+  let services: ReturnType<typeof createServices> | undefined
   let removeRedirect = () => {}
   try {
-    server = await listen(createServices({ dataDir, db }), staticDir, port)
+    // Events (training progress) go to the browser tabs over the server's WebSocket.
+    services = createServices({ dataDir, db, emit: (event, payload) => server?.emit(event, payload) })
+    server = await listen(services, staticDir, port)
     io.out(server.url)
     io.out(`Serving CNN Studio on 127.0.0.1 only, projects in ${dataDir}. Press Ctrl+C to stop.`)
     if (opts.open) removeRedirect = openInBrowser(server.url, { onFail: io.err })
     await stop()
     io.err('Stopping…')
   } finally {
+    // Runs stop after their current batch; their last checkpoints stay, so they can be resumed.
+    await services?.close()
     await server?.close()
     db.close()
     removeRedirect()

@@ -49,7 +49,10 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, grant) => grant(false))
     // Projects live in `--data DIR`, else $CNN_STUDIO_DATA, else Electron's user data folder.
     const dataDir = resolveDataDir({ flag: dataFlag(process.argv), osDefault: app.getPath('userData') })
-    const services = createServices({ dataDir })
+    const services = createServices({
+      dataDir,
+      emit: (event, payload) => sendEvent(mainWindow, event, payload),
+    })
     registerIpc(services, () => mainWindow)
     Menu.setApplicationMenu(buildMenu(services, () => mainWindow))
     open()

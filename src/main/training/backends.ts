@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import type { Tfjs } from '../../shared/layers/tfjs-types'
+import { registerWasmTrainingKernels } from './wasm-kernels'
 
 /** TF.js backends, fastest first: native CUDA, native CPU, WebAssembly, plain JavaScript. */
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
@@ -57,6 +58,8 @@ async function pureTfjs(backend: 'wasm' | 'cpu'): Promise<Tfjs> {
   if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm')
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not initialise its ${backend} backend`)
   await tf.ready()
+  // The kernels training needs that tfjs-backend-wasm lacks or gets wrong.
+  if (backend === 'wasm') registerWasmTrainingKernels(tf as never)
   return tf
 }
 

@@ -132,6 +132,17 @@ describe('method names', () => {
       'projects.export',
       'projects.import',
       'session.last',
+      'training.start',
+      'training.pause',
+      'training.resume',
+      'training.stop',
+      'training.backends',
+      'runs.list',
+      'runs.get',
+      'runs.delete',
+      'datasets.list',
+      'datasets.preview',
+      'datasets.download',
     ])
     for (const m of METHOD_NAMES) expect(m).toMatch(/^[a-z]+\.[a-zA-Z]+$/)
     expect(splitMethodName('templates.get')).toEqual(['templates', 'get'])
@@ -154,7 +165,7 @@ describe('createApi', () => {
       },
       () => () => {},
     )
-    expect(Object.keys(api).sort()).toEqual(['graph', 'on', 'projects', 'session', 'templates'])
+    expect(Object.keys(api).sort()).toEqual(['datasets', 'graph', 'on', 'projects', 'runs', 'session', 'templates', 'training'])
     await expect(api.templates.list()).resolves.toEqual([])
     const failure = api.templates.get({ name: 'x' })
     await expect(failure).rejects.toBeInstanceOf(ApiError)

@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs'
+import { transposeInto } from './transpose'
 import {
   CHUNK_FLOATS,
   chunkSize,
@@ -45,12 +46,26 @@ export function windowOf(info: tfjs.backend_util.Conv2DInfo): Window {
   }
 }
 
+/** Most output pixels (the product's inner dimension) per chunk. */
+const MAX_INNER = 16384
+
+/** Contiguous runs at least this long are copied with copyWithin (a native memmove) rather than a loop. */
+const NATIVE_RUN = 32
+
 /**
- * Transposed im2col: fills `cols` ([K, n], K = fH·fW·C in filter order (fy, fx, c), n = nb·outH·outW
- * output pixels of images b0 … b0+nb−1) from `xT`, the input transposed to [C, B, H, W] so that every
- * copied run is contiguous. Padding reads as zero.
+ * Transposed im2col: fills the columns ([K, n], K = fH·fW·C in filter order (fy, fx, c), n = nb·outH·outW
+ * output pixels of images b0 … b0+nb−1) from the input transposed to [C, B, H, W], so that every copied
+ * run is contiguous (stride 1) or evenly strided. Padding reads as zero. Both live in `heap` (the wasm
+ * heap, or any array in tests), at float offsets `xOff` and `colsOff`.
  */
-export function im2colT(xT: Float32Array, cols: Float32Array, w: Window, b0: number, nb: number): void {
+export function im2colT(
+  heap: Float32Array,
+  xOff: number,
+  colsOff: number,
+  w: Window,
+  b0: number,
+  nb: number,
+): void {
   const { batch, inH, inW, inC, outH, outW, fH, fW, sH, sW, padTop, padLeft } = w
   const n = nb * outH * outW
   for (let fy = 0; fy < fH; fy++) {
@@ -58,29 +73,33 @@ export function im2colT(xT: Float32Array, cols: Float32Array, w: Window, b0: num
       // Output columns whose input column ox·sW + fx − padLeft lies inside the image.
       const oxLo = Math.min(outW, Math.max(0, Math.ceil((padLeft - fx) / sW)))
       const oxHi = Math.max(oxLo, Math.min(outW, Math.floor((inW - 1 + padLeft - fx) / sW) + 1))
+      const run = oxHi - oxLo
       const ix0 = oxLo * sW + fx - padLeft
       for (let c = 0; c < inC; c++) {
-        let d = ((fy * fW + fx) * inC + c) * n
+        let d = colsOff + ((fy * fW + fx) * inC + c) * n
         for (let bl = 0; bl < nb; bl++) {
           const plane = (c * batch + b0 + bl) * inH
           for (let oy = 0; oy < outH; oy++) {
             const iy = oy * sH + fy - padTop
             if (iy < 0 || iy >= inH) {
-              cols.fill(0, d, d + outW)
+              heap.fill(0, d, d + outW)
               d += outW
               continue
             }
-            for (let ox = 0; ox < oxLo; ox++) cols[d++] = 0
-            let s = (plane + iy) * inW + ix0
-            if (sW === 1) {
-              for (let ox = oxLo; ox < oxHi; ox++) cols[d++] = xT[s++]
-            } else {
+            for (let ox = 0; ox < oxLo; ox++) heap[d++] = 0
+            let s = xOff + (plane + iy) * inW + ix0
+            if (sW !== 1) {
               for (let ox = oxLo; ox < oxHi; ox++) {
-                cols[d++] = xT[s]
+                heap[d++] = heap[s]
                 s += sW
               }
+            } else if (run >= NATIVE_RUN) {
+              heap.copyWithin(d, s, s + run)
+              d += run
+            } else {
+              for (let ox = oxLo; ox < oxHi; ox++) heap[d++] = heap[s++]
             }
-            for (let ox = oxHi; ox < outW; ox++) cols[d++] = 0
+            for (let ox = oxHi; ox < outW; ox++) heap[d++] = 0
           }
         }
       }
@@ -90,7 +109,7 @@ export function im2colT(xT: Float32Array, cols: Float32Array, w: Window, b0: num
 
 /**
  * Conv2DBackpropFilter (missing on wasm): dW[fy, fx, ci, co] = Σ x[b, oy·s + fy − pad, ox·s + fx − pad, ci]
- * · dy[b, oy, ox, co]. The input is transposed once by the wasm Transpose kernel, unrolled in chunks of
+ * · dy[b, oy, ox, co]. The input is transposed once ([B·H·W, C] → [C, B·H·W]), unrolled in chunks of
  * images into transposed im2col columns [K, n], and each chunk is multiplied by its rows of dy
  * ([n, outC]) with the wasm BatchMatMul kernel (XNNPACK); chunk products are summed. A chunk's
  * columns hold at most CHUNK_FLOATS floats, whatever the batch.
@@ -116,11 +135,15 @@ export function conv2DBackpropFilter(env: KernelEnv, budget = CHUNK_FLOATS): Was
     const K = w.fH * w.fW * w.inC
     const pixels = w.outH * w.outW
     return withScope(env, backend, (s) => {
-      const nb = chunkSize(w.batch, K * pixels, budget)
+      // Chunks bound the columns' size, and the product's inner dimension n: XNNPACK streams a K×8 slice
+      // of the packed dy per tile of output rows, which must stay in cache (a first layer with 3 input
+      // channels and 65,536 pixels ran 10× slower in one piece).
+      const nb = Math.min(chunkSize(w.batch, K * pixels, budget), chunkSize(w.batch, pixels, MAX_INNER))
       const pointwise =
         w.fH === 1 && w.fW === 1 && w.sH === 1 && w.sW === 1 && w.padTop === 0 && w.padLeft === 0
       // [B, H, W, C] → [C, B, H, W]: each im2col row is then a strided run of one plane.
-      const xT = s.run('Transpose', { x }, { perm: [3, 0, 1, 2] })
+      const xT = s.alloc([w.inC, w.batch * w.inH * w.inW])
+      transposeInto(s.heap(), s.offset(x), s.offset(xT), w.batch * w.inH * w.inW, w.inC)
       let acc: TensorInfo | null = null
       for (let b0 = 0; b0 < w.batch; b0 += nb) {
         const nbc = Math.min(nb, w.batch - b0)
@@ -130,7 +153,7 @@ export function conv2DBackpropFilter(env: KernelEnv, budget = CHUNK_FLOATS): Was
           cols = s.reshaped(xT, [1, K, n]) // A 1×1 convolution's columns are the transposed input.
         } else {
           cols = s.alloc([1, K, n])
-          im2colT(s.f32(xT), s.f32(cols), w, b0, nbc)
+          im2colT(s.heap(), s.offset(xT), s.offset(cols), w, b0, nbc)
         }
         let dyc: TensorInfo
         if (nbc === w.batch) {

@@ -1,5 +1,13 @@
 import type * as tfjs from '@tensorflow/tfjs'
+import { avgPoolGrad } from './avg-pool-grad'
+import { batchMatMul } from './batch-mat-mul'
 import { conv2DBackpropFilter } from './conv2d-backprop-filter'
+import { conv2DBackpropInput } from './conv2d-backprop-input'
+import { depthwiseBackpropFilter } from './depthwise-backprop-filter'
+import { depthwiseBackpropInput } from './depthwise-backprop-input'
+import { maxPoolGrad } from './max-pool-grad'
+import { reduceLeading } from './reduce-leading'
+import { tile } from './tile'
 import type { KernelEnv, Tf, WasmKernelFunc } from './wasm-backend'
 
 /**
@@ -20,10 +28,41 @@ type Factory = (env: KernelEnv) => WasmKernelFunc
  */
 const KERNELS: Record<string, Factory> = {
   Conv2DBackpropFilter: (env) => conv2DBackpropFilter(env),
+  Conv2DBackpropInput: (env) => conv2DBackpropInput(env),
+  DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
+  MaxPoolGrad: maxPoolGrad,
+  AvgPoolGrad: avgPoolGrad,
+  BatchMatMul: batchMatMul,
+  Tile: tile,
+  Sum: (env) => reduceLeading(env, 'Sum'),
+  Mean: (env) => reduceLeading(env, 'Mean'),
 }
 
 /** Kernels ours call, captured before any replacement so that a replacement can delegate to the stock one. */
-const STOCK_NEEDED = ['BatchMatMul', 'Transpose']
+const STOCK_NEEDED = ['AvgPoolGrad', 'BatchMatMul', 'Conv2D', 'DepthwiseConv2dNative', 'Mean', 'Sum', 'Tile']
+
+/**
+ * The kernels' environment: the namespace and the stock wasm kernel behind every name they call or
+ * replace (found behind ours where ours are already registered).
+ */
+export function kernelEnv(tf: Tf): KernelEnv {
+  for (const name of STOCK_NEEDED)
+    if (!tf.getKernel(name, 'wasm'))
+      throw new Error(
+        `The wasm backend's '${name}' kernel is not registered: import '@tensorflow/tfjs-backend-wasm' first`,
+      )
+  const env: KernelEnv = { tf, stock: new Map() }
+  for (const name of new Set([...STOCK_NEEDED, ...Object.keys(KERNELS)])) {
+    const config = tf.getKernel(name, 'wasm')
+    const stock = config ? stockOf(config.kernelFunc) : null
+    if (stock) env.stock.set(name, stock)
+  }
+  return env
+}
+
+/** The names of the kernels `registerWasmTrainingKernels` puts in place. */
+export const WASM_TRAINING_KERNELS: readonly string[] = Object.keys(KERNELS)
 
 /**
  * Registers the training kernels for the 'wasm' backend (call after `import
@@ -31,18 +70,7 @@ const STOCK_NEEDED = ['BatchMatMul', 'Transpose']
  * finds its kernels in place and changes nothing. Returns the names of the kernels in place.
  */
 export function registerWasmTrainingKernels(tf: Tf): string[] {
-  for (const name of STOCK_NEEDED)
-    if (!tf.getKernel(name, 'wasm'))
-      throw new Error(
-        `The wasm backend's '${name}' kernel is not registered: import '@tensorflow/tfjs-backend-wasm' first`,
-      )
-  const env: KernelEnv = { tf, stock: new Map() }
-  // Stock kernels first (for every name, before any is replaced): a replacement delegates to them.
-  for (const name of new Set([...STOCK_NEEDED, ...Object.keys(KERNELS)])) {
-    const config = tf.getKernel(name, 'wasm')
-    const stock = config ? stockOf(config.kernelFunc) : null
-    if (stock) env.stock.set(name, stock)
-  }
+  const env = kernelEnv(tf)
   for (const [name, make] of Object.entries(KERNELS)) {
     const current = tf.getKernel(name, 'wasm')
     if (current && OURS in current.kernelFunc) continue
@@ -52,5 +80,5 @@ export function registerWasmTrainingKernels(tf: Tf): string[] {
     if (current) tf.unregisterKernel(name, 'wasm')
     tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc })
   }
-  return Object.keys(KERNELS)
+  return [...WASM_TRAINING_KERNELS]
 }

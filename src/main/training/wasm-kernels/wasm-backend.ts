@@ -60,9 +60,9 @@ export class Scope {
     return out
   }
 
-  /** A new float32 tensor on the wasm heap, uninitialised. */
-  alloc(shape: number[]): TensorInfo {
-    const out = this.backend.makeOutput(shape, 'float32')
+  /** A new tensor on the wasm heap (float32 unless told), uninitialised. */
+  alloc(shape: number[], dtype: tfjs.DataType = 'float32'): TensorInfo {
+    const out = this.backend.makeOutput(shape, dtype)
     this.temps.add(out)
     return out
   }
@@ -82,6 +82,19 @@ export class Scope {
     const data = this.backend.dataIdMap.get(info.dataId)
     if (!data) throw new Error('Tensor data is not on the wasm backend')
     return new Float32Array(this.backend.wasm.HEAPU8.buffer, data.memoryOffset, sizeOf(info.shape))
+  }
+
+  /** The whole wasm heap as floats (stale after the heap grows, as `f32` views). */
+  heap(): Float32Array {
+    const buffer = this.backend.wasm.HEAPU8.buffer
+    return new Float32Array(buffer, 0, buffer.byteLength >>> 2)
+  }
+
+  /** Where a float32 tensor's values start in `heap()`, in floats. */
+  offset(info: TensorInfo): number {
+    const data = this.backend.dataIdMap.get(info.dataId)
+    if (!data) throw new Error('Tensor data is not on the wasm backend')
+    return data.memoryOffset >>> 2
   }
 
   /** The same data seen with another shape of the same size (no copy; no new data id). */
