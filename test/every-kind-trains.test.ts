@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { hyperparametersSchema } from '../src/shared/api/training'
+import { testDoc } from '../src/shared/graph/test-doc'
+import { LAYER_KINDS } from '../src/shared/layers/registry'
+import { BACKENDS, loadBackend } from '../src/main/training/backends'
+import { buildModel } from '../src/main/training/build-model'
+import { trainLoop, type TrainData } from '../src/main/training/loop'
+import { mulberry32 } from '../src/main/training/random'
+
+/** One graph with every layer kind, unusual parameters included (explicit and ceil-mode padding). */
+const everyKind = testDoc(
+  [
+    ['in', 'Input', { height: 12, width: 12, channels: 3 }],
+    ['conv', 'Conv2D', { filters: 8, kernelSize: 3, padding: { top: 1, bottom: 1, left: 2, right: 0 } }],
+    ['bn', 'BatchNorm'],
+    ['relu', 'Activation', { fn: 'leakyRelu', alpha: 0.1 }],
+    ['lrn', 'LocalResponseNorm', { size: 3 }],
+    ['dw', 'DepthwiseConv2D', { depthMultiplier: 2, kernelSize: 3, strides: 2, padding: 'same' }],
+    ['mp', 'MaxPool2D', { poolSize: 3, strides: 2, padding: 1 }],
+    ['sep', 'SeparableConv2D', { filters: 16, kernelSize: 3, padding: 'same', activation: 'relu6' }],
+    ['add', 'Add'],
+    ['zp', 'ZeroPadding2D', { padding: 1 }],
+    ['ap', 'AvgPool2D', { poolSize: 3, strides: 2, ceilMode: true }],
+    ['elu', 'Activation', { fn: 'elu' }],
+    ['drop', 'Dropout', { rate: 0.25 }],
+    ['flat', 'Flatten'],
+    ['fc1', 'Dense', { units: 16, activation: 'swish' }],
+    ['gap', 'GlobalAvgPool2D'],
+    ['gmp', 'GlobalMaxPool2D'],
+    ['cat', 'Concat', { inputs: 3 }],
+    ['fc2', 'Dense', { units: 4 }],
+    ['out', 'Output', { classes: 4 }],
+  ],
+  [
+    ['in', 'conv'],
+    ['conv', 'bn'],
+    ['bn', 'relu'],
+    ['relu', 'lrn'],
+    ['lrn', 'dw'],
+    ['lrn', 'mp'],
+    ['mp', 'sep'],
+    ['dw', 'add', 0],
+    ['sep', 'add', 1],
+    ['add', 'zp'],
+    ['zp', 'ap'],
+    ['ap', 'elu'],
+    ['elu', 'drop'],
+    ['drop', 'flat'],
+    ['flat', 'fc1'],
+    ['elu', 'gap'],
+    ['elu', 'gmp'],
+    ['fc1', 'cat', 0],
+    ['gap', 'cat', 1],
+    ['gmp', 'cat', 2],
+    ['cat', 'fc2'],
+    ['fc2', 'out'],
+  ],
+)
+
+function randomData(n: number): TrainData {
+  const random = mulberry32(11)
+  const per = 12 * 12 * 3
+  const x = Float32Array.from({ length: n * per }, () => random() * 2 - 1)
+  const y = Int32Array.from({ length: n }, (_, i) => i % 4)
+  return {
+    shape: [12, 12, 3],
+    classes: 4,
+    trainCount: n,
+    valCount: 0,
+    testCount: 0,
+    trainBatch: (indices) => ({
+      x: Float32Array.from(
+        Array.from(indices).flatMap((k) => Array.from(x.subarray(k * per, (k + 1) * per))),
+      ),
+      y: Int32Array.from(indices, (k) => y[k]),
+    }),
+    evalBatch: () => ({ x: new Float32Array(), y: new Int32Array() }),
+  }
+}
+
+describe('every layer kind trains', () => {
+  it('the test graph holds every layer kind', () => {
+    expect(new Set(everyKind.nodes.map((n) => n.kind))).toEqual(new Set(LAYER_KINDS))
+  })
+
+  // The native backends are optional packages, absent on most machines: each backend that loads here.
+  it.each(BACKENDS.map((b) => [b]))(
+    '%s: one step moves every trainable weight, loss finite',
+    async (name) => {
+      const backend = await loadBackend({ force: name }).catch(() => null)
+      if (!backend) return
+      const { tf } = backend
+      const { model } = buildModel(tf, everyKind, { seed: 2 })
+      const before = model.trainableWeights.map((w) => w.read().dataSync().slice())
+      let loss = NaN
+      const outcome = await trainLoop(
+        tf,
+        model,
+        randomData(8),
+        hyperparametersSchema.parse({ epochs: 1, batchSize: 8, validationSplit: 0, learningRate: 0.01 }),
+        { onBatch: (b) => (loss = b.loss), onEpoch: () => {}, onCheckpoint: () => {} },
+        { stopRequested: () => false, pauseRequested: () => false, waitWhilePaused: async () => {} },
+      )
+      expect(outcome.status).toBe('finished')
+      expect(Number.isFinite(loss)).toBe(true)
+      const unchanged = model.trainableWeights
+        .filter((w, i) =>
+          w
+            .read()
+            .dataSync()
+            .every((v, k) => v === before[i][k]),
+        )
+        .map((w) => w.name)
+      expect(unchanged).toEqual([])
+      model.dispose()
+    },
+  )
+})
