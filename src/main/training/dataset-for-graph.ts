@@ -5,7 +5,7 @@ import type { DatasetRef } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
 import { pairImagesAndLabels, parseIdx } from '../datasets/idx'
 import type { LoadedDataset } from '../datasets/types'
-import { datasetMismatch } from './mismatch'
+import { datasetMismatch } from '../../shared/training/dataset-mismatch'
 import { preflight } from './preflight'
 
 const FASHION = [

@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
-import { memo, useEffect } from 'react'
+import { memo, useEffect, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { PROJECT_FILE_EXTENSION, type ViewState } from '../../shared/api/projects'
 import { download } from '../projects/ProjectList'
@@ -25,6 +25,7 @@ const MemoStatusBar = memo(StatusBar)
 
 const EDIT_COMMANDS = new Set(['undo', 'redo', 'cut', 'copy', 'paste', 'duplicate'])
 import { StatusBar } from './StatusBar'
+import { TrainingPanel } from '../training/TrainingPanel'
 
 interface EditorProps {
   api: Api
@@ -34,7 +35,17 @@ interface EditorProps {
   onClose?: () => void
 }
 
-function Toolbar({ onClose, status }: { onClose?: () => void; status: SaveStatus | null }) {
+function Toolbar({
+  onClose,
+  status,
+  training,
+  onToggleTraining,
+}: {
+  onClose?: () => void
+  status: SaveStatus | null
+  training: boolean
+  onToggleTraining: () => void
+}) {
   const name = useDocument((s) => s.doc.name)
   const canUndo = useDocument((s) => s.history.past.length > 0 || s.history.gestureStart !== null)
   const canRedo = useDocument((s) => s.history.future.length > 0)
@@ -71,6 +82,15 @@ function Toolbar({ onClose, status }: { onClose?: () => void; status: SaveStatus
       >
         Auto-layout
       </button>
+      <button
+        type="button"
+        onClick={onToggleTraining}
+        aria-pressed={training}
+        data-testid="train-toggle"
+        title="Train this network on a dataset and watch its curves"
+      >
+        {training ? 'Close training' : 'Train'}
+      </button>
       <button type="button" onClick={() => flow.fitView({ maxZoom: 1 })} title="Fit the graph in view">
         Fit
       </button>
@@ -81,6 +101,7 @@ function Toolbar({ onClose, status }: { onClose?: () => void; status: SaveStatus
 function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   useEditorShortcuts()
   const { status, flush } = useAutosave(api, project)
+  const [training, setTraining] = useState(false)
   const flow = useReactFlow()
   // The desktop menu's commands.
   useEffect(
@@ -104,10 +125,19 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   const close = onClose && (() => void flush().then(onClose))
   return (
     <div className="editor">
-      <Toolbar onClose={close} status={project ? status : null} />
+      <Toolbar
+        onClose={close}
+        status={project ? status : null}
+        training={training}
+        onToggleTraining={() => setTraining((t) => !t)}
+      />
       <MemoPalette />
       <MemoCanvas initialView={initialView} />
-      <MemoInspector />
+      {training ? (
+        <TrainingPanel api={api} projectId={project?.id ?? null} save={flush} />
+      ) : (
+        <MemoInspector />
+      )}
       <MemoStatusBar />
     </div>
   )

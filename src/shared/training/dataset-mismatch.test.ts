@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { datasetMismatch } from './mismatch'
+import { datasetMismatch } from './dataset-mismatch'
 
 const lenet = { input: { height: 28, width: 28, channels: 1 }, classes: 10 }
 const cifar = {

@@ -1,0 +1,119 @@
+export interface Series {
+  name: string
+  color: string
+  points: { x: number; y: number }[]
+  /** Thin and unmarked (per-batch loss), or with a dot on each point (per-epoch values). */
+  thin?: boolean
+}
+
+const W = 340
+const H = 150
+const PAD = { left: 42, right: 8, top: 8, bottom: 22 }
+
+/** Round ticks covering [lo, hi]: steps of 1, 2 or 5 × 10^k. */
+export function ticks(lo: number, hi: number, count = 4): number[] {
+  if (!(hi > lo)) return [lo]
+  const raw = (hi - lo) / count
+  const mag = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!
+  const out: number[] = []
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Number(v.toPrecision(12)))
+  return out
+}
+
+/** The SVG path of a series in chart coordinates; non-finite values break the line. */
+export function pathOf(
+  points: { x: number; y: number }[],
+  sx: (x: number) => number,
+  sy: (y: number) => number,
+) {
+  let d = ''
+  let pen = false
+  for (const p of points) {
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+      pen = false
+      continue
+    }
+    d += `${pen ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`
+    pen = true
+  }
+  return d
+}
+
+/** A small line chart with axes, ticks and a legend: training curves, drawn as plain SVG. */
+export function LineChart({
+  title,
+  series,
+  xLabel,
+  testId,
+}: {
+  title: string
+  series: Series[]
+  xLabel: string
+  testId?: string
+}) {
+  const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
+  if (all.length === 0)
+    return (
+      <figure className="chart" data-testid={testId}>
+        <figcaption>{title}</figcaption>
+        <p className="muted">No data yet.</p>
+      </figure>
+    )
+  const xs = all.map((p) => p.x)
+  const ys = all.map((p) => p.y)
+  let [x0, x1] = [Math.min(...xs), Math.max(...xs)]
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)]
+  if (x1 === x0) [x0, x1] = [x0 - 1, x1 + 1]
+  if (y1 === y0) [y0, y1] = [y0 - Math.abs(y0 || 1) * 0.1, y1 + Math.abs(y1 || 1) * 0.1]
+  const sx = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right)
+  const sy = (y: number) => H - PAD.bottom - ((y - y0) / (y1 - y0)) * (H - PAD.top - PAD.bottom)
+  return (
+    <figure className="chart" data-testid={testId}>
+      <figcaption>
+        {title}
+        <span className="legend">
+          {series.map((s) => (
+            <span key={s.name} style={{ color: s.color }}>
+              ● {s.name}
+            </span>
+          ))}
+        </span>
+      </figcaption>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
+        {ticks(y0, y1).map((t) => (
+          <g key={`y${t}`}>
+            <line x1={PAD.left} x2={W - PAD.right} y1={sy(t)} y2={sy(t)} className="grid" />
+            <text x={PAD.left - 4} y={sy(t) + 3} textAnchor="end">
+              {Math.abs(t) >= 1000 ? t.toExponential(0) : t}
+            </text>
+          </g>
+        ))}
+        {ticks(x0, x1).map((t) => (
+          <text key={`x${t}`} x={sx(t)} y={H - 6} textAnchor="middle">
+            {t}
+          </text>
+        ))}
+        <text x={W - PAD.right} y={H - 6} textAnchor="end" className="axis-label">
+          {xLabel}
+        </text>
+        {series.map((s) => (
+          <g key={s.name} data-series={s.name}>
+            <path
+              d={pathOf(s.points, sx, sy)}
+              fill="none"
+              stroke={s.color}
+              strokeWidth={s.thin ? 1 : 2}
+              opacity={s.thin ? 0.5 : 1}
+            />
+            {!s.thin &&
+              s.points
+                .filter((p) => Number.isFinite(p.y))
+                .map((p) => <circle key={p.x} cx={sx(p.x)} cy={sy(p.y)} r={2.5} fill={s.color} />)}
+          </g>
+        ))}
+      </svg>
+    </figure>
+  )
+}
