@@ -124,7 +124,7 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   )
   const close = onClose && (() => void flush().then(onClose))
   return (
-    <div className="editor">
+    <div className={training ? 'editor training-open' : 'editor'}>
       <Toolbar
         onClose={close}
         status={project ? status : null}

@@ -207,7 +207,6 @@ export function TrainingPanel({
             Download {chosen.name}
           </button>
         )}
-        {preview && <DatasetPreview preview={preview} />}
         {mismatch.map((m) => (
           <p key={m} className="warning" data-testid="dataset-mismatch">
             {m}
@@ -215,7 +214,94 @@ export function TrainingPanel({
         ))}
       </section>
 
-      <section className="hyper">
+      <div className="train-actions">
+        <button
+          type="button"
+          data-testid="train-start"
+          disabled={
+            busy || !projectId || !ref || !parsed.success || mismatch.length > 0 || active !== undefined
+          }
+          onClick={start}
+        >
+          Start training
+        </button>
+        {active?.status === 'running' && (
+          <button
+            type="button"
+            data-testid="train-pause"
+            onClick={() => act(() => api.training.pause({ runId: active.id }))}
+          >
+            Pause
+          </button>
+        )}
+        {active?.status === 'paused' && (
+          <button
+            type="button"
+            data-testid="train-resume"
+            onClick={() => act(() => api.training.resume({ runId: active.id }))}
+          >
+            Resume
+          </button>
+        )}
+        {active && (
+          <button
+            type="button"
+            data-testid="train-stop"
+            onClick={() => act(() => api.training.stop({ runId: active.id }))}
+          >
+            Stop
+          </button>
+        )}
+      </div>
+      {error && (
+        <p className="error" role="alert" data-testid="train-error">
+          {error}
+        </p>
+      )}
+
+      {progress && (
+        <div className="train-progress" data-testid="train-progress">
+          <progress max={progress.batches} value={progress.batch} />
+          <span>
+            epoch {progress.epoch} · batch {progress.batch}/{progress.batches} ·{' '}
+            {Math.round(progress.samplesPerSecond).toLocaleString()} samples/s · ETA{' '}
+            {clock(progress.etaSeconds)} · loss {progress.loss.toFixed(4)}
+          </span>
+        </div>
+      )}
+
+      {shown && (
+        <section data-testid="run-shown">
+          <h3>
+            Run {shown.id.slice(0, 8)} · {shown.status}
+            {shown.backend && (
+              <span className="muted">
+                {' '}
+                · {shown.backend} ({shown.device})
+              </span>
+            )}
+          </h3>
+          {shown.message && <p className="muted">{shown.message}</p>}
+          {shown.testAccuracy !== null && (
+            <p data-testid="run-test">
+              Test accuracy {percent(shown.testAccuracy)} · test loss {shown.testLoss?.toFixed(4)}
+            </p>
+          )}
+          <RunCharts
+            run={shown}
+            batchesPerEpoch={progress?.runId === shown.id ? progress.batches : undefined}
+          />
+        </section>
+      )}
+
+      {preview && (
+        <details open>
+          <summary>Samples and class counts</summary>
+          <DatasetPreview preview={preview} />
+        </details>
+      )}
+      <details className="hyper" open>
+        <summary>Hyperparameters</summary>
         <label>
           Optimizer{' '}
           <select value={String(o)} onChange={set('optimizer')} aria-label="Optimizer">
@@ -306,88 +392,7 @@ export function TrainingPanel({
             {formatIssues(parsed.error)}
           </p>
         )}
-      </section>
-
-      <div className="train-actions">
-        <button
-          type="button"
-          data-testid="train-start"
-          disabled={
-            busy || !projectId || !ref || !parsed.success || mismatch.length > 0 || active !== undefined
-          }
-          onClick={start}
-        >
-          Start training
-        </button>
-        {active?.status === 'running' && (
-          <button
-            type="button"
-            data-testid="train-pause"
-            onClick={() => act(() => api.training.pause({ runId: active.id }))}
-          >
-            Pause
-          </button>
-        )}
-        {active?.status === 'paused' && (
-          <button
-            type="button"
-            data-testid="train-resume"
-            onClick={() => act(() => api.training.resume({ runId: active.id }))}
-          >
-            Resume
-          </button>
-        )}
-        {active && (
-          <button
-            type="button"
-            data-testid="train-stop"
-            onClick={() => act(() => api.training.stop({ runId: active.id }))}
-          >
-            Stop
-          </button>
-        )}
-      </div>
-      {error && (
-        <p className="error" role="alert" data-testid="train-error">
-          {error}
-        </p>
-      )}
-
-      {progress && (
-        <div className="train-progress" data-testid="train-progress">
-          <progress max={progress.batches} value={progress.batch} />
-          <span>
-            epoch {progress.epoch} · batch {progress.batch}/{progress.batches} ·{' '}
-            {Math.round(progress.samplesPerSecond).toLocaleString()} samples/s · ETA{' '}
-            {clock(progress.etaSeconds)} · loss {progress.loss.toFixed(4)}
-          </span>
-        </div>
-      )}
-
-      {shown && (
-        <section data-testid="run-shown">
-          <h3>
-            Run {shown.id.slice(0, 8)} · {shown.status}
-            {shown.backend && (
-              <span className="muted">
-                {' '}
-                · {shown.backend} ({shown.device})
-              </span>
-            )}
-          </h3>
-          {shown.message && <p className="muted">{shown.message}</p>}
-          {shown.testAccuracy !== null && (
-            <p data-testid="run-test">
-              Test accuracy {percent(shown.testAccuracy)} · test loss {shown.testLoss?.toFixed(4)}
-            </p>
-          )}
-          <RunCharts
-            run={shown}
-            batchesPerEpoch={progress?.runId === shown.id ? progress.batches : undefined}
-          />
-        </section>
-      )}
-
+      </details>
       <section>
         <h3>Runs</h3>
         {runs.length === 0 && <p className="muted">No runs yet.</p>}
