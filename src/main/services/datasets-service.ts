@@ -1,16 +1,12 @@
 import { ApiError, type Handlers } from '../../shared/api/contract'
 import { BUILTIN_DATASETS, type DatasetInfo, type DatasetRef } from '../../shared/api/training'
+import { BUILTINS, download, locate } from '../datasets/catalog'
+import { DatasetFileError } from '../datasets/idx'
 import type { ImageSet, LoadedDataset } from '../datasets/types'
 import { loadDataset } from '../training/dataset-for-graph'
 import type { Emit } from './training-service'
 
 export type DatasetsService = Pick<Handlers, 'datasets.list' | 'datasets.preview' | 'datasets.download'>
-
-const NAMES: Record<(typeof BUILTIN_DATASETS)[number], string> = {
-  mnist: 'MNIST',
-  'fashion-mnist': 'Fashion-MNIST',
-  cifar10: 'CIFAR-10',
-}
 
 function countsPerClass(set: ImageSet, classes: number): number[] {
   const counts = new Array<number>(classes).fill(0)
@@ -34,22 +30,20 @@ export function createDatasetsService(options: { dataDir: string; emit?: Emit })
     return p
   }
   return {
-    async 'datasets.list'() {
-      const out: DatasetInfo[] = []
-      for (const id of BUILTIN_DATASETS) {
-        const ds = await load({ builtin: id }).catch(() => null)
-        out.push({
+    'datasets.list'() {
+      return BUILTIN_DATASETS.map((id): DatasetInfo => {
+        const b = BUILTINS[id]
+        return {
           id,
-          name: NAMES[id],
-          classes: ds?.classes ?? [],
-          location: ds?.source ?? null,
+          name: b.name,
+          classes: b.classes,
+          location: locate(id, options.dataDir) ?? null,
           downloadable: true,
-          trainSamples: ds?.train.count ?? null,
-          testSamples: ds?.test.count ?? null,
-          image: ds ? { height: ds.train.height, width: ds.train.width, channels: ds.train.channels } : null,
-        })
-      }
-      return out
+          trainSamples: b.samples.train,
+          testSamples: b.samples.test,
+          image: b.image,
+        }
+      })
     },
     async 'datasets.preview'({ dataset, perClass }) {
       let ds: LoadedDataset
@@ -84,8 +78,17 @@ export function createDatasetsService(options: { dataDir: string; emit?: Emit })
         skipped: ds.skipped,
       }
     },
-    'datasets.download'({ id }) {
-      throw new ApiError('unavailable', `Downloading ${NAMES[id]} is not available yet.`)
+    async 'datasets.download'({ id }) {
+      try {
+        await download(id, options.dataDir, {
+          onProgress: (p) => options.emit?.('datasets.progress', { id, ...p }),
+        })
+      } catch (e) {
+        if (e instanceof DatasetFileError) throw new ApiError('unavailable', e.message)
+        throw e
+      }
+      cache.clear()
+      return (await this['datasets.list']({})).find((d) => d.id === id)!
     },
   }
 }
