@@ -22,7 +22,11 @@ const lines = (out: string) =>
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
-const timeless = (e: Record<string, unknown>): Record<string, unknown> => ({ ...e, samplesPerSecond: 0, runId: '' })
+const timeless = (e: Record<string, unknown>): Record<string, unknown> => ({
+  ...e,
+  samplesPerSecond: 0,
+  runId: '',
+})
 
 function train(data: string, args: string[]) {
   const r = spawnSync(process.execPath, [BIN, 'train', ...args, '--data', data], {

@@ -165,7 +165,16 @@ describe('createApi', () => {
       },
       () => () => {},
     )
-    expect(Object.keys(api).sort()).toEqual(['datasets', 'graph', 'on', 'projects', 'runs', 'session', 'templates', 'training'])
+    expect(Object.keys(api).sort()).toEqual([
+      'datasets',
+      'graph',
+      'on',
+      'projects',
+      'runs',
+      'session',
+      'templates',
+      'training',
+    ])
     await expect(api.templates.list()).resolves.toEqual([])
     const failure = api.templates.get({ name: 'x' })
     await expect(failure).rejects.toBeInstanceOf(ApiError)
