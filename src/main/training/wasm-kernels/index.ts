@@ -5,6 +5,7 @@ import { conv2DBackpropFilter } from './conv2d-backprop-filter'
 import { conv2DBackpropInput } from './conv2d-backprop-input'
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter'
 import { depthwiseBackpropInput } from './depthwise-backprop-input'
+import { cast, identity } from './identity'
 import { maxPoolGrad } from './max-pool-grad'
 import { reduceLeading } from './reduce-leading'
 import { tile } from './tile'
@@ -37,10 +38,22 @@ const KERNELS: Record<string, Factory> = {
   Tile: tile,
   Sum: (env) => reduceLeading(env, 'Sum'),
   Mean: (env) => reduceLeading(env, 'Mean'),
+  Identity: identity,
+  Cast: cast,
 }
 
 /** Kernels ours call, captured before any replacement so that a replacement can delegate to the stock one. */
-const STOCK_NEEDED = ['AvgPoolGrad', 'BatchMatMul', 'Conv2D', 'DepthwiseConv2dNative', 'Mean', 'Sum', 'Tile']
+const STOCK_NEEDED = [
+  'AvgPoolGrad',
+  'BatchMatMul',
+  'Cast',
+  'Conv2D',
+  'DepthwiseConv2dNative',
+  'Identity',
+  'Mean',
+  'Sum',
+  'Tile',
+]
 
 /**
  * The kernels' environment: the namespace and the stock wasm kernel behind every name they call or

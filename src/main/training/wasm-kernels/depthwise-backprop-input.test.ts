@@ -1,0 +1,43 @@
+import { beforeAll, describe, it } from 'vitest'
+import {
+  DEPTHWISE_CASES,
+  depthwiseRef,
+  expectClose,
+  f64,
+  fdGrad,
+  geometry,
+  lossRef,
+  on,
+  rand,
+  setUpWasm,
+  size,
+  tf,
+  tfLoss,
+} from './test-util'
+
+beforeAll(setUpWasm)
+
+describe('DepthwiseConv2dNativeBackpropInput on wasm', () => {
+  for (const c of DEPTHWISE_CASES) {
+    it(`${c.name}: matches cpu and a float64 finite difference`, async () => {
+      const M = c.f[3]
+      const xv = rand(size(c.x), 21)
+      const fv = rand(size(c.f), 22)
+      const g = geometry(c.x, c.f, c.s, c.pad, true)
+      const outShape = [g.batch, g.outH, g.outW, g.inC * M]
+      const rv = rand(size(outShape), 23)
+      const run = () => {
+        const w = tf.tensor4d(fv, c.f)
+        const r = tf.tensor(rv, outShape)
+        return tf.grad((x: tf.Tensor) => tfLoss(tf.depthwiseConv2d(x as tf.Tensor4D, w, c.s, c.pad), r))(
+          tf.tensor4d(xv, c.x),
+        )
+      }
+      const [wasm] = await on('wasm', run)
+      const [cpu] = await on('cpu', run)
+      expectClose(wasm, cpu, 2e-6)
+      const fd = fdGrad(f64(xv), (x) => lossRef(depthwiseRef(x, f64(fv), g, M), f64(rv)))
+      expectClose(wasm, fd, 2e-5)
+    })
+  }
+})

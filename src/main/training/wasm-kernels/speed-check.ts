@@ -1,0 +1,162 @@
+/**
+ * Training speed and heap use on the wasm backend with the training kernels registered, so the numbers
+ * can be quoted. Run: `npx tsx src/main/training/wasm-kernels/speed-check.ts [--resnet18] [--stock]`.
+ *   LeNet-5 (28×28×1: conv 6 5×5 same, avg pool, conv 16 5×5, avg pool, dense 120/84/10), Adam,
+ *   batch 64: samples/s.
+ *   A CIFAR ResNet-18-like stack (32×32×3: 3×3 conv + BN + ReLU blocks of 64, 128, 256, 512 channels at
+ *   32, 16, 8, 4 pixels, global average pool, dense 10), Adam, batch 64 and 128: ms per batch.
+ *   --resnet18: the full CIFAR ResNet-18 (basic blocks [2, 2, 2, 2] with shortcuts), batch 128: does it
+ *   fit the 4 GiB heap, and how fast.
+ *   --stock: without our kernels, for comparison (LeNet only: the stock wasm backend cannot train
+ *   the others).
+ * Random data: the speed does not depend on it.
+ */
+import * as tf from '@tensorflow/tfjs'
+import '@tensorflow/tfjs-backend-wasm'
+import { registerWasmTrainingKernels } from './index'
+
+type Model = tf.LayersModel
+
+const MiB = 1024 * 1024
+
+function heapBytes(): number {
+  return (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length
+}
+
+function lenet5(): Model {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 6,
+        kernelSize: 5,
+        padding: 'same',
+        activation: 'relu',
+      }),
+      tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
+      tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 120, activation: 'relu' }),
+      tf.layers.dense({ units: 84, activation: 'relu' }),
+      tf.layers.dense({ units: 10 }),
+    ],
+  })
+}
+
+function convBnRelu(x: tf.SymbolicTensor, filters: number, strides: number, relu = true): tf.SymbolicTensor {
+  let y = tf.layers
+    .conv2d({ filters, kernelSize: 3, strides, padding: 'same', useBias: false })
+    .apply(x) as tf.SymbolicTensor
+  y = tf.layers.batchNormalization().apply(y) as tf.SymbolicTensor
+  return relu ? (tf.layers.reLU().apply(y) as tf.SymbolicTensor) : y
+}
+
+/** The ResNet-18-like stack: one 3×3 conv + BN + ReLU per width, stride 2 between widths. */
+function resnetStack(): Model {
+  const input = tf.input({ shape: [32, 32, 3] })
+  let x = convBnRelu(input, 64, 1)
+  x = convBnRelu(x, 64, 1)
+  x = convBnRelu(x, 128, 2)
+  x = convBnRelu(x, 128, 1)
+  x = convBnRelu(x, 256, 2)
+  x = convBnRelu(x, 256, 1)
+  x = convBnRelu(x, 512, 2)
+  x = convBnRelu(x, 512, 1)
+  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor
+  const output = tf.layers.dense({ units: 10 }).apply(x) as tf.SymbolicTensor
+  return tf.model({ inputs: input, outputs: output })
+}
+
+/** The full CIFAR ResNet-18: 3×3 stem, basic blocks [2, 2, 2, 2], 1×1 strided shortcuts. */
+function resnet18(): Model {
+  const input = tf.input({ shape: [32, 32, 3] })
+  let x = convBnRelu(input, 64, 1)
+  for (const [filters, stride] of [
+    [64, 1],
+    [128, 2],
+    [256, 2],
+    [512, 2],
+  ]) {
+    for (let block = 0; block < 2; block++) {
+      const s = block === 0 ? stride : 1
+      const y = convBnRelu(convBnRelu(x, filters, s), filters, 1, false)
+      let shortcut = x
+      if (s !== 1 || (x.shape[3] as number) !== filters) {
+        shortcut = tf.layers
+          .conv2d({ filters, kernelSize: 1, strides: s, useBias: false })
+          .apply(x) as tf.SymbolicTensor
+        shortcut = tf.layers.batchNormalization().apply(shortcut) as tf.SymbolicTensor
+      }
+      x = tf.layers.reLU().apply(tf.layers.add().apply([y, shortcut])) as tf.SymbolicTensor
+    }
+  }
+  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor
+  const output = tf.layers.dense({ units: 10 }).apply(x) as tf.SymbolicTensor
+  return tf.model({ inputs: input, outputs: output })
+}
+
+/** Times `steps` Adam steps after `warmup` ones; returns ms per step. */
+function timeTraining(model: Model, inputShape: number[], batch: number, warmup: number, steps: number) {
+  const optimizer = tf.train.adam(1e-3)
+  const x = tf.randomNormal([batch, ...inputShape])
+  const labels = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32') as tf.Tensor1D, 10)
+  const step = () => {
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor),
+      true,
+    )
+    loss!.dataSync()
+    loss!.dispose()
+  }
+  for (let i = 0; i < warmup; i++) step()
+  const tensors = tf.memory().numTensors
+  const t0 = performance.now()
+  for (let i = 0; i < steps; i++) step()
+  const ms = (performance.now() - t0) / steps
+  if (tf.memory().numTensors !== tensors) throw new Error('The number of tensors grew while training')
+  tf.dispose([x, labels])
+  optimizer.dispose()
+  return ms
+}
+
+async function main() {
+  const args = process.argv.slice(2)
+  await tf.setBackend('wasm')
+  await tf.ready()
+  const kernels = args.includes('--stock') ? [] : registerWasmTrainingKernels(tf)
+  console.log(
+    `TF.js ${tf.version.tfjs}, backend ${tf.getBackend()}, kernels: ${kernels.join(', ') || 'stock'}`,
+  )
+
+  const lenet = lenet5()
+  const lenetMs = timeTraining(lenet, [28, 28, 1], 64, 5, 40)
+  console.log(
+    `LeNet-5, batch 64: ${lenetMs.toFixed(1)} ms/batch, ${Math.round((64 * 1000) / lenetMs)} samples/s`,
+  )
+  lenet.dispose()
+  if (args.includes('--stock')) return
+
+  for (const batch of [64, 128]) {
+    const model = resnetStack()
+    const ms = timeTraining(model, [32, 32, 3], batch, 1, 3)
+    console.log(
+      `ResNet-18-like stack (8 conv+BN+ReLU, 64–512 ch), batch ${batch}: ${ms.toFixed(0)} ms/batch, ` +
+        `${Math.round((batch * 1000) / ms)} samples/s; wasm heap ${Math.round(heapBytes() / MiB)} MiB`,
+    )
+    model.dispose()
+  }
+
+  if (args.includes('--resnet18')) {
+    const model = resnet18()
+    const ms = timeTraining(model, [32, 32, 3], 128, 1, 2)
+    console.log(
+      `ResNet-18 (CIFAR), batch 128: ${ms.toFixed(0)} ms/batch; wasm heap ${Math.round(heapBytes() / MiB)} MiB ` +
+        `(of 4096)`,
+    )
+    model.dispose()
+  }
+  console.log(`Peak wasm heap: ${Math.round(heapBytes() / MiB)} MiB (the heap grows, never shrinks)`)
+}
+
+await main()
