@@ -85,6 +85,13 @@ describe.skipIf(!existsSync(FASHION))('a training process killed mid-epoch', () 
     const after = createServices({ dataDir: data, db: openDataDatabase(data) })
     const detail = await after['runs.get']({ runId })
     expect(detail.epochs.map((e) => e.epoch)).toEqual([1, 2])
+    // The dataset is registered with its content hash, which the run records.
+    const registry = db()
+    expect(registry.prepare('SELECT id, samples, content_hash AS hash FROM datasets').all()).toEqual([
+      { id: 'fashion-mnist', samples: 70_000, hash: detail.dataset!.hash },
+    ])
+    registry.close()
+    expect(detail.dataset).toMatchObject({ id: 'fashion-mnist', name: 'Fashion-MNIST' })
     // Epoch 1 is the killed process's own record, kept as it was.
     const killedEpoch1 = lines(stdout)[0]
     expect(detail.epochs[0].trainLoss).toBe(killedEpoch1.trainLoss)

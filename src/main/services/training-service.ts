@@ -4,6 +4,7 @@ import { ApiError, type EventName, type EventPayload, type Handlers } from '../.
 import { hyperparametersSchema, type RunStatus, type RunSummary } from '../../shared/api/training'
 import { inferGraph } from '../../shared/graph/infer'
 import type { DB } from '../db/connection'
+import { createDatasetsRepo } from '../db/datasets-repo'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { createProjectsRepo } from '../db/projects-repo'
 import { createRunsRepo, LIVE_STATUSES } from '../db/runs-repo'
@@ -76,6 +77,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
     return {
       db,
       runs: createRunsRepo(db),
+      datasets: createDatasetsRepo(db),
       versions: createGraphVersionsRepo(db),
       projects: createProjectsRepo(db),
     }
@@ -160,12 +162,25 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       const { runs } = db()
       switch (m.type) {
         case 'started':
+          db().datasets.upsert(
+            {
+              id: m.dataset.id,
+              name: m.dataset.name,
+              source: m.dataset.id.startsWith('folder:') ? 'folder' : 'builtin',
+              path: m.dataset.source,
+              sizeBytes: m.dataset.sizeBytes,
+              samples: m.dataset.samples,
+              classes: m.dataset.classes,
+              contentHash: m.dataset.hash,
+            },
+            now(),
+          )
           runs.setStarted(
             runId,
             {
               backend: m.backend,
               device: m.device,
-              datasetId: null,
+              datasetId: m.dataset.id,
               datasetHash: m.dataset.hash,
               datasetName: m.dataset.name,
               classes: m.dataset.classes,

@@ -22,7 +22,15 @@ export type FromWorker =
       type: 'started'
       backend: string
       device: string
-      dataset: { id: string; name: string; hash: string; classes: string[]; source: string }
+      dataset: {
+        id: string
+        name: string
+        hash: string
+        classes: string[]
+        source: string
+        sizeBytes: number
+        samples: number
+      }
       samples: { train: number; validation: number; test: number }
     }
   | {

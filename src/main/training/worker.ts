@@ -59,6 +59,8 @@ async function run(job: TrainJob) {
         hash: dataset.contentHash,
         classes: dataset.classes,
         source: dataset.source,
+        sizeBytes: [dataset.train, dataset.test].reduce((n, x) => n + x.images.length + x.labels.length, 0),
+        samples: dataset.train.count + dataset.test.count,
       },
       samples: { train: data.trainCount, validation: data.valCount, test: data.testCount },
     })
