@@ -1,9 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
+import { BUILTIN_DATASETS } from '../../shared/api/training'
+import { resolveDataDir } from '../data-dir'
+import { DEBIAN_FASHION_MNIST, locate } from '../datasets/catalog'
 import { BACKENDS, LOADERS, type BackendName } from '../training/backends'
 import { EXIT, type CliCommand, type CliIo } from './io'
-
-/** Where Debian's dataset-fashion-mnist package puts the files. */
-export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist'
 
 const help = `Usage: cnn-studio doctor [--json]
 
@@ -30,9 +30,12 @@ export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number
     }
   }
   const chosen = backends.find((b) => b.ok)?.name ?? null
-  const datasets = existsSync(DEBIAN_FASHION_MNIST)
-    ? [{ name: 'fashion-mnist', path: DEBIAN_FASHION_MNIST, files: readdirSync(DEBIAN_FASHION_MNIST).sort() }]
-    : []
+  // The built-ins in the data folder (or, for Fashion-MNIST, Debian's copy).
+  const dataDir = resolveDataDir()
+  const datasets = BUILTIN_DATASETS.flatMap((name) => {
+    const path = locate(name, dataDir)
+    return path ? [{ name, path, files: readdirSync(path).sort() }] : []
+  })
   if (opts.json) {
     io.out(JSON.stringify({ backends, chosen, datasets }))
     return EXIT.ok
@@ -43,7 +46,7 @@ export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number
   io.out('Datasets found:')
   if (datasets.length === 0)
     io.out(
-      `  none (on Debian: apt-get install dataset-fashion-mnist puts Fashion-MNIST in ${DEBIAN_FASHION_MNIST})`,
+      `  none (download them from the training panel, or on Debian: apt-get install dataset-fashion-mnist puts Fashion-MNIST in ${DEBIAN_FASHION_MNIST})`,
     )
   for (const d of datasets) io.out(`  ${d.name}: ${d.path} (${d.files.join(', ')})`)
   return chosen ? EXIT.ok : EXIT.graphErrors
