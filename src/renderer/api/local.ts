@@ -6,6 +6,29 @@ import { inferGraph } from '../../shared/graph/infer'
 // Loaded on first use, so the Electron build fetches the templates from the services instead.
 const loadTemplates = () => import('../../shared/templates').then((m) => m.TEMPLATES)
 
+/** What the in-page services say to training and dataset calls: there is no process to train in. */
+export const TRAINING_UNAVAILABLE =
+  'Training needs the desktop app or `npx cnn-studio serve`: this page alone cannot load datasets or run training.'
+
+const unavailable = (): never => {
+  throw new ApiError('unavailable', TRAINING_UNAVAILABLE)
+}
+
+/** Every training, runs and datasets method, each answering `unavailable` with the reason. */
+const noTraining = {
+  'training.start': unavailable,
+  'training.pause': unavailable,
+  'training.resume': unavailable,
+  'training.stop': unavailable,
+  'training.backends': unavailable,
+  'runs.list': unavailable,
+  'runs.get': unavailable,
+  'runs.delete': unavailable,
+  'datasets.list': unavailable,
+  'datasets.preview': unavailable,
+  'datasets.download': unavailable,
+} satisfies Partial<Handlers>
+
 /**
  * What the page can serve by itself when no service answers (no preload, no server): the pure
  * parts of the contract, computed from src/shared. Everything else (training, projects) answers
@@ -19,6 +42,7 @@ const inPage: Partial<Handlers> = {
     return structuredClone(t.document)
   },
   'graph.analyse': ({ document }) => inferGraph(document),
+  ...noTraining,
 }
 
 export function createInPageApi(handlers: Partial<Handlers> = inPage): Api {

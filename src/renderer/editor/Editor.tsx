@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
-import { memo, useEffect, useState } from 'react'
+import { memo, useCallback, useEffect, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { PROJECT_FILE_EXTENSION, type ViewState } from '../../shared/api/projects'
 import { download } from '../projects/ProjectList'
@@ -102,6 +102,8 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   useEditorShortcuts()
   const { status, flush } = useAutosave(api, project)
   const [training, setTraining] = useState(false)
+  // Once opened, the training panel stays mounted (hidden when closed) so its form and live run stay.
+  const [trainingUsed, setTrainingUsed] = useState(false)
   const flow = useReactFlow()
   // The desktop menu's commands.
   useEffect(
@@ -122,21 +124,38 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
       }),
     [api, flow, flush, project],
   )
-  const close = onClose && (() => void flush().then(onClose))
+  const close = onClose && (() => void flush().then(() => onClose()))
+  // Training runs the latest saved version: it must be what the canvas shows.
+  const saveForTraining = useCallback(async () => {
+    const saved = await flush()
+    if (saved.state === 'failed')
+      throw new Error(
+        `The project could not be saved, so training would not see your changes: ${saved.message}`,
+      )
+  }, [flush])
   return (
     <div className={training ? 'editor training-open' : 'editor'}>
       <Toolbar
         onClose={close}
         status={project ? status : null}
         training={training}
-        onToggleTraining={() => setTraining((t) => !t)}
+        onToggleTraining={() => {
+          setTrainingUsed(true)
+          setTraining((t) => !t)
+        }}
       />
       <MemoPalette />
       <MemoCanvas initialView={initialView} />
-      {training ? (
-        <TrainingPanel api={api} projectId={project?.id ?? null} save={flush} />
-      ) : (
-        <MemoInspector />
+      <MemoInspector />
+      {trainingUsed && (
+        <TrainingPanel
+          key={project?.id}
+          hidden={!training}
+          api={api}
+          projectId={project?.id ?? null}
+          save={saveForTraining}
+          onClose={() => setTraining(false)}
+        />
       )}
       <MemoStatusBar />
     </div>

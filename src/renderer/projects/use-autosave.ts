@@ -26,29 +26,35 @@ export function useAutosave(api: Api, project: OpenProject | null) {
   const [status, setStatus] = useState<SaveStatus>({ state: 'saved' })
   const versionId = useRef(project?.versionId)
   const savedRevision = useRef(useDocument.getState().revision)
-  const running = useRef<Promise<void> | null>(null)
+  const running = useRef<Promise<SaveStatus> | null>(null)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
 
-  const save = useCallback(async (): Promise<void> => {
-    if (!project) return
+  /** Resolves to how it went: `failed` with the reason, else the document is stored. */
+  const save = useCallback(async (): Promise<SaveStatus> => {
+    if (!project) return { state: 'saved' }
     if (running.current) await running.current
     const { doc, revision } = useDocument.getState()
-    if (revision === savedRevision.current) return
+    if (revision === savedRevision.current) return { state: 'saved' }
     setStatus({ state: 'saving' })
     const viewState = { viewport: flow.getViewport(), selection: [...useUi.getState().selection] }
     const run = api.projects
       .save({ id: project.id, document: doc, viewState, baseVersionId: versionId.current })
       .then(
-        (r) => {
+        (r): SaveStatus => {
           versionId.current = r.versionId
           savedRevision.current = revision
           setStatus(useDocument.getState().revision === revision ? { state: 'saved' } : { state: 'pending' })
+          return { state: 'saved' }
         },
-        (e: unknown) => setStatus({ state: 'failed', message: errorMessage(e) }),
+        (e: unknown): SaveStatus => {
+          const failed = { state: 'failed', message: errorMessage(e) } as const
+          setStatus(failed)
+          return failed
+        },
       )
       .finally(() => (running.current = null))
     running.current = run
-    await run
+    return run
   }, [api, project, flow])
 
   useEffect(() => {
@@ -73,9 +79,10 @@ export function useAutosave(api: Api, project: OpenProject | null) {
     }
   }, [project, save])
 
+  /** Saves what is pending now; resolves to the outcome (the version saved is then the latest). */
   const flush = useCallback(async () => {
     if (timer.current) clearTimeout(timer.current)
-    await save()
+    return save()
   }, [save])
 
   return { status, flush }

@@ -90,4 +90,89 @@ describe('LineChart', () => {
     )
     expect(container.querySelector('path')!.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+$/)
   })
+
+  it('draws known data at known coordinates, with axes, ticks and a legend', () => {
+    const { container } = render(
+      <LineChart
+        title="Loss"
+        xLabel="epoch"
+        series={[
+          {
+            name: 'train',
+            color: 'red',
+            points: [
+              { x: 0, y: 0 },
+              { x: 1, y: 1 },
+              { x: 2, y: 0.5 },
+            ],
+          },
+        ]}
+        yFormat={(v) => `${v * 100}%`}
+      />,
+    )
+    // x 0..2 over 42..332, y 0..1 over 128..8 (the 340×150 view box less its margins).
+    expect(container.querySelector('path')!.getAttribute('d')).toBe('M42.0,128.0L187.0,8.0L332.0,68.0')
+    const dots = [...container.querySelectorAll('circle')].map((c) => [
+      c.getAttribute('cx'),
+      c.getAttribute('cy'),
+    ])
+    expect(dots).toEqual([
+      ['42', '128'],
+      ['187', '8'],
+      ['332', '68'],
+    ])
+    const labels = [...container.querySelectorAll('.tick text')].map((t) => t.textContent)
+    expect(labels).toEqual(['0%', '50%', '100%', '0', '0.5', '1', '1.5', '2'])
+    expect(container.querySelectorAll('line.axis').length).toBeGreaterThanOrEqual(2)
+    expect(container.querySelector('[data-legend="train"]')!.textContent).toBe('● train')
+    expect(container.querySelector('svg')!.getAttribute('aria-label')).toBe('Loss by epoch')
+  })
+
+  it('one point is drawn in the middle of a widened range', () => {
+    const { container } = render(
+      <LineChart
+        title="L"
+        xLabel="epoch"
+        series={[{ name: 'a', color: 'red', points: [{ x: 1, y: 0.5 }] }]}
+      />,
+    )
+    expect(container.querySelector('path')!.getAttribute('d')).toBe('M187.0,68.0')
+    expect(container.querySelectorAll('circle')).toHaveLength(1)
+  })
+
+  it('skips NaN values: the line breaks and no dot is drawn for them', () => {
+    const { container } = render(
+      <LineChart
+        title="L"
+        xLabel="epoch"
+        series={[
+          {
+            name: 'validation',
+            color: 'red',
+            points: [
+              { x: 0, y: 0 },
+              { x: 1, y: NaN },
+              { x: 2, y: 1 },
+            ],
+          },
+        ]}
+      />,
+    )
+    expect(container.querySelector('path')!.getAttribute('d')).toBe('M42.0,128.0M332.0,8.0')
+    expect(container.querySelectorAll('circle')).toHaveLength(2)
+  })
+
+  it('empty data, or only NaN, says so instead of drawing', () => {
+    const nan = [{ name: 'a', color: 'red', points: [{ x: 1, y: NaN }] }]
+    for (const series of [[], [{ name: 'a', color: 'red', points: [] }], nan]) {
+      const { container } = render(<LineChart title="Accuracy" xLabel="epoch" series={series} testId="c" />)
+      expect(container.querySelector('svg')).toBeNull()
+      expect(container.querySelector('[data-testid="c"]')!.textContent).toBe('AccuracyNo data yet.')
+    }
+  })
+
+  it('whole-number ticks on an epoch axis', () => {
+    expect(ticks(0.25, 3, 5, 1)).toEqual([1, 2, 3])
+    expect(ticks(1, 2, 5, 1)).toEqual([1, 2])
+  })
 })

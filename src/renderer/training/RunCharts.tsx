@@ -1,56 +1,20 @@
-import type { RunDetail } from '../../shared/api/training'
 import { LineChart } from './LineChart'
+import { accuracySeries, lossSeries, type RunView } from './run-view'
+
+const percent = (v: number) => `${Number((v * 100).toPrecision(4))}%`
 
 /** Loss (per batch, and per epoch for training and validation) and accuracy curves of a run. */
-export function RunCharts({ run, batchesPerEpoch }: { run: RunDetail; batchesPerEpoch?: number }) {
-  // Batch losses are placed on the epoch axis: the last batch of epoch 1 is always recorded.
-  const firstEpoch = run.batches.filter((b) => b.epoch === 1).map((b) => b.step)
-  const perEpoch = batchesPerEpoch ?? (firstEpoch.length && run.epochs.length ? Math.max(...firstEpoch) : 1)
+export function RunCharts({ view }: { view: RunView }) {
   return (
     <div className="run-charts">
-      <LineChart
-        title="Loss"
-        xLabel="epoch"
-        testId="chart-loss"
-        series={[
-          {
-            name: 'batch',
-            color: '#9aa5b1',
-            thin: true,
-            points: run.batches.map((b) => ({ x: b.step / perEpoch, y: b.loss })),
-          },
-          {
-            name: 'train',
-            color: '#2f6fde',
-            points: run.epochs.map((e) => ({ x: e.epoch, y: e.trainLoss })),
-          },
-          {
-            name: 'validation',
-            color: '#e8590c',
-            points: run.epochs
-              .filter((e) => e.valLoss !== undefined)
-              .map((e) => ({ x: e.epoch, y: e.valLoss! })),
-          },
-        ]}
-      />
+      <LineChart title="Loss" xLabel="epoch" testId="chart-loss" series={lossSeries(view)} />
       <LineChart
         title="Accuracy"
         xLabel="epoch"
         testId="chart-accuracy"
-        series={[
-          {
-            name: 'train',
-            color: '#2f6fde',
-            points: run.epochs.map((e) => ({ x: e.epoch, y: e.trainAccuracy })),
-          },
-          {
-            name: 'validation',
-            color: '#e8590c',
-            points: run.epochs
-              .filter((e) => e.valAccuracy !== undefined)
-              .map((e) => ({ x: e.epoch, y: e.valAccuracy! })),
-          },
-        ]}
+        series={accuracySeries(view)}
+        yFormat={percent}
+        integerX
       />
     </div>
   )

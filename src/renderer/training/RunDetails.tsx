@@ -1,0 +1,79 @@
+import type { Api } from '../../shared/api/contract'
+import type { Hyperparameters } from '../../shared/api/training'
+import { RunCharts } from './RunCharts'
+import { RunControls } from './RunControls'
+import { formatLoss, formatPercent, formatRate, formatSeconds } from './run-format'
+import { isLive } from './run-view'
+import { RunProgress } from './RunProgress'
+import { StatusBadge } from './StatusBadge'
+import { useRunView } from './use-run-view'
+
+/**
+ * One run: status, backend and device, controls, live progress, curves, and the test results once
+ * it has them. Kept live from the training events.
+ */
+export function RunDetails({
+  api,
+  runId,
+  onReuse,
+}: {
+  api: Api
+  runId: string
+  /** Copies the run's hyperparameters into the form. */
+  onReuse(h: Hyperparameters): void
+}) {
+  const { view, error, dispatch } = useRunView(api, runId)
+  const run = view?.summary
+  if (error && !run)
+    return (
+      <section className="run" data-testid="run-shown">
+        <p className="error" role="alert" data-testid="run-error">
+          Could not open the run: {error}
+        </p>
+      </section>
+    )
+  if (!view || !run)
+    return (
+      <section className="run" data-testid="run-shown">
+        <p className="muted">Opening the run…</p>
+      </section>
+    )
+  const h = run.hyperparameters
+  return (
+    <section className="run" data-testid="run-shown" aria-label="Run">
+      <h3>
+        <StatusBadge status={run.status} testId="run-shown-status" /> {run.dataset?.name ?? 'dataset'} ·{' '}
+        {new Date(run.createdAt).toLocaleString()}
+      </h3>
+      <p className="muted run-facts">
+        <span data-testid="run-settings">
+          {h.optimizer} · lr {formatRate(h.learningRate)} · batch {h.batchSize} · {run.epochsDone}/{h.epochs}{' '}
+          epochs
+        </span>
+        {run.backend && (
+          <span data-testid="run-backend">
+            {' '}
+            · {run.backend} on {run.device ?? 'unknown device'}
+          </span>
+        )}{' '}
+        · {formatSeconds(run.elapsedMs / 1000)}{' '}
+        <button type="button" className="link" data-testid="run-reuse" onClick={() => onReuse(h)}>
+          Use these settings
+        </button>
+      </p>
+      {run.message && (
+        <p className={run.status === 'failed' ? 'error' : 'muted'} data-testid="run-message">
+          {run.message}
+        </p>
+      )}
+      {run.testAccuracy !== null && (
+        <p className="run-test" data-testid="run-test">
+          Test accuracy {formatPercent(run.testAccuracy)} · test loss {formatLoss(run.testLoss)}
+        </p>
+      )}
+      <RunControls api={api} run={run} onChanged={(r) => dispatch({ type: 'status', run: r })} />
+      {isLive(run.status) && <RunProgress run={run} progress={view.progress} />}
+      <RunCharts view={view} />
+    </section>
+  )
+}
