@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { EventName, EventPayload } from '../../shared/api/contract'
+import { openTestDb } from '../db/test-db'
+import { createServices } from '.'
+
+/** The training service with real worker threads, the wasm backend and the real Fashion-MNIST. */
+function setup() {
+  const { dir, db } = openTestDb()
+  const events: { event: EventName; payload: unknown }[] = []
+  const waiting: { test: (e: EventName, p: unknown) => boolean; resolve: () => void }[] = []
+  const services = createServices({
+    dataDir: dir,
+    db,
+    emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
+      events.push({ event, payload })
+      for (const w of waiting.splice(0))
+        if (w.test(event, payload)) w.resolve()
+        else waiting.push(w)
+    },
+  })
+  const next = (test: (e: EventName, p: unknown) => boolean) =>
+    new Promise<void>((resolve) => waiting.push({ test, resolve }))
+  return { services, events, next, dir }
+}
+
+const status = (s: string) => (e: EventName, p: unknown) =>
+  e === 'training.status' && (p as { status: string }).status === s
+
+describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('training service', () => {
+  it('pauses between batches, resumes, and finishes with events and stored metrics', async () => {
+    const { services, events, next } = setup()
+    const { project } = await services['projects.create']({ name: 'p', template: 'lenet5-mnist' })
+    const run = await services['training.start']({
+      projectId: project.id,
+      dataset: { builtin: 'fashion-mnist' },
+      hyperparameters: { epochs: 2, limit: 6000 },
+      backend: 'wasm',
+    })
+    expect(run.status).toBe('queued')
+    await next((e) => e === 'training.batch')
+    await services['training.pause']({ runId: run.id })
+    await next(status('paused'))
+    const batchesAtPause = events.filter((e) => e.event === 'training.batch').length
+    await new Promise((r) => setTimeout(r, 400))
+    expect(events.filter((e) => e.event === 'training.batch').length).toBe(batchesAtPause)
+    expect((await services['runs.get']({ runId: run.id })).status).toBe('paused')
+    await services['training.resume']({ runId: run.id })
+    const final = await services.settled(run.id)
+    expect(final).toMatchObject({ status: 'finished', epochsDone: 2, backend: 'wasm' })
+    expect(final.testAccuracy).toBeGreaterThan(0.6)
+    const statuses = events
+      .filter((e) => e.event === 'training.status')
+      .map((e) => (e.payload as { status: string }).status)
+    expect(statuses).toEqual(['queued', 'running', 'paused', 'running', 'finished'])
+    expect(events.filter((e) => e.event === 'training.epoch')).toHaveLength(2)
+    const detail = await services['runs.get']({ runId: run.id })
+    expect(detail.epochs.map((e) => e.epoch)).toEqual([1, 2])
+    expect(detail.checkpoints.length).toBeGreaterThanOrEqual(1)
+    expect(detail.classes[0]).toBe('T-shirt/top')
+    await services.close()
+  }, 120_000)
+
+  it('a stopped run keeps its checkpoint and resumes from it', async () => {
+    const { services, next } = setup()
+    const { project } = await services['projects.create']({ name: 'p', template: 'lenet5-mnist' })
+    const run = await services['training.start']({
+      projectId: project.id,
+      dataset: { builtin: 'fashion-mnist' },
+      hyperparameters: { epochs: 3, limit: 3000 },
+    })
+    await next((e) => e === 'training.epoch')
+    await services['training.stop']({ runId: run.id })
+    const stopped = await services.settled(run.id)
+    expect(stopped.status).toBe('stopped')
+    expect(stopped.message).toBe('Stopped by the user.')
+    expect(stopped.epochsDone).toBeGreaterThanOrEqual(1)
+    await services['training.resume']({ runId: run.id })
+    const final = await services.settled(run.id)
+    expect(final).toMatchObject({ status: 'finished', epochsDone: 3 })
+    expect((await services['runs.get']({ runId: run.id })).epochs.map((e) => e.epoch)).toEqual([1, 2, 3])
+    await services.close()
+  }, 120_000)
+
+  it('refuses an untrainable graph before a run exists, and fails a run whose dataset does not fit', async () => {
+    const { services } = setup()
+    const { project } = await services['projects.create']({ name: 'p', template: 'lenet5-mnist' })
+    const opened = await services['projects.open']({ id: project.id })
+    const doc = structuredClone(opened.document)
+    doc.nodes.find((n) => n.kind === 'Output')!.params = { classes: 7 }
+    await services['projects.save']({ id: project.id, document: doc })
+    await expect(
+      (async () =>
+        services['training.start']({ projectId: project.id, dataset: { builtin: 'fashion-mnist' } }))(),
+    ).rejects.toThrow(/cannot be trained:\n- output: Output expects 7 classes/)
+    expect(await services['runs.list']({ id: project.id })).toEqual([])
+
+    const rgb = structuredClone(opened.document)
+    rgb.nodes.find((n) => n.kind === 'Input')!.params = { height: 28, width: 28, channels: 3 }
+    await services['projects.save']({ id: project.id, document: rgb })
+    const run = await services['training.start']({
+      projectId: project.id,
+      dataset: { builtin: 'fashion-mnist' },
+    })
+    const failed = await services.settled(run.id)
+    expect(failed.status).toBe('failed')
+    expect(failed.message).toMatch(
+      /Fashion-MNIST has 1 channel \(grayscale\) but the Input node takes 3\. Set the Input's channels to 1\./,
+    )
+    await services.close()
+  }, 60_000)
+})
