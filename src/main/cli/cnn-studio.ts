@@ -10,6 +10,11 @@ const COMMANDS: Record<
   string,
   { usage: string; summary: string; load: () => Promise<{ command: CliCommand }> }
 > = {
+  datasets: {
+    usage: 'datasets [download ID | import ID PATH]',
+    summary: 'the built-in datasets found here; download one, or import its files from disk',
+    load: () => import('./datasets'),
+  },
   doctor: {
     usage: 'doctor',
     summary: 'the TF.js backends that load here, the one training uses, local datasets (--json)',
@@ -79,11 +84,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.out(command.help)
       return EXIT.ok
     }
-    if (positionals.length !== command.positionals) {
+    const [fewest, most] =
+      typeof command.positionals === 'number'
+        ? [command.positionals, command.positionals]
+        : command.positionals
+    if (positionals.length < fewest || positionals.length > most) {
+      const count = (n: number) => `${n} argument${n === 1 ? '' : 's'}`
       const wanted =
-        command.positionals === 0
-          ? 'no arguments'
-          : `${command.positionals} argument${command.positionals > 1 ? 's' : ''}`
+        most === 0 ? 'no arguments' : fewest === most ? count(most) : `${fewest} to ${most} arguments`
       throw new UsageError(`'${name}' takes ${wanted}, got ${positionals.length}.\n\n${command.help}`)
     }
     return await command.run(values, positionals, io)

@@ -27,8 +27,8 @@ export interface CliCommand {
   /** The full text of `cnn-studio <command> --help`. */
   help: string
   options: Record<string, { type: 'boolean' | 'string'; short?: string; multiple?: boolean }>
-  /** Exactly this many positional arguments. */
-  positionals: number
+  /** Exactly this many positional arguments, or [fewest, most]. */
+  positionals: number | readonly [number, number]
   run(
     values: Record<string, string | boolean | (string | boolean)[] | undefined>,
     positionals: string[],

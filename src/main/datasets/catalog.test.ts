@@ -103,3 +103,29 @@ describe('built-in datasets', () => {
     await expect(download('mnist', tempDir(), { baseUrl: `${base}/missing` })).rejects.toThrow(/answered 404/)
   })
 })
+
+describe('importing local files', () => {
+  it('imports a folder of IDX files after checking they parse, and refuses damaged ones leaving nothing', async () => {
+    const { importLocal } = await import('./catalog')
+    if (!existsSync(DEBIAN_FASHION_MNIST)) return
+    const dir = tempDir()
+    const where = importLocal('mnist', DEBIAN_FASHION_MNIST, dir)
+    expect(where).toBe(path.join(dir, 'datasets', 'mnist'))
+    expect(loadBuiltin('mnist', dir).train.count).toBe(60_000)
+
+    const bad = tempDir()
+    const { copyFileSync, writeFileSync } = await import('node:fs')
+    for (const f of readdirSync(DEBIAN_FASHION_MNIST))
+      copyFileSync(path.join(DEBIAN_FASHION_MNIST, f), path.join(bad, f))
+    writeFileSync(
+      path.join(bad, 't10k-labels-idx1-ubyte.gz'),
+      gzipSync(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 9])),
+    )
+    const other = tempDir()
+    expect(() => importLocal('fashion-mnist', bad, other)).toThrow(
+      /t10k-labels-idx1-ubyte.*9 bytes of data but the file holds 0|promises/,
+    )
+    expect(existsSync(path.join(other, 'datasets', 'fashion-mnist'))).toBe(false)
+    expect(() => importLocal('cifar10', tempDir(), other)).toThrow(/holds no CIFAR-10 binary batches/)
+  })
+})

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import type { BuiltinDataset } from '../../shared/api/training'
@@ -182,7 +191,7 @@ export async function download(
       response = await get(url)
     } catch (e) {
       throw new DatasetFileError(
-        `Could not download ${url} (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}): this machine may be offline. Copy ${entry.files.map((f) => f.name).join(', ')} into ${dir} instead.`,
+        `Could not download ${url} (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}): this machine may be offline. Copy ${entry.files.map((f) => f.name).join(', ')} into ${dir} instead, or import them with \`cnn-studio datasets import ${id} <folder>\`.`,
       )
     }
     if (!response.ok || !response.body)
@@ -226,4 +235,62 @@ export async function download(
     throw new DatasetFileError(`${entry.name} downloaded, but its files are not in the expected layout.`)
   }
   return found
+}
+
+/**
+ * Imports a built-in dataset from files the user already has: a folder holding the IDX files (or
+ * CIFAR-10's batches), or CIFAR-10's `cifar-10-binary.tar.gz`. The files are checked by loading
+ * them from where they are first; only then are they copied into the data folder.
+ */
+export function importLocal(id: BuiltinDataset, source: string, dataDir: string): string {
+  const entry = BUILTINS[id]
+  if (!existsSync(source)) throw new DatasetFileError(`${source} does not exist.`)
+  const dir = folderOf(id, dataDir)
+  const staging = `${dir}.import`
+  rmSync(staging, { recursive: true, force: true })
+  mkdirSync(staging, { recursive: true })
+  try {
+    if (statSync(source).isFile()) {
+      if (id !== 'cifar10' || !source.endsWith('.tar.gz'))
+        throw new DatasetFileError(
+          `${source}: give the folder holding ${entry.files.map((f) => f.name).join(', ')}${id === 'cifar10' ? ', or cifar-10-binary.tar.gz' : ''}.`,
+        )
+      for (const f of readTar(gunzipSync(readFileSync(source)), path.basename(source))) {
+        mkdirSync(path.dirname(path.join(staging, f.path)), { recursive: true })
+        writeFileSync(path.join(staging, f.path), f.bytes)
+      }
+    } else if (id === 'cifar10') {
+      const found = cifarFolder(source)
+      if (!found)
+        throw new DatasetFileError(
+          `${source} holds no CIFAR-10 binary batches (test_batch.bin, data_batch_1.bin …).`,
+        )
+      cpSync(found, path.join(staging, 'cifar-10-batches-bin'), { recursive: true })
+    } else {
+      if (!hasIdx(source))
+        throw new DatasetFileError(
+          `${source} does not hold the four ${entry.name} IDX files (${IDX_FILES.join(', ')}, gzipped or not).`,
+        )
+      for (const f of IDX_FILES)
+        for (const name of [f, f.replace(/\.gz$/, '')])
+          if (existsSync(path.join(source, name))) cpSync(path.join(source, name), path.join(staging, name))
+    }
+    // Parse before keeping: a damaged file is refused here, with its reason.
+    const probe = path.join(staging, '..', `.probe-${id}`)
+    rmSync(probe, { recursive: true, force: true })
+    mkdirSync(path.join(probe, 'datasets'), { recursive: true })
+    renameSync(staging, path.join(probe, 'datasets', id))
+    try {
+      loadBuiltin(id, probe)
+    } catch (e) {
+      rmSync(probe, { recursive: true, force: true })
+      throw e
+    }
+    rmSync(dir, { recursive: true, force: true })
+    renameSync(path.join(probe, 'datasets', id), dir)
+    rmSync(probe, { recursive: true, force: true })
+  } finally {
+    rmSync(staging, { recursive: true, force: true })
+  }
+  return locate(id, dataDir)!
 }

@@ -91,7 +91,11 @@ describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('training serv
     await services['projects.save']({ id: project.id, document: doc })
     await expect(
       (async () =>
-        services['training.start']({ projectId: project.id, dataset: { builtin: 'fashion-mnist' } }))(),
+        services['training.start']({
+          projectId: project.id,
+          dataset: { builtin: 'fashion-mnist' },
+          hyperparameters: {},
+        }))(),
     ).rejects.toThrow(/cannot be trained:\n- output: Output expects 7 classes/)
     expect(await services['runs.list']({ id: project.id })).toEqual([])
 
@@ -101,6 +105,7 @@ describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('training serv
     const run = await services['training.start']({
       projectId: project.id,
       dataset: { builtin: 'fashion-mnist' },
+      hyperparameters: {},
     })
     const failed = await services.settled(run.id)
     expect(failed.status).toBe('failed')

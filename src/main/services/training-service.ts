@@ -263,7 +263,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
         if (e instanceof TrainPreflightError) throw new ApiError('invalid', e.message)
         throw e
       }
-      const h = hyperparametersSchema.parse(hyperparameters ?? {})
+      const h = hyperparametersSchema.parse(hyperparameters)
       const id = randomUUID()
       const run = runs.create({
         id,
