@@ -42,15 +42,18 @@ export function batchNormTraining(
     onStats?.({ mean: tf.keep(mean), variance: tf.keep(variance) })
     return {
       value: y,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [xs, mu, inv, gm] = saved
-        const xhat = tf.mul(tf.sub(xs, mu), inv)
-        const dBeta = tf.sum(dy, axes)
-        const dGamma = tf.sum(tf.mul(dy, xhat), axes)
-        const n = xs.size / xs.shape[xs.rank - 1]
-        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)))
-        return [tf.mul(centred, tf.mul(gm, inv)), dGamma, dBeta]
-      },
+      // In a tidy: TF.js runs a custom gradient outside any, and would keep its temporaries (four
+      // activation-sized tensors) alive until the whole backward pass ends.
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        tf.tidy(() => {
+          const [xs, mu, inv, gm] = saved
+          const xhat = tf.mul(tf.sub(xs, mu), inv)
+          const dBeta = tf.sum(dy, axes)
+          const dGamma = tf.sum(tf.mul(dy, xhat), axes)
+          const n = xs.size / xs.shape[xs.rank - 1]
+          const centred = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xhat, tf.div(dGamma, n)))
+          return [tf.mul(centred, tf.mul(gm, inv)), dGamma, dBeta]
+        }),
     }
   })
   return op(x, gamma, beta)

@@ -24,8 +24,13 @@ const stockOf = (f: Marked): tfjs.KernelFunc | null => (OURS in f ? (f[OURS] ?? 
 type Factory = (env: KernelEnv) => WasmKernelFunc
 
 /**
- * The kernels registered for 'wasm', by TF.js kernel name. Missing on tfjs-backend-wasm 4.22:
- * Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter.
+ * The kernels registered for 'wasm', by TF.js kernel name, with why (tfjs-backend-wasm 4.22):
+ * - missing: Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter;
+ * - wrong: MaxPoolGrad (all-≤ 0 windows, ties), AvgPoolGrad (windows over padding, as every TF.js backend),
+ *   Cast to bool (copies numbers into bytes);
+ * - about 10× slow: Conv2DBackpropInput, BatchMatMul with a transposed operand (every Dense gradient);
+ * - slow or memory-hungry in training: Tile (BatchNorm gradient), Sum and Mean over leading axes
+ *   (BatchNorm statistics), Identity (copies every tensor saved for the backward pass).
  */
 const KERNELS: Record<string, Factory> = {
   Conv2DBackpropFilter: (env) => conv2DBackpropFilter(env),
@@ -38,13 +43,12 @@ const KERNELS: Record<string, Factory> = {
   Tile: tile,
   Sum: (env) => reduceLeading(env, 'Sum'),
   Mean: (env) => reduceLeading(env, 'Mean'),
-  Identity: identity,
+  Identity: () => identity(),
   Cast: cast,
 }
 
 /** Kernels ours call, captured before any replacement so that a replacement can delegate to the stock one. */
 const STOCK_NEEDED = [
-  'AvgPoolGrad',
   'BatchMatMul',
   'Cast',
   'Conv2D',

@@ -90,11 +90,16 @@ export class Scope {
     return new Float32Array(buffer, 0, buffer.byteLength >>> 2)
   }
 
-  /** Where a float32 tensor's values start in `heap()`, in floats. */
-  offset(info: TensorInfo): number {
+  /** Where a tensor's values start on the wasm heap, in bytes. */
+  byteOffset(info: TensorInfo): number {
     const data = this.backend.dataIdMap.get(info.dataId)
     if (!data) throw new Error('Tensor data is not on the wasm backend')
-    return data.memoryOffset >>> 2
+    return data.memoryOffset
+  }
+
+  /** Where a float32 tensor's values start in `heap()`, in floats. */
+  offset(info: TensorInfo): number {
+    return this.byteOffset(info) >>> 2
   }
 
   /** The same data seen with another shape of the same size (no copy; no new data id). */
