@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs'
-import type { Tf } from './wasm-backend'
+import type { Tfjs as Tf } from './tfjs-types'
 
 type Tensor = tfjs.Tensor
 
