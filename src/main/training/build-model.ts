@@ -45,6 +45,8 @@ export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: numbe
   }
   const name = layerNamer()
   const tensors = new Map<string, Sym>()
+  // Nodes with no trainable layer upstream (Input, its padding): their outputs need no gradient.
+  const constant = new Set<string>()
   analysis.order.forEach((id, index) => {
     const node = nodes.get(id)!
     const a = analysis.nodes[id]
@@ -52,6 +54,7 @@ export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: numbe
     if (node.kind === 'Input') {
       const [, h, w, c] = a.outputShape as number[]
       tensors.set(id, tf.input({ shape: [h, w, c], name: name(id) }))
+      constant.add(id)
       return
     }
     const sources = inputsOf.get(id) ?? []
@@ -59,7 +62,10 @@ export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: numbe
     // built but left out of the model by TF.js, as it should be.
     const inputs = sources.map((s) => tensors.get(s)!)
     const params = parseParams(spec.params, node.params).value
+    const inputIsConstant = sources.every((s) => constant.has(s))
+    if (inputIsConstant && a.params!.trainable === 0) constant.add(id)
     const layer = spec.toTfjs!(tf, params, {
+      inputIsConstant,
       name: name(id),
       inputShapes: a.inputShapes as Shape[],
       outputShape: a.outputShape!,

@@ -13,6 +13,11 @@ export interface TfjsBuildCtx {
   name: string
   inputShapes: Shape[]
   outputShape: Shape
-  /** Seed for this layer's initialisers and dropout masks, so a run's seed fixes its start. */
+  /** Seed for this layer's initialisers, so a run's seed fixes its start. */
   seed: number
+  /**
+   * No trainable layer lies upstream: no gradient is needed for this layer's input (the first
+   * convolution), so a layer may skip computing one.
+   */
+  inputIsConstant?: boolean
 }

@@ -3,7 +3,7 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
 import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
-import { convToTfjs, mutablePair } from '../conv-tfjs'
+import { convToTfjs, inputConv2d, mutablePair } from '../conv-tfjs'
 import { kernelInit } from '../tfjs-helpers'
 
 const params = z.strictObject({
@@ -36,8 +36,8 @@ export const conv2d = defineLayer({
     return h * w * p.filters * p.kernelSize[0] * p.kernelSize[1] * hwc(x).c
   },
   toTfjs: (tf, p, ctx) =>
-    convToTfjs(tf, p, ctx, (padding) =>
-      tf.layers.conv2d({
+    convToTfjs(tf, p, ctx, (padding) => {
+      const args = {
         name: ctx.name,
         filters: p.filters,
         kernelSize: mutablePair(p.kernelSize),
@@ -46,6 +46,7 @@ export const conv2d = defineLayer({
         padding,
         useBias: p.useBias,
         kernelInitializer: kernelInit(tf, ctx),
-      }),
-    ),
+      }
+      return ctx.inputIsConstant ? inputConv2d(tf, args) : tf.layers.conv2d(args)
+    }),
 })
