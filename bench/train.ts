@@ -15,7 +15,7 @@ import { getTemplate } from '../src/shared/templates'
 import { loadBackend, type BackendName } from '../src/main/training/backends'
 import { buildModel } from '../src/main/training/build-model'
 import { makeTrainData } from '../src/main/training/data'
-import { loadDataset } from '../src/main/training/dataset-for-graph'
+import { loadDataset } from '../src/main/datasets/catalog'
 import { trainLoop, type TrainData } from '../src/main/training/loop'
 import { mulberry32 } from '../src/main/training/random'
 
@@ -87,7 +87,9 @@ function randomData(shape: [number, number, number], n: number): TrainData {
 
 const h = (over: Partial<Hyperparameters>) => hyperparametersSchema.parse({ validationSplit: 0, ...over })
 const results: Result[] = []
-const fashion = await loadDataset({ builtin: 'fashion-mnist' }, '/nonexistent').catch(() => null)
+const fashion = await Promise.resolve()
+  .then(() => loadDataset({ builtin: 'fashion-mnist' }, '/nonexistent'))
+  .catch(() => null)
 const lenetData = fashion ? makeTrainData(fashion, h({ batchSize: 64 })) : randomData([28, 28, 1], 60_000)
 if (!fashion) console.log('Fashion-MNIST not found: LeNet-5 on random data')
 results.push(await measure('lenet5-mnist', lenetData, h({ batchSize: 64 }), quick ? 50 : 300))

@@ -1,31 +1,40 @@
 import { createHash } from 'node:crypto'
 import {
-  cpSync,
+  closeSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import type { BuiltinDataset } from '../../shared/api/training'
-import { CIFAR10_CLASSES, cifarFolder, loadCifar10 } from './cifar10'
-import { DatasetFileError, pairImagesAndLabels, parseIdx } from './idx'
-import { readTar } from './tar'
+import { BUILTIN_DATASETS, type BuiltinDataset } from '../../shared/api/training'
+import { CIFAR10_CLASSES, CIFAR10_FILES, cifarFolder, completeCifarFolder, loadCifar10 } from './cifar10'
+import { DatasetFileError } from './idx'
+import { loadImageFolder, type ImageSize } from './image-folder'
+import {
+  FASHION_MNIST_CLASSES,
+  hasMnistFiles,
+  loadMnist,
+  MNIST_CLASSES,
+  MNIST_GZ_FILES,
+  mnistFilesIn,
+} from './mnist'
+import { extractTarGz, readTar } from './tar'
 import type { LoadedDataset } from './types'
+
+export { contentHash } from './hash'
 
 /** Where Debian's dataset-fashion-mnist package puts the files. */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist'
-
-const IDX_FILES = [
-  'train-images-idx3-ubyte.gz',
-  'train-labels-idx1-ubyte.gz',
-  't10k-images-idx3-ubyte.gz',
-  't10k-labels-idx1-ubyte.gz',
-]
 
 export interface BuiltinEntry {
   id: BuiltinDataset
@@ -33,55 +42,44 @@ export interface BuiltinEntry {
   classes: string[]
   image: { height: number; width: number; channels: number }
   samples: { train: number; test: number }
+  /** About how much is downloaded, in bytes. */
+  downloadBytes: number
   /** Canonical sources with their published MD5 (the checksums torchvision uses). */
   files: { name: string; url: string; md5: string }[]
 }
+
+const idxFiles = (base: string, md5: string[]) =>
+  MNIST_GZ_FILES.map((name, i) => ({ name, url: `${base}${name}`, md5: md5[i] }))
 
 export const BUILTINS: Record<BuiltinDataset, BuiltinEntry> = {
   mnist: {
     id: 'mnist',
     name: 'MNIST',
-    classes: [...'0123456789'],
+    classes: MNIST_CLASSES,
     image: { height: 28, width: 28, channels: 1 },
     samples: { train: 60_000, test: 10_000 },
-    files: IDX_FILES.map((name, i) => ({
-      name,
-      url: `https://ossci-datasets.s3.amazonaws.com/mnist/${name}`,
-      md5: [
-        'f68b3c2dcbeaaa9fbdd348bbdeb94873',
-        'd53e105ee54ea40749a09fcbcd1e9432',
-        '9fb629c4189551a2d022fa330f9573f3',
-        'ec29112dd5afa0611ce80d1b7f02629c',
-      ][i],
-    })),
+    downloadBytes: 11_600_000,
+    // torchvision's mirror: the original host (yann.lecun.com) no longer serves the files reliably.
+    files: idxFiles('https://ossci-datasets.s3.amazonaws.com/mnist/', [
+      'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+      'd53e105ee54ea40749a09fcbcd1e9432',
+      '9fb629c4189551a2d022fa330f9573f3',
+      'ec29112dd5afa0611ce80d1b7f02629c',
+    ]),
   },
   'fashion-mnist': {
     id: 'fashion-mnist',
     name: 'Fashion-MNIST',
-    classes: [
-      'T-shirt/top',
-      'Trouser',
-      'Pullover',
-      'Dress',
-      'Coat',
-      'Sandal',
-      'Shirt',
-      'Sneaker',
-      'Bag',
-      'Ankle boot',
-    ],
+    classes: FASHION_MNIST_CLASSES,
     image: { height: 28, width: 28, channels: 1 },
     samples: { train: 60_000, test: 10_000 },
-    files: IDX_FILES.map((name, i) => ({
-      name,
-      url: `http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/${name}`,
-      md5: [
-        '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
-        '25c81989df183df01b3e8a0aad5dffbe',
-        'bef4ecab320f06d8554ea6380940ec79',
-        'bb300cfdad3c16e7a12a480ee83cd310',
-      ][i],
-    })),
+    downloadBytes: 30_900_000,
+    files: idxFiles('http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/', [
+      '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+      '25c81989df183df01b3e8a0aad5dffbe',
+      'bef4ecab320f06d8554ea6380940ec79',
+      'bb300cfdad3c16e7a12a480ee83cd310',
+    ]),
   },
   cifar10: {
     id: 'cifar10',
@@ -89,6 +87,7 @@ export const BUILTINS: Record<BuiltinDataset, BuiltinEntry> = {
     classes: CIFAR10_CLASSES,
     image: { height: 32, width: 32, channels: 3 },
     samples: { train: 50_000, test: 10_000 },
+    downloadBytes: 170_052_171,
     files: [
       {
         name: 'cifar-10-binary.tar.gz',
@@ -99,198 +98,284 @@ export const BUILTINS: Record<BuiltinDataset, BuiltinEntry> = {
   },
 }
 
-const folderOf = (id: BuiltinDataset, dataDir: string) => path.join(dataDir, 'datasets', id)
+function entryOf(id: string): BuiltinEntry {
+  if (!(BUILTIN_DATASETS as readonly string[]).includes(id))
+    throw new DatasetFileError(
+      `There is no built-in dataset '${id}'; the built-ins are ${BUILTIN_DATASETS.join(', ')}.`,
+    )
+  return BUILTINS[id as BuiltinDataset]
+}
 
-const hasIdx = (dir: string) =>
-  IDX_FILES.every((f) => existsSync(path.join(dir, f)) || existsSync(path.join(dir, f.replace(/\.gz$/, ''))))
+/** `<dataDir>/datasets/<id>`: where downloads and imports of a built-in go. */
+export function datasetFolder(id: BuiltinDataset, dataDir: string): string {
+  return path.join(dataDir, 'datasets', id)
+}
 
-/** The folder holding a built-in dataset's files on this machine, if any. */
+/** The folder holding all of a built-in dataset's files on this machine, if there is one. */
 export function locate(id: BuiltinDataset, dataDir: string): string | undefined {
-  const own = folderOf(id, dataDir)
-  if (id === 'cifar10') return cifarFolder(own)
-  return [own, ...(id === 'fashion-mnist' ? [DEBIAN_FASHION_MNIST] : [])].find(hasIdx)
+  const own = datasetFolder(id, dataDir)
+  if (entryOf(id).id === 'cifar10') return completeCifarFolder(own)
+  return [own, ...(id === 'fashion-mnist' ? [DEBIAN_FASHION_MNIST] : [])].find(hasMnistFiles)
 }
 
-function readIdx(dir: string, gz: string) {
-  const file = [gz, gz.replace(/\.gz$/, '')].map((f) => path.join(dir, f)).find((f) => existsSync(f))
-  if (!file) throw new DatasetFileError(`${path.join(dir, gz)} is missing (gzipped or not).`)
-  return parseIdx(path.basename(file), new Uint8Array(readFileSync(file)))
-}
+const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`
 
-export function contentHash(ds: Pick<LoadedDataset, 'train' | 'test'>): string {
-  const hash = createHash('sha256')
-  for (const s of [ds.train, ds.test]) hash.update(s.images).update(s.labels)
-  return hash.digest('hex')
+/** How to get a built-in without this app downloading it. */
+function importHint(entry: BuiltinEntry, dataDir: string): string {
+  return (
+    `copy ${entry.files.map((f) => f.name).join(', ')} into ${datasetFolder(entry.id, dataDir)}, or import files you already have with \`cnn-studio datasets import ${entry.id} <folder>\`` +
+    (entry.id === 'fashion-mnist' ? `; on Debian, apt-get install dataset-fashion-mnist` : '')
+  )
 }
 
 /** Loads a built-in dataset from this machine, or says how to get it. */
 export function loadBuiltin(id: BuiltinDataset, dataDir: string): LoadedDataset {
-  const entry = BUILTINS[id]
-  const dir = locate(id, dataDir)
+  const entry = entryOf(id)
+  const own = datasetFolder(id, dataDir)
+  // A folder of our own that is incomplete is read anyway: its error names what is missing.
+  const dir = locate(id, dataDir) ?? (existsSync(own) && readdirSync(own).length > 0 ? own : undefined)
   if (!dir)
     throw new DatasetFileError(
-      `${entry.name} is not on this machine. Download it (the training panel's Download button, about ${id === 'cifar10' ? '170' : '30'} MB), or copy ${entry.files.map((f) => f.name).join(', ')} into ${folderOf(id, dataDir)}` +
-        (id === 'fashion-mnist' ? `; on Debian, apt-get install dataset-fashion-mnist.` : '.'),
+      `${entry.name} is not on this machine. Download it (the training panel's Download button, or \`cnn-studio datasets download ${id}\`; about ${mb(entry.downloadBytes)}), or ${importHint(entry, dataDir)}.`,
     )
-  if (id === 'cifar10') {
-    const c = loadCifar10(dir)
-    return {
-      id,
-      name: entry.name,
-      classes: c.classes,
-      train: c.train,
-      test: c.test,
-      source: c.source,
-      contentHash: contentHash(c),
-      skipped: [],
-    }
-  }
-  const pair = (prefix: string) =>
-    pairImagesAndLabels(
-      readIdx(dir, `${prefix}-images-idx3-ubyte.gz`),
-      readIdx(dir, `${prefix}-labels-idx1-ubyte.gz`),
-      [`${prefix}-images-idx3-ubyte`, `${prefix}-labels-idx1-ubyte`],
-    )
-  const split = { train: pair('train'), test: pair('t10k') }
-  return {
-    id,
-    name: entry.name,
-    classes: entry.classes,
-    ...split,
-    source: dir,
-    contentHash: contentHash(split),
-    skipped: [],
-  }
+  return id === 'cifar10' ? loadCifar10(dir) : loadMnist(dir, id)
 }
 
-export interface DownloadOptions {
-  onProgress?: (p: { file: string; bytes: number; total: number | null }) => void
-  /** For tests: where the files are fetched from instead of the canonical hosts. */
-  baseUrl?: string
-  fetch?: typeof fetch
+/** A dataset to load: a built-in (by id or as `{ builtin }`) or a folder of images. */
+export type DatasetSource = BuiltinDataset | { builtin: BuiltinDataset } | { folder: string }
+
+/** The size image folders are read at when none is given. */
+export const DEFAULT_FOLDER_SIZE: ImageSize = { height: 32, width: 32, channels: 3 }
+
+/**
+ * Loads a dataset: a built-in from this machine (at its own size: `size` applies to image folders
+ * only, which are resized to it), or a folder of class sub-folders of images.
+ */
+export function loadDataset(source: DatasetSource, dataDir: string, size?: ImageSize): LoadedDataset {
+  if (typeof source === 'string') return loadBuiltin(source, dataDir)
+  if ('builtin' in source) return loadBuiltin(source.builtin, dataDir)
+  return loadImageFolder(source.folder, size ?? DEFAULT_FOLDER_SIZE)
+}
+
+/** Whether `dir` holds the complete files of a built-in, as laid out in its dataset folder. */
+const complete = (id: BuiltinDataset, dir: string) =>
+  id === 'cifar10' ? completeCifarFolder(dir) !== undefined : hasMnistFiles(dir)
+
+/** Replaces `<dataDir>/datasets/<id>` with the prepared folder `staging` (on the same disk). */
+function moveIntoPlace(id: BuiltinDataset, staging: string, dataDir: string): string {
+  const dir = datasetFolder(id, dataDir)
+  const old = `${dir}.old-${process.pid}-${Date.now()}`
+  if (existsSync(dir)) renameSync(dir, old)
+  try {
+    renameSync(staging, dir)
+  } catch (e) {
+    if (existsSync(old)) renameSync(old, dir)
+    throw new DatasetFileError(`Cannot move the files into ${dir} (${(e as Error).message}).`)
+  }
+  rmSync(old, { recursive: true, force: true })
+  return locate(id, dataDir) ?? dir
 }
 
 /**
- * Downloads a built-in dataset from its canonical source into `<dataDir>/datasets/<id>/`, each file
- * checked against its published MD5 before it is kept (a mismatch deletes it). The files are
- * written under a temporary name and renamed, so a broken download leaves nothing half-written.
+ * A fresh folder next to the dataset folders, for a download or import to prepare files in. Those
+ * a crashed run left behind (a day old) are removed first.
+ */
+function stagingFolder(dataDir: string, what: string): string {
+  const parent = path.join(dataDir, 'datasets')
+  try {
+    mkdirSync(parent, { recursive: true })
+    for (const n of readdirSync(parent))
+      if (n.startsWith(`.${what}-`) && Date.now() - statSync(path.join(parent, n)).mtimeMs > 86_400_000)
+        rmSync(path.join(parent, n), { recursive: true, force: true })
+    return mkdtempSync(path.join(parent, `.${what}-`))
+  } catch (e) {
+    throw new DatasetFileError(
+      `Cannot write to ${parent} (${(e as Error).message}). Check the data folder's permissions and free space.`,
+    )
+  }
+}
+
+export interface DownloadProgress {
+  /** The file being downloaded. */
+  file: string
+  /** Bytes received so far. */
+  bytes: number
+  /** The file's size when the server says it, else null. */
+  total: number | null
+}
+
+export interface DownloadOptions {
+  /** Called when each file starts (0 bytes), as bytes arrive (about every 256 KB) and when it is complete. */
+  onProgress?: (p: DownloadProgress) => void
+  /** For tests: where the files are fetched from instead of the canonical hosts. */
+  baseUrl?: string
+  /** For tests, or a proxy-aware fetch. */
+  fetch?: typeof fetch
+  signal?: AbortSignal
+}
+
+const PROGRESS_STEP = 256 * 1024
+
+/** Streams `url` into `target`, reporting progress; returns the MD5 of what arrived. */
+async function fetchToFile(
+  url: string,
+  target: string,
+  file: string,
+  entry: BuiltinEntry,
+  dataDir: string,
+  options: DownloadOptions,
+): Promise<string> {
+  const cannot = (why: string) =>
+    new DatasetFileError(
+      `Could not download ${url} (${why}): this machine may be offline, or the server cannot be reached. To use files you already have instead, ${importHint(entry, dataDir)}.`,
+    )
+  const cancelled = () => new DatasetFileError(`The download of ${url} was cancelled; nothing was kept.`)
+  let response: Response
+  try {
+    response = await (options.fetch ?? fetch)(url, { signal: options.signal })
+  } catch (e) {
+    if (options.signal?.aborted) throw cancelled()
+    const err = e as Error & { cause?: Error & { code?: string } }
+    throw cannot(err.cause?.code ?? err.cause?.message ?? err.message)
+  }
+  if (!response.ok || !response.body)
+    throw new DatasetFileError(
+      `Could not download ${url}: the server answered ${response.status} ${response.statusText}. Try again later, or ${importHint(entry, dataDir)}.`,
+    )
+  const total = Number(response.headers.get('content-length')) || null
+  const md5 = createHash('md5')
+  const fd = openSync(target, 'w')
+  let bytes = 0
+  let reported = 0
+  try {
+    options.onProgress?.({ file, bytes: 0, total })
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done, chunk.length - done)
+      md5.update(chunk)
+      bytes += chunk.length
+      if (bytes - reported >= PROGRESS_STEP) {
+        reported = bytes
+        options.onProgress?.({ file, bytes, total })
+      }
+    }
+  } catch (e) {
+    if (options.signal?.aborted) throw cancelled()
+    if (typeof (e as NodeJS.ErrnoException).code === 'string' && !(e instanceof TypeError))
+      throw new DatasetFileError(`Could not write ${target} (${(e as Error).message}).`)
+    const err = e as Error & { cause?: Error & { code?: string } }
+    throw cannot(
+      `the connection broke after ${bytes} bytes: ${err.cause?.code ?? err.cause?.message ?? err.message}`,
+    )
+  } finally {
+    closeSync(fd)
+  }
+  if (total !== null && bytes !== total)
+    throw cannot(`the server sent ${bytes} of the ${total} bytes it announced`)
+  if (reported !== bytes || bytes === 0) options.onProgress?.({ file, bytes, total })
+  return md5.digest('hex')
+}
+
+/**
+ * Downloads a built-in dataset from its canonical source into `<dataDir>/datasets/<id>/`: each
+ * file goes to a temporary folder and is checked against its published MD5 (a mismatch deletes it
+ * and says so), CIFAR-10's archive is extracted there, and only a complete set of files is renamed
+ * into place, so a failed download leaves nothing half-written and keeps what was there before.
+ * Returns the folder the dataset is now found in.
  */
 export async function download(
   id: BuiltinDataset,
   dataDir: string,
   options: DownloadOptions = {},
 ): Promise<string> {
-  const entry = BUILTINS[id]
-  const dir = folderOf(id, dataDir)
-  mkdirSync(dir, { recursive: true })
-  const get = options.fetch ?? fetch
-  for (const file of entry.files) {
-    const url = options.baseUrl ? `${options.baseUrl}/${file.name}` : file.url
-    let response: Response
-    try {
-      response = await get(url)
-    } catch (e) {
-      throw new DatasetFileError(
-        `Could not download ${url} (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}): this machine may be offline. Copy ${entry.files.map((f) => f.name).join(', ')} into ${dir} instead, or import them with \`cnn-studio datasets import ${id} <folder>\`.`,
-      )
-    }
-    if (!response.ok || !response.body)
-      throw new DatasetFileError(
-        `Could not download ${url}: the server answered ${response.status} ${response.statusText}.`,
-      )
-    const total = Number(response.headers.get('content-length')) || null
-    const chunks: Uint8Array[] = []
-    let bytes = 0
-    let last = 0
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      chunks.push(chunk)
-      bytes += chunk.length
-      if (bytes - last > 1 << 20 || bytes === total) {
-        last = bytes
-        options.onProgress?.({ file: file.name, bytes, total })
+  const entry = entryOf(id)
+  const staging = stagingFolder(dataDir, `download-${id}`)
+  try {
+    for (const file of entry.files) {
+      const url = options.baseUrl ? `${options.baseUrl.replace(/\/$/, '')}/${file.name}` : file.url
+      const part = path.join(staging, `${file.name}.part`)
+      const md5 = await fetchToFile(url, part, file.name, entry, dataDir, options)
+      if (md5 !== file.md5) {
+        rmSync(part, { force: true })
+        throw new DatasetFileError(
+          `${file.name} from ${url} failed its checksum (MD5 ${md5}, expected ${file.md5}): it was deleted, not kept. The download was damaged or the server sent another file; try again later, or ${importHint(entry, dataDir)}.`,
+        )
       }
+      if (file.name.endsWith('.tar.gz')) {
+        await extractTarGz(part, staging)
+        rmSync(part, { force: true })
+      } else renameSync(part, path.join(staging, file.name))
     }
-    const data = Buffer.concat(chunks)
-    const md5 = createHash('md5').update(data).digest('hex')
-    if (md5 !== file.md5)
+    if (!complete(id, staging))
       throw new DatasetFileError(
-        `${file.name} from ${url} failed its checksum (MD5 ${md5}, expected ${file.md5}): it was not kept. Try again later, or copy the file into ${dir}.`,
+        `${entry.name} was downloaded and its checksums match, but its files are not in the expected layout (${readdirSync(staging).join(', ')}).`,
       )
-    if (file.name.endsWith('.tar.gz')) {
-      for (const entryFile of readTar(gunzipSync(data), file.name)) {
-        const target = path.join(dir, entryFile.path)
-        mkdirSync(path.dirname(target), { recursive: true })
-        writeFileSync(`${target}.part`, entryFile.bytes)
-        renameSync(`${target}.part`, target)
-      }
-    } else {
-      const target = path.join(dir, file.name)
-      writeFileSync(`${target}.part`, data)
-      renameSync(`${target}.part`, target)
-    }
+    return moveIntoPlace(id, staging, dataDir)
+  } finally {
+    rmSync(staging, { recursive: true, force: true })
   }
-  const found = locate(id, dataDir)
-  if (!found) {
-    rmSync(dir, { recursive: true, force: true })
-    throw new DatasetFileError(`${entry.name} downloaded, but its files are not in the expected layout.`)
-  }
-  return found
 }
 
+/** Folders where users' copies of MNIST-format files often sit inside the folder they pick. */
+const mnistCandidates = (dir: string) =>
+  ['', 'raw', 'MNIST/raw', 'FashionMNIST/raw'].map((sub) => path.join(dir, sub))
+
 /**
- * Imports a built-in dataset from files the user already has: a folder holding the IDX files (or
- * CIFAR-10's batches), or CIFAR-10's `cifar-10-binary.tar.gz`. The files are checked by loading
- * them from where they are first; only then are they copied into the data folder.
+ * Imports a built-in dataset from files the user already has: a folder holding the four IDX files
+ * (gzipped or not; torchvision's `MNIST/raw/` layout is found too), or CIFAR-10's batches (the
+ * folder or its `cifar-10-batches-bin/`) or `cifar-10-binary.tar.gz`. The files are copied to a
+ * temporary folder and loaded from there; only files that parse are renamed into
+ * `<dataDir>/datasets/<id>/`, replacing what was there. Returns the folder.
  */
 export function importLocal(id: BuiltinDataset, source: string, dataDir: string): string {
-  const entry = BUILTINS[id]
+  const entry = entryOf(id)
   if (!existsSync(source)) throw new DatasetFileError(`${source} does not exist.`)
-  const dir = folderOf(id, dataDir)
-  const staging = `${dir}.import`
-  rmSync(staging, { recursive: true, force: true })
-  mkdirSync(staging, { recursive: true })
+  const staging = stagingFolder(dataDir, `import-${id}`)
   try {
-    if (statSync(source).isFile()) {
-      if (id !== 'cifar10' || !source.endsWith('.tar.gz'))
-        throw new DatasetFileError(
-          `${source}: give the folder holding ${entry.files.map((f) => f.name).join(', ')}${id === 'cifar10' ? ', or cifar-10-binary.tar.gz' : ''}.`,
-        )
-      for (const f of readTar(gunzipSync(readFileSync(source)), path.basename(source))) {
-        mkdirSync(path.dirname(path.join(staging, f.path)), { recursive: true })
-        writeFileSync(path.join(staging, f.path), f.bytes)
+    const isFile = statSync(source).isFile()
+    const archive =
+      id === 'cifar10' &&
+      (isFile ? source : [path.join(source, entry.files[0].name)].find((f) => existsSync(f)))
+    if (archive && (isFile || !cifarFolder(source))) {
+      if (!/\.(tar\.gz|tgz)$/.test(archive))
+        throw new DatasetFileError(`${source}: give CIFAR-10's folder of batches, or cifar-10-binary.tar.gz.`)
+      let tar: Uint8Array
+      try {
+        tar = gunzipSync(readFileSync(archive))
+      } catch (e) {
+        throw new DatasetFileError(`${archive}: the gzip data is damaged (${(e as Error).message}).`)
       }
+      for (const f of readTar(tar, path.basename(archive))) {
+        const target = path.join(staging, f.path)
+        mkdirSync(path.dirname(target), { recursive: true })
+        writeFileSync(target, f.bytes)
+      }
+    } else if (isFile) {
+      throw new DatasetFileError(
+        `${source} is a file: give the folder holding ${entry.files.map((f) => f.name).join(', ')} (gzipped or not).`,
+      )
     } else if (id === 'cifar10') {
       const found = cifarFolder(source)
       if (!found)
         throw new DatasetFileError(
-          `${source} holds no CIFAR-10 binary batches (test_batch.bin, data_batch_1.bin …).`,
+          `${source} holds no CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin) and no cifar-10-binary.tar.gz.`,
         )
-      cpSync(found, path.join(staging, 'cifar-10-batches-bin'), { recursive: true })
+      const into = path.join(staging, 'cifar-10-batches-bin')
+      mkdirSync(into)
+      for (const f of CIFAR10_FILES)
+        if (existsSync(path.join(found, f))) copyFileSync(path.join(found, f), path.join(into, f))
     } else {
-      if (!hasIdx(source))
+      const found = mnistCandidates(source).find((d) => existsSync(d) && mnistFilesIn(d).length > 0)
+      if (!found)
         throw new DatasetFileError(
-          `${source} does not hold the four ${entry.name} IDX files (${IDX_FILES.join(', ')}, gzipped or not).`,
+          `${source} does not hold the ${entry.name} IDX files (${MNIST_GZ_FILES.join(', ')}, gzipped or not).`,
         )
-      for (const f of IDX_FILES)
-        for (const name of [f, f.replace(/\.gz$/, '')])
-          if (existsSync(path.join(source, name))) cpSync(path.join(source, name), path.join(staging, name))
+      for (const f of mnistFilesIn(found)) copyFileSync(f, path.join(staging, path.basename(f)))
     }
-    // Parse before keeping: a damaged file is refused here, with its reason.
-    const probe = path.join(staging, '..', `.probe-${id}`)
-    rmSync(probe, { recursive: true, force: true })
-    mkdirSync(path.join(probe, 'datasets'), { recursive: true })
-    renameSync(staging, path.join(probe, 'datasets', id))
-    try {
-      loadBuiltin(id, probe)
-    } catch (e) {
-      rmSync(probe, { recursive: true, force: true })
-      throw e
-    }
-    rmSync(dir, { recursive: true, force: true })
-    renameSync(path.join(probe, 'datasets', id), dir)
-    rmSync(probe, { recursive: true, force: true })
+    // Parse before keeping: a missing or damaged file is refused here, with its reason.
+    if (id === 'cifar10') loadCifar10(staging)
+    else loadMnist(staging, id)
+    return moveIntoPlace(id, staging, dataDir)
   } finally {
     rmSync(staging, { recursive: true, force: true })
   }
-  return locate(id, dataDir)!
 }

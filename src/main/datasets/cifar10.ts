@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { contentHash } from './hash'
 import { DatasetFileError } from './idx'
-import type { ImageSet } from './types'
+import type { ImageSet, LoadedDataset } from './types'
 
 export const CIFAR10_CLASSES = [
   'airplane',
@@ -56,44 +57,74 @@ export function parseCifarBatches(files: { name: string; bytes: Uint8Array }[]):
   return { images, labels, count, height: SIDE, width: SIDE, channels: 3 }
 }
 
-/** The folder holding the batches: `dir` itself or its `cifar-10-batches-bin/` (the archive's layout). */
+/**
+ * The folder holding the batches, or some of them: `dir` itself or its `cifar-10-batches-bin/` (the
+ * archive's layout).
+ */
 export function cifarFolder(dir: string): string | undefined {
   return [dir, path.join(dir, 'cifar-10-batches-bin')].find((d) =>
-    existsSync(path.join(d, CIFAR10_TEST_FILE)),
+    [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].some((f) => existsSync(path.join(d, f))),
   )
 }
 
-/** Loads the five training batches and the test batch from a folder, with class names. */
-export function loadCifar10(dir: string): {
-  train: ImageSet
-  test: ImageSet
-  classes: string[]
-  source: string
-} {
+/** The folder holding all six batches (`dir` or its `cifar-10-batches-bin/`), if there is one. */
+export function completeCifarFolder(dir: string): string | undefined {
+  return [dir, path.join(dir, 'cifar-10-batches-bin')].find((d) =>
+    [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].every((f) => existsSync(path.join(d, f))),
+  )
+}
+
+/** The files {@link loadCifar10} reads from a folder found by {@link cifarFolder}. */
+export const CIFAR10_FILES = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE, 'batches.meta.txt']
+
+function readNames(file: string): string[] {
+  if (!existsSync(file)) return CIFAR10_CLASSES
+  const names = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+  if (names.length !== 10)
+    throw new DatasetFileError(
+      `${file} lists ${names.length} class names; CIFAR-10 has 10${names.length === 100 ? ' (is this CIFAR-100?)' : ''}. Remove the file to use the standard names.`,
+    )
+  return names
+}
+
+/**
+ * Loads CIFAR-10's five training batches and its test batch from a folder (or its extracted
+ * `cifar-10-batches-bin/`), with the class names of `batches.meta.txt`. Every problem (missing,
+ * truncated or foreign files) is a DatasetFileError naming the file.
+ */
+export function loadCifar10(dir: string): LoadedDataset {
   const folder = cifarFolder(dir)
   if (!folder)
     throw new DatasetFileError(
-      `${dir} holds no CIFAR-10 binary batches (${CIFAR10_TEST_FILE} and data_batch_1.bin … 5.bin, from cifar-10-binary.tar.gz).`,
+      `${dir} holds no CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin and ${CIFAR10_TEST_FILE}, as extracted from cifar-10-binary.tar.gz, either there or in its cifar-10-batches-bin/ folder).`,
+    )
+  const missing = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].filter((f) => !existsSync(path.join(folder, f)))
+  if (missing.length)
+    throw new DatasetFileError(
+      `${folder} lacks ${missing.join(', ')}: CIFAR-10 needs all of ${[...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].join(', ')}. Extract cifar-10-binary.tar.gz again.`,
     )
   const read = (name: string) => {
     const file = path.join(folder, name)
-    if (!existsSync(file))
-      throw new DatasetFileError(
-        `${file} is missing: CIFAR-10 needs ${[...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].join(', ')}.`,
-      )
-    return { name, bytes: new Uint8Array(readFileSync(file)) }
+    try {
+      return { name: file, bytes: new Uint8Array(readFileSync(file)) }
+    } catch (e) {
+      throw new DatasetFileError(`${file} cannot be read (${(e as Error).message}).`)
+    }
   }
-  const meta = path.join(folder, 'batches.meta.txt')
-  const names = existsSync(meta)
-    ? readFileSync(meta, 'utf8')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean)
-    : CIFAR10_CLASSES
+  const classes = readNames(path.join(folder, 'batches.meta.txt'))
+  const train = parseCifarBatches(CIFAR10_TRAIN_FILES.map(read))
+  const test = parseCifarBatches([read(CIFAR10_TEST_FILE)])
   return {
-    train: parseCifarBatches(CIFAR10_TRAIN_FILES.map(read)),
-    test: parseCifarBatches([read(CIFAR10_TEST_FILE)]),
-    classes: names.length === 10 ? names : CIFAR10_CLASSES,
+    id: 'cifar10',
+    name: 'CIFAR-10',
+    classes,
+    train,
+    test,
     source: folder,
+    contentHash: contentHash({ train, test }),
+    skipped: [],
   }
 }

@@ -44,7 +44,8 @@ export function parseIdx(name: string, bytes: Uint8Array): IdxArray {
     throw new DatasetFileError(
       `${name}: the header promises ${dims.join('×')} = ${size} bytes of data but the file holds ${buf.length - header}. The file is truncated or not what its name says.`,
     )
-  return { dims, data: buf.subarray(header, header + size) }
+  // A plain Uint8Array view (not a Buffer, which gunzip returns), without copying.
+  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + header, size) }
 }
 
 /** Pairs an images file (N×H×W) with a labels file (N), checking that they belong together. */

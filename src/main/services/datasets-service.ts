@@ -1,9 +1,8 @@
 import { ApiError, type Handlers } from '../../shared/api/contract'
 import { BUILTIN_DATASETS, type DatasetInfo, type DatasetRef } from '../../shared/api/training'
-import { BUILTINS, download, locate } from '../datasets/catalog'
+import { BUILTINS, download, loadDataset, locate } from '../datasets/catalog'
 import { DatasetFileError } from '../datasets/idx'
 import type { ImageSet, LoadedDataset } from '../datasets/types'
-import { loadDataset } from '../training/dataset-for-graph'
 import type { Emit } from './training-service'
 
 export type DatasetsService = Pick<Handlers, 'datasets.list' | 'datasets.preview' | 'datasets.download'>
@@ -22,7 +21,7 @@ export function createDatasetsService(options: { dataDir: string; emit?: Emit })
     const key = JSON.stringify(ref)
     let p = cache.get(key)
     if (!p) {
-      p = loadDataset(ref, options.dataDir)
+      p = Promise.resolve().then(() => loadDataset(ref, options.dataDir))
       p.catch(() => cache.delete(key))
       cache.set(key, p)
       if (cache.size > 3) cache.delete(cache.keys().next().value!)

@@ -1,20 +1,9 @@
 import type { DatasetRef } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
-import { loadBuiltin } from '../datasets/catalog'
-import { loadImageFolder } from '../datasets/image-folder'
+import { loadDataset } from '../datasets/catalog'
 import type { LoadedDataset } from '../datasets/types'
 import { datasetMismatch } from '../../shared/training/dataset-mismatch'
 import { preflight } from './preflight'
-
-/** Loads a dataset reference: a built-in from this machine, or an image folder at `size`. */
-export async function loadDataset(
-  ref: DatasetRef,
-  dataDir: string,
-  size?: { height: number; width: number; channels: number },
-): Promise<LoadedDataset> {
-  if ('builtin' in ref) return loadBuiltin(ref.builtin, dataDir)
-  return loadImageFolder(ref.folder, size ?? { height: 32, width: 32, channels: 3 })
-}
 
 /**
  * Loads the dataset a run asked for, in the graph's Input size for image folders, and refuses one
