@@ -81,18 +81,28 @@ function randomData(n: number): TrainData {
   }
 }
 
+const LOADED = (
+  await Promise.all(BACKENDS.map((name) => loadBackend({ force: name }).catch(() => null)))
+).filter((b) => b !== null)
+
 describe('every layer kind trains', () => {
   it('the test graph holds every layer kind', () => {
     expect(new Set(everyKind.nodes.map((n) => n.kind))).toEqual(new Set(LAYER_KINDS))
   })
 
+  it('wasm and plain JS load on every machine', () => {
+    expect(LOADED.map((b) => b.name)).toEqual(expect.arrayContaining(['wasm', 'cpu']))
+  })
+
   // The native backends are optional packages, absent on most machines: each backend that loads here.
-  it.each(BACKENDS.map((b) => [b]))(
+  it.each(LOADED.map((b) => [b.name, b] as const))(
     '%s: one step moves every trainable weight, loss finite',
-    async (name) => {
-      const backend = await loadBackend({ force: name }).catch(() => null)
-      if (!backend) return
+    async (name, backend) => {
       const { tf } = backend
+      // Loading them all above left the last one active: switch to this one.
+      const tfName = name === 'tensorflow-gpu' ? 'tensorflow' : name
+      expect(await tf.setBackend(tfName)).toBe(true)
+      expect(tf.getBackend()).toBe(tfName)
       const { model } = buildModel(tf, everyKind, { seed: 2 })
       const before = model.trainableWeights.map((w) => w.read().dataSync().slice())
       let loss = NaN

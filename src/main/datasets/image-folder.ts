@@ -6,6 +6,7 @@ import { contentHash } from './hash'
 import { DatasetFileError } from './idx'
 import { stratifiedSplit } from './split'
 import type { ImageSet, LoadedDataset } from './types'
+import { datasetId } from './dataset-id'
 
 export interface ImageSize {
   height: number
@@ -346,7 +347,7 @@ export function loadImageFolder(folder: string, size: ImageSize, seed = 1): Load
     )
   }
   return {
-    id: `folder:${root}`,
+    id: datasetId({ folder: root }),
     name: path.basename(root),
     classes,
     train,

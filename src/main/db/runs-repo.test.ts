@@ -107,7 +107,7 @@ describe('runs repository (real SQLite file)', () => {
       checkpoint: { epoch: 3, weights: blob(5), optimizer: blob(6), isBest: false },
       bestValLoss: 0.5,
       bestEpoch: 1,
-      staleEpochs: 2,
+      epochsWithoutImprovement: 2,
     })
     const d = runs.detail('r1')!
     expect(d.epochs.map((e) => e.epoch)).toEqual([3])

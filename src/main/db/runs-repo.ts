@@ -7,6 +7,8 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../../shared/api/training'
+import type { Checkpoint, ResumeState } from '../training/loop'
+import { datasetId } from '../datasets/dataset-id'
 import type { DB } from './connection'
 
 interface RunRow {
@@ -41,26 +43,11 @@ const SELECT = `SELECT r.*, v.project_id FROM runs r JOIN graph_versions v ON v.
 /** Statuses of a run some process is (or was, until it was killed) working on. */
 export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused']
 
-export interface StoredCheckpoint {
-  epoch: number
-  weights: Uint8Array
-  optimizer: Uint8Array
-  isBest: boolean
-}
-
-/** What a resumed run needs to continue as if it had never stopped. */
-export interface ResumePoint {
-  checkpoint: StoredCheckpoint
-  bestValLoss: number | null
-  bestEpoch: number | null
-  staleEpochs: number
-}
-
 /**
  * The `runs`, `run_metrics` and `checkpoints` tables. Epoch metrics are rows (kind train or
  * validation, name loss/accuracy/lr/samples_per_second, batch NULL); per-batch losses are rows
  * with their step in `batch`; test results live on the run. Only the last and the best checkpoint
- * of a run are kept (a ResNet-50 checkpoint with Adam's state is about 300 MB).
+ * of a run are kept (ResNet-50 with Adam: 25.6 M parameters × 4 bytes × 3 (weights, two moments) ≈ 300 MB each).
  */
 export function createRunsRepo(db: DB) {
   const s = {
@@ -130,7 +117,7 @@ export function createRunsRepo(db: DB) {
     status: r.status,
     dataset: r.dataset_ref
       ? {
-          id: r.dataset_id ?? datasetKey(JSON.parse(r.dataset_ref)),
+          id: r.dataset_id ?? datasetId(JSON.parse(r.dataset_ref)),
           name: r.dataset_name ?? '',
           hash: r.dataset_hash,
         }
@@ -236,7 +223,7 @@ export function createRunsRepo(db: DB) {
      */
     saveCheckpoint(
       id: string,
-      c: StoredCheckpoint,
+      c: Checkpoint,
       progress: {
         bestValLoss: number | null
         bestEpoch: number | null
@@ -264,7 +251,7 @@ export function createRunsRepo(db: DB) {
      * Where to resume: the last checkpoint, and the metrics of any later, unfinished epoch are
      * dropped so the history continues without duplicates. Undefined when no epoch finished.
      */
-    resumePoint(id: string): ResumePoint | undefined {
+    resumePoint(id: string): ResumeState | undefined {
       const last = s.lastCheckpoint.get(id)
       const r = s.get.get(id)
       if (!last || !r) return undefined
@@ -278,7 +265,7 @@ export function createRunsRepo(db: DB) {
         },
         bestValLoss: r.best_val_loss,
         bestEpoch: r.best_epoch,
-        staleEpochs: r.stale_epochs,
+        epochsWithoutImprovement: r.stale_epochs,
       }
     },
     bestWeights(id: string): { epoch: number; weights: Uint8Array } | undefined {
@@ -324,11 +311,6 @@ export function createRunsRepo(db: DB) {
     },
   }
   return repo
-}
-
-/** The id a dataset reference is registered under. */
-export function datasetKey(ref: DatasetRef): string {
-  return 'builtin' in ref ? ref.builtin : `folder:${ref.folder}`
 }
 
 export type RunsRepo = ReturnType<typeof createRunsRepo>

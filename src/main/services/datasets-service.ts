@@ -2,16 +2,11 @@ import { ApiError, type Handlers } from '../../shared/api/contract'
 import { BUILTIN_DATASETS, type DatasetInfo, type DatasetRef } from '../../shared/api/training'
 import { BUILTINS, download, loadDataset, locate } from '../datasets/catalog'
 import { DatasetFileError } from '../datasets/idx'
-import type { ImageSet, LoadedDataset } from '../datasets/types'
+import { classCounts } from '../datasets/split'
+import type { LoadedDataset } from '../datasets/types'
 import type { Emit } from './training-service'
 
 export type DatasetsService = Pick<Handlers, 'datasets.list' | 'datasets.preview' | 'datasets.download'>
-
-function countsPerClass(set: ImageSet, classes: number): number[] {
-  const counts = new Array<number>(classes).fill(0)
-  for (const label of set.labels) counts[label]++
-  return counts
-}
 
 /** Datasets: which built-ins are on this machine, previews with sample images, downloads. */
 export function createDatasetsService(options: { dataDir: string; emit?: Emit }): DatasetsService {
@@ -69,8 +64,8 @@ export function createDatasetsService(options: { dataDir: string; emit?: Emit })
         name: ds.name,
         classes: ds.classes,
         counts: {
-          train: countsPerClass(train, ds.classes.length),
-          test: countsPerClass(ds.test, ds.classes.length),
+          train: classCounts(train.labels, ds.classes.length),
+          test: classCounts(ds.test.labels, ds.classes.length),
         },
         image: { height: train.height, width: train.width, channels: train.channels },
         samples: samples.sort((a, b) => a.label - b.label),

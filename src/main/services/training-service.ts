@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
 import { ApiError, type EventName, type EventPayload, type Handlers } from '../../shared/api/contract'
-import { hyperparametersSchema, type RunStatus, type RunSummary } from '../../shared/api/training'
+import {
+  hyperparametersSchema,
+  type BackendReport,
+  type RunStatus,
+  type RunSummary,
+} from '../../shared/api/training'
 import { inferGraph } from '../../shared/graph/infer'
 import type { DB } from '../db/connection'
 import { createDatasetsRepo } from '../db/datasets-repo'
@@ -72,6 +77,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
   const live = new Map<string, Live>()
   const waiters = new Map<string, ((r: RunSummary) => void)[]>()
   let repos: ReturnType<typeof createRepos> | undefined
+  let backends: Promise<BackendReport> | undefined
 
   function createRepos(db: DB) {
     return {
@@ -311,7 +317,6 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       const { runs, versions } = db()
       const internals = runs.internals(runId)!
       const document = versions.document(run.versionId)!
-      const point = runs.resumePoint(runId)
       runs.setStatus(runId, 'queued', null, now())
       launch(runId, {
         runId,
@@ -320,18 +325,20 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
         dataDir: options.dataDir,
         hyperparameters: run.hyperparameters,
         backend: (run.backend as TrainJob['backend']) ?? undefined,
-        resume: point && {
-          checkpoint: point.checkpoint,
-          bestValLoss: point.bestValLoss,
-          bestEpoch: point.bestEpoch,
-          epochsWithoutImprovement: point.staleEpochs,
-        },
+        resume: runs.resumePoint(runId),
       })
       return changed(runId)
     },
-    async 'training.backends'() {
-      const b = await loadBackend()
-      return { chosen: b.name, device: b.device, attempts: b.attempts }
+    'training.backends'() {
+      // Loading a backend costs seconds the first time and cannot change while the app runs.
+      backends ??= loadBackend().then(
+        (b) => ({ chosen: b.name, device: b.device, attempts: b.attempts }),
+        (e: Error) => {
+          backends = undefined
+          throw new ApiError('unavailable', e.message)
+        },
+      )
+      return backends
     },
     'runs.list'({ id }) {
       return db().runs.list(id)

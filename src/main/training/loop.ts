@@ -1,5 +1,5 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import type { EpochMetrics, Hyperparameters } from '../../shared/api/training'
+import type { BatchProgress, EpochMetrics, Hyperparameters } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs-types'
 import { decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
@@ -46,15 +46,7 @@ export interface ResumeState {
 }
 
 export interface LoopEvents {
-  onBatch(p: {
-    epoch: number
-    batch: number
-    batches: number
-    step: number
-    loss: number
-    samplesPerSecond: number
-    etaSeconds: number
-  }): void
+  onBatch(p: Omit<BatchProgress, 'runId'>): void
   onEpoch(m: EpochMetrics): void
   /** Awaited, so a checkpoint is stored before the next epoch starts. */
   onCheckpoint(c: Checkpoint, progress: EarlyStopping): void | Promise<void>

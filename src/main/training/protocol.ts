@@ -1,4 +1,10 @@
-import type { BackendChoice, DatasetRef, EpochMetrics, Hyperparameters } from '../../shared/api/training'
+import type {
+  BackendChoice,
+  BatchProgress,
+  DatasetRef,
+  EpochMetrics,
+  Hyperparameters,
+} from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
 import type { Checkpoint, EarlyStopping, ResumeState } from './loop'
 
@@ -33,16 +39,7 @@ export type FromWorker =
       }
       samples: { train: number; validation: number; test: number }
     }
-  | {
-      type: 'batch'
-      epoch: number
-      batch: number
-      batches: number
-      step: number
-      loss: number
-      samplesPerSecond: number
-      etaSeconds: number
-    }
+  | ({ type: 'batch' } & Omit<BatchProgress, 'runId'>)
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'checkpoint'; checkpoint: Checkpoint; progress: EarlyStopping }
   | { type: 'paused' }

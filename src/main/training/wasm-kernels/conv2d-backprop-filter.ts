@@ -46,6 +46,27 @@ export function windowOf(info: tfjs.backend_util.Conv2DInfo): Window {
   }
 }
 
+/** The window of a 2-D convolution (and its output channels) from a backprop kernel's shapes and attributes. */
+export function convWindow(
+  env: KernelEnv,
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  a: Pick<tfjs.Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'>,
+): { w: Window; outC: number } {
+  const bu = env.tf.backend_util
+  const info = bu.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    bu.convertConv2DDataFormat(a.dataFormat),
+  )
+  return { w: windowOf(info), outC: info.outChannels }
+}
+
 /** Most output pixels (the product's inner dimension) per chunk. */
 const MAX_INNER = 16384
 
@@ -117,21 +138,8 @@ export function im2colT(
 export function conv2DBackpropFilter(env: KernelEnv, budget = CHUNK_FLOATS): WasmKernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-      attrs as unknown as tfjs.Conv2DBackpropFilterAttrs
-    const bu = env.tf.backend_util
-    const info = bu.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      bu.convertConv2DDataFormat(dataFormat),
-    )
-    const w = windowOf(info)
-    const outC = info.outChannels
+    const a = attrs as unknown as tfjs.Conv2DBackpropFilterAttrs
+    const { w, outC } = convWindow(env, x.shape, a.filterShape, a)
     const K = w.fH * w.fW * w.inC
     const pixels = w.outH * w.outW
     return withScope(env, backend, (s) => {
@@ -174,7 +182,7 @@ export function conv2DBackpropFilter(env: KernelEnv, budget = CHUNK_FLOATS): Was
           s.free(prod)
         }
       }
-      return s.keep(acc!, [...filterShape])
+      return s.keep(acc!, [...a.filterShape])
     })
   }
 }

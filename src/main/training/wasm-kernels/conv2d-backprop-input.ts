@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs'
-import { windowOf, type Window } from './conv2d-backprop-filter'
+import { convWindow, type Window } from './conv2d-backprop-filter'
 import { flipFilterInto, transposeInto } from './transpose'
 import {
   CHUNK_FLOATS,
@@ -78,21 +78,8 @@ function flippedFilter(s: Scope, filter: TensorInfo): TensorInfo {
 export function conv2DBackpropInput(env: KernelEnv, budget = CHUNK_FLOATS): WasmKernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo }
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-      attrs as unknown as tfjs.Conv2DBackpropInputAttrs
-    const bu = env.tf.backend_util
-    const info = bu.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      bu.convertConv2DDataFormat(dataFormat),
-    )
-    const w = windowOf(info)
-    const outC = info.outChannels
+    const a = attrs as unknown as tfjs.Conv2DBackpropInputAttrs
+    const { w, outC } = convWindow(env, a.inputShape, filter.shape, a)
     const K = w.fH * w.fW * w.inC
     const pixels = w.outH * w.outW
     return withScope(env, backend, (s) => {
@@ -115,11 +102,11 @@ export function conv2DBackpropInput(env: KernelEnv, budget = CHUNK_FLOATS): Wasm
             dilations: [1, 1],
           },
         )
-        return s.keep(dx, [...inputShape])
+        return s.keep(dx, [...a.inputShape])
       }
       const wT = s.alloc([1, outC, K])
       transposeInto(s.heap(), s.offset(filter), s.offset(wT), K, outC)
-      const dx = s.zeros([...inputShape])
+      const dx = s.zeros([...a.inputShape])
       const nb = chunkSize(w.batch, K * pixels, budget)
       for (let b0 = 0; b0 < w.batch; b0 += nb) {
         const nbc = Math.min(nb, w.batch - b0)

@@ -279,3 +279,18 @@ export function callKernel(
   const info = func({ inputs, backend, attrs: attrs as tf.NamedAttrMap })
   return tf.engine().makeTensorFromTensorInfo(info)
 }
+
+/**
+ * The gradient `run` computes on wasm equals the cpu backend's (to 2e-6) and the float64 finite
+ * difference of `refLoss` around `at`, the values it differentiates with respect to (to 2e-5).
+ */
+export async function expectGradient(
+  run: () => tf.Tensor,
+  at: Float32Array,
+  refLoss: (p: Float64Array) => number,
+): Promise<void> {
+  const [wasm] = await on('wasm', run)
+  const [cpu] = await on('cpu', run)
+  expectClose(wasm, cpu, 2e-6)
+  expectClose(wasm, fdGrad(f64(at), refLoss), 2e-5)
+}
