@@ -20,6 +20,11 @@ const COMMANDS: Record<
     summary: 'the TF.js backends that load here, the one training uses, local datasets (--json)',
     load: () => import('./doctor'),
   },
+  export: {
+    usage: 'export <project | run | template> --out PATH',
+    summary: 'ONNX (or TF.js) files of a trained model, verified against TF.js (--json)',
+    load: () => import('./export'),
+  },
   inspect: {
     usage: 'inspect <template | file.json>',
     summary: 'shapes, parameters and MACs of every node (--json, --expand)',
@@ -43,7 +48,7 @@ const COMMANDS: Record<
 }
 
 const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length)) + 3
-export const HELP = `cnn-studio: build, inspect and train convolutional networks
+export const HELP = `cnn-studio: build, inspect, train and export convolutional networks
 
 Usage: cnn-studio <command> [options]
 

@@ -13,7 +13,8 @@ import { getTemplate } from '../../shared/templates'
 import { resolveDataDir } from '../data-dir'
 import { DatabaseOpenError } from '../db/connection'
 import { openDataDatabase } from '../db/open'
-import { createServices } from '../services'
+import { createServices, type Services } from '../services'
+import { findProject } from './find-project'
 import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
 import { progressLine } from './progress'
 
@@ -189,14 +190,9 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
 }
 
 /** A project by id or exact name, else a template saved as a project of that name. */
-async function resolveProject(services: ReturnType<typeof createServices>, target: string): Promise<string> {
-  const projects = await services['projects.list']({})
-  const byId = projects.find((p) => p.id === target)
-  if (byId) return byId.id
-  const byName = projects.filter((p) => p.name === target)
-  if (byName.length > 1)
-    throw new UsageError(`${byName.length} projects are named '${target}': give the project id instead.`)
-  if (byName.length === 1) return byName[0].id
+async function resolveProject(services: Services, target: string): Promise<string> {
+  const found = await findProject(services, target)
+  if (found) return found.id
   if (!getTemplate(target))
     throw new UsageError(
       `'${target}' is neither a project (id or name) nor a template. See 'cnn-studio templates'.`,

@@ -7,6 +7,7 @@ import { openDataDatabase } from '../db/open'
 import { createGraphService } from './graph-service'
 import { createProjectsService } from './projects-service'
 import { createDatasetsService } from './datasets-service'
+import { createExportService } from './export-service'
 import { createTemplatesService } from './templates-service'
 import { createTrainingService, type Emit, type TrainingService } from './training-service'
 
@@ -38,6 +39,7 @@ export function createServices(options: ServicesOptions = {}): Services {
     ...createProjectsService(getDb, { templates: TEMPLATES, now: options.now }),
     ...createTrainingService(getDb, { dataDir: dataDir(), emit: options.emit, now: options.now }),
     ...createDatasetsService({ dataDir: dataDir(), emit: options.emit }),
+    ...createExportService(getDb, { dataDir: dataDir() }),
   }
 }
 

@@ -4,7 +4,7 @@ import { parseParams } from '../../shared/graph/parse-params'
 import { getLayer } from '../../shared/layers/registry'
 import type { Tfjs } from '../../shared/layers/tfjs-types'
 import type { Shape } from '../../shared/tensor/shape'
-import { preflight, type TrainableGraph } from './preflight'
+import { preflight, type Purpose, type TrainableGraph } from './preflight'
 
 type Sym = tfjsModule.SymbolicTensor
 
@@ -13,6 +13,8 @@ export interface BuiltModel extends TrainableGraph {
   model: tfjsModule.LayersModel
   /** Each expanded node's output tensor, for shape checks and activation views. */
   tensors: Map<string, Sym>
+  /** The TF.js layer name of each expanded node (its weights live in that layer). */
+  layerNames: Map<string, string>
 }
 
 /** Layer names TF.js accepts and keeps unique: node ids may hold `/` (expanded blocks) or spaces. */
@@ -32,8 +34,12 @@ function layerNamer() {
  * expanded layer through its kind's `toTfjs`, in topological order. `seed` fixes every initial
  * weight and dropout mask.
  */
-export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: number } = {}): BuiltModel {
-  const graph = preflight(doc)
+export function buildModel(
+  tf: Tfjs,
+  doc: GraphDocument,
+  options: { seed?: number; purpose?: Purpose } = {},
+): BuiltModel {
+  const graph = preflight(doc, options.purpose)
   const { expanded, analysis } = graph
   const seed = options.seed ?? 1
   const nodes = new Map(expanded.nodes.map((n) => [n.id, n]))
@@ -45,6 +51,7 @@ export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: numbe
   }
   const name = layerNamer()
   const tensors = new Map<string, Sym>()
+  const layerNames = new Map<string, string>()
   // Nodes with no trainable layer upstream (Input, its padding): their outputs need no gradient.
   const constant = new Set<string>()
   analysis.order.forEach((id, index) => {
@@ -53,7 +60,8 @@ export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: numbe
     const spec = getLayer(node.kind)!
     if (node.kind === 'Input') {
       const [, h, w, c] = a.outputShape as number[]
-      tensors.set(id, tf.input({ shape: [h, w, c], name: name(id) }))
+      layerNames.set(id, name(id))
+      tensors.set(id, tf.input({ shape: [h, w, c], name: layerNames.get(id) }))
       constant.add(id)
       return
     }
@@ -64,9 +72,10 @@ export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: numbe
     const params = parseParams(spec.params, node.params).value
     const inputIsConstant = sources.every((s) => constant.has(s))
     if (inputIsConstant && a.params!.trainable === 0) constant.add(id)
+    layerNames.set(id, name(id))
     const layer = spec.toTfjs!(tf, params, {
       inputIsConstant,
-      name: name(id),
+      name: layerNames.get(id)!,
       inputShapes: a.inputShapes as Shape[],
       outputShape: a.outputShape!,
       seed: seed * 7919 + index,
@@ -80,5 +89,5 @@ export function buildModel(tf: Tfjs, doc: GraphDocument, options: { seed?: numbe
     outputs: tensors.get(graph.outputId)!,
     name: 'cnn_studio',
   })
-  return { ...graph, model, tensors }
+  return { ...graph, model, tensors, layerNames }
 }

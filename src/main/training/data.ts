@@ -28,6 +28,7 @@ export function makeTrainData(ds: LoadedDataset, h: Hyperparameters): TrainData 
     trainCount: trainIdx.length,
     valCount: valIdx.length,
     testCount: test.count,
+    normalization,
     trainBatch: (indices, seed) =>
       makeBatch(
         train,

@@ -5,6 +5,7 @@ import { decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
 import { mulberry32, shuffled } from './random'
 import { learningRateAt } from './schedule'
+import type { Normalization } from '../datasets/batches'
 
 type Tensor = tfjsModule.Tensor
 
@@ -15,6 +16,8 @@ export interface TrainData {
   trainCount: number
   valCount: number
   testCount: number
+  /** The per-channel standardisation applied (null: bytes / 255 only); export records it. */
+  normalization?: Normalization | null
   /** Training images at `indices` (into the training split), augmented with `seed` when asked. */
   trainBatch(indices: Uint32Array, seed: number): { x: Float32Array; y: Int32Array }
   /** Validation or test images `start` … `start + size − 1`, never augmented. */

@@ -21,10 +21,16 @@ export interface TrainableGraph {
   classes: number
 }
 
+/** What the graph is checked for: training needs gradients, export a forward pass and ONNX. */
+export type Purpose = 'train' | 'export'
+
 export class TrainPreflightError extends Error {
-  constructor(readonly issues: TrainIssue[]) {
+  constructor(
+    readonly issues: TrainIssue[],
+    purpose: Purpose = 'train',
+  ) {
     super(
-      `The graph cannot be trained:\n${issues.map((i) => `- ${i.nodeId ? `${i.nodeId}: ` : ''}${i.message}`).join('\n')}`,
+      `The graph cannot be ${purpose === 'train' ? 'trained' : 'exported'}:\n${issues.map((i) => `- ${i.nodeId ? `${i.nodeId}: ` : ''}${i.message}`).join('\n')}`,
     )
   }
 }
@@ -32,15 +38,18 @@ export class TrainPreflightError extends Error {
 /**
  * Checks, before anything is built or loaded, that a graph can be trained: no analysis errors, one
  * Input, one Output, every layer buildable in TF.js, and no dilated convolution (TF.js computes no
- * gradient for them). Throws TrainPreflightError listing every problem with its fix.
+ * gradient for them). For export, dilation is fine (the forward pass has it) and every layer needs
+ * an ONNX emitter. Throws TrainPreflightError listing every problem with its fix.
  */
-export function preflight(doc: GraphDocument): TrainableGraph {
+export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): TrainableGraph {
+  const training = purpose === 'train'
+  const verb = training ? 'Training' : 'Export'
   const top = inferGraph(doc)
   const issues: TrainIssue[] = [
     ...top.documentErrors.map((message) => ({ message })),
     ...top.errors.map((e) => ({ nodeId: e.nodeId, message: e.message })),
   ]
-  if (issues.length) throw new TrainPreflightError(issues)
+  if (issues.length) throw new TrainPreflightError(issues, purpose)
 
   const expanded = expandDocument(doc, top)
   const analysis = inferGraph(expanded)
@@ -48,11 +57,11 @@ export function preflight(doc: GraphDocument): TrainableGraph {
   const outputs = expanded.nodes.filter((n) => n.kind === 'Output')
   if (inputs.length !== 1)
     issues.push({
-      message: `Training needs exactly one Input node (images in), found ${inputs.length}.${inputs.length ? ' Delete the extra ones.' : ' Add an Input from the palette.'}`,
+      message: `${verb} needs exactly one Input node (images in), found ${inputs.length}.${inputs.length ? ' Delete the extra ones.' : ' Add an Input from the palette.'}`,
     })
   if (outputs.length !== 1)
     issues.push({
-      message: `Training needs exactly one Output node (the loss head), found ${outputs.length}.${outputs.length ? ' Delete the extra ones.' : ' Add an Output after a Dense layer with one unit per class.'}`,
+      message: `${verb} needs exactly one Output node (the loss head), found ${outputs.length}.${outputs.length ? ' Delete the extra ones.' : ' Add an Output after a Dense layer with one unit per class.'}`,
     })
   for (const node of expanded.nodes) {
     const spec = getLayer(node.kind)
@@ -62,14 +71,16 @@ export function preflight(doc: GraphDocument): TrainableGraph {
     }
     if (node.kind !== 'Input' && !spec.toTfjs)
       issues.push({ nodeId: node.id, message: `${node.kind} cannot be built in TensorFlow.js yet.` })
+    if (!training && !spec.toOnnx)
+      issues.push({ nodeId: node.id, message: `${node.kind} has no ONNX emitter, so it cannot be exported.` })
     const p = parseParams(spec.params, node.params).value as { dilation?: [number, number] }
-    if (p?.dilation && (p.dilation[0] > 1 || p.dilation[1] > 1))
+    if (training && p?.dilation && (p.dilation[0] > 1 || p.dilation[1] > 1))
       issues.push({
         nodeId: node.id,
         message: `${node.kind} has dilation ${p.dilation[0]}×${p.dilation[1]}: TensorFlow.js computes no gradient for dilated convolutions, so it cannot be trained here. Set dilation to 1×1 (a larger kernel or another strided layer widens the view instead); the graph still exports to ONNX untrained.`,
       })
   }
-  if (issues.length) throw new TrainPreflightError(issues)
+  if (issues.length) throw new TrainPreflightError(issues, purpose)
   const input = parseParams(getLayer('Input')!.params, inputs[0].params).value as TrainableGraph['input']
   const classes = (parseParams(getLayer('Output')!.params, outputs[0].params).value as { classes: number })
     .classes

@@ -25,6 +25,7 @@ import {
   type RunStatus,
   type RunSummary,
 } from './training'
+import { exportRequestSchema, type ExportReport } from './export'
 
 /**
  * The contract between the UI and the services: every method with the zod schema of its request
@@ -179,6 +180,10 @@ export const CONTRACT = {
     'runs.list': method<RunSummary[]>()(byId, "A project's runs, newest first."),
     'runs.get': method<RunDetail>()(byRun, 'A run with its per-epoch and per-batch metrics and checkpoints.'),
     'runs.delete': method<{ id: string }>()(byRun, 'Deletes a finished, failed, stopped or interrupted run.'),
+    'export.model': method<ExportReport>()(
+      exportRequestSchema,
+      "Exports a run's best weights (or a project's or template's fresh ones) as ONNX or TF.js files, verified against TF.js before they are written.",
+    ),
     'datasets.list': method<DatasetInfo[]>()(
       noArgs,
       'The built-in datasets (found on this machine or downloadable) and the image folders used before.',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from './define-layer'
 import { expect4d } from './inputs'
+import { onnxFragment } from './onnx-helpers'
 
 /** GlobalAvgPool2D and GlobalMaxPool2D: one value per channel. */
 export function defineGlobalPool<K extends string>(
@@ -24,5 +25,16 @@ export function defineGlobalPool<K extends string>(
       reduce === 'max'
         ? tf.layers.globalMaxPooling2d({ name: ctx.name })
         : tf.layers.globalAveragePooling2d({ name: ctx.name }),
+    // ONNX keeps [N, C, 1, 1]; the registry's output is [N, C].
+    toOnnx(_p, ctx) {
+      const f = onnxFragment(ctx)
+      const pooled = f.node(
+        reduce === 'max' ? 'GlobalMaxPool' : 'GlobalAveragePool',
+        ctx.inputs,
+        f.tensor('pooled'),
+      )
+      f.node('Flatten', [pooled], ctx.output, { axis: 1 })
+      return f.done()
+    },
   })
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod'
-import { hwc } from '../tensor/shape'
+import { hwc, type Shape } from '../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from './define-layer'
 import { expect4d } from './inputs'
 import { formatPadding, padding, pair } from './params'
 import { formatWindow, resolvePads, windowOutput } from './spatial'
 import { customLayers } from './tfjs-custom-layers'
 import { mutablePair } from './conv-tfjs'
+import { singleNode } from './onnx-helpers'
 
 const params = z.strictObject({
   poolSize: pair(2).meta({ description: 'Window height × width' }),
@@ -18,6 +19,24 @@ const params = z.strictObject({
   }),
 })
 type P = z.output<typeof params>
+
+/**
+ * Rows and columns a pooling adds on each side, ceil mode's extra bottom and right ones included:
+ * what TF.js's padded pooling and ONNX's `pads` both take.
+ */
+function poolPads(p: P, inputShape: Shape, outputShape: Shape) {
+  const [, h, w] = inputShape as number[]
+  const [, outH, outW] = outputShape as number[]
+  const { rows, cols } = resolvePads(window(p), h, w)
+  const extra = (out: number, n: number, k: number, s: number, before: number, after: number) =>
+    Math.max(0, (out - 1) * s + k - (n + before + after))
+  return {
+    top: rows.before,
+    bottom: rows.after + extra(outH, h, p.poolSize[0], p.strides[0], rows.before, rows.after),
+    left: cols.before,
+    right: cols.after + extra(outW, w, p.poolSize[1], p.strides[1], cols.before, cols.after),
+  }
+}
 const window = (p: P) => ({
   kernel: p.poolSize,
   strides: p.strides,
@@ -57,20 +76,9 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
     paramCount: noParams,
     macs: noMacs,
     toTfjs(tf, p, ctx) {
-      const [, h, w] = ctx.inputShapes[0] as number[]
-      const [, outH, outW] = ctx.outputShape as number[]
       const poolSize = mutablePair(p.poolSize)
       const strides = mutablePair(p.strides)
-      const { rows, cols } = resolvePads(window(p), h, w)
-      // Ceil mode keeps a last partial window: extra rows and columns at the bottom and right.
-      const extra = (out: number, n: number, k: number, s: number, before: number, after: number) =>
-        Math.max(0, (out - 1) * s + k - (n + before + after))
-      const pads = {
-        top: rows.before,
-        bottom: rows.after + extra(outH, h, poolSize[0], strides[0], rows.before, rows.after),
-        left: cols.before,
-        right: cols.after + extra(outW, w, poolSize[1], strides[1], cols.before, cols.after),
-      }
+      const pads = poolPads(p, ctx.inputShapes[0], ctx.outputShape)
       const plain = p.padding === 'same' || pads.top + pads.bottom + pads.left + pads.right === 0
       if (plain) {
         const args = {
@@ -83,6 +91,17 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
       }
       const { PaddedPool } = customLayers(tf)
       return new PaddedPool({ name: ctx.name, mode: reduce, poolSize, strides, pads })
+    },
+    // Explicit pads (ceil mode's included, so ceil_mode stays 0); padded cells never count:
+    // MaxPool ignores them and AveragePool divides by the real pixels (count_include_pad 0).
+    toOnnx(p, ctx) {
+      const { top, left, bottom, right } = poolPads(p, ctx.inputShapes[0], ctx.outputShape)
+      return singleNode(ctx, reduce === 'max' ? 'MaxPool' : 'AveragePool', {
+        kernel_shape: [...p.poolSize],
+        strides: [...p.strides],
+        pads: [top, left, bottom, right],
+        ...(reduce === 'avg' ? { count_include_pad: 0 } : {}),
+      })
     },
   })
 }

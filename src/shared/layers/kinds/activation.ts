@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { ACTIVATIONS } from '../params'
 import { activationLayers } from '../tfjs-helpers'
+import { emitActivation, onnxFragment } from '../onnx-helpers'
 
 export const activationLayer = defineLayer({
   kind: 'Activation',
@@ -28,4 +29,9 @@ export const activationLayer = defineLayer({
   paramCount: noParams,
   macs: noMacs,
   toTfjs: (tf, p, ctx) => activationLayers(tf, p.fn, ctx.name, p.alpha)[0],
+  toOnnx(p, ctx) {
+    const f = onnxFragment(ctx)
+    emitActivation(f, p.fn, ctx.inputs[0], ctx.output, p.alpha)
+    return f.done()
+  },
 })

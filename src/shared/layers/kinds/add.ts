@@ -2,6 +2,7 @@ import { formatShape, shapesEqual, type Shape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import type { LayerError } from '../errors'
 import { mergeInputs } from '../merge'
+import { singleNode } from '../onnx-helpers'
 
 /**
  * When one 4-D input is larger than the reference by an integer factor (or equal in size) and
@@ -69,4 +70,5 @@ export const add = defineLayer({
   paramCount: noParams,
   macs: noMacs,
   toTfjs: (tf, _p, ctx) => tf.layers.add({ name: ctx.name }),
+  toOnnx: (p, ctx) => singleNode(ctx, p.inputs === 2 ? 'Add' : 'Sum'),
 })

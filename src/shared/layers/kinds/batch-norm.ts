@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, ok } from '../define-layer'
 import { leanBatchNormalization } from '../tfjs-batch-norm'
+import { expectWeights, onnxFragment } from '../onnx-helpers'
+import { float } from '../onnx-types'
 
 export const batchNorm = defineLayer({
   kind: 'BatchNorm',
@@ -44,4 +46,32 @@ export const batchNorm = defineLayer({
       center: p.center,
       scale: p.scale,
     }),
+  // Inference form: the moving statistics; γ = 1 and β = 0 when scale or center is off.
+  toOnnx(p, ctx) {
+    const f = onnxFragment(ctx)
+    const c = ctx.inputShapes[0][ctx.inputShapes[0].length - 1] as number
+    const names = [
+      ...(p.scale ? ['gamma'] : []),
+      ...(p.center ? ['beta'] : []),
+      'moving mean',
+      'moving variance',
+    ]
+    const w = [...expectWeights(ctx, names.length, names.join(', '))]
+    const gamma = p.scale ? w.shift()! : new Float32Array(c).fill(1)
+    const beta = p.center ? w.shift()! : new Float32Array(c)
+    const [mean, variance] = w
+    f.node(
+      'BatchNormalization',
+      [
+        ctx.inputs[0],
+        f.float('gamma', [c], gamma),
+        f.float('beta', [c], beta),
+        f.float('moving_mean', [c], mean),
+        f.float('moving_variance', [c], variance),
+      ],
+      ctx.output,
+      { epsilon: float(p.epsilon) },
+    )
+    return f.done()
+  },
 })

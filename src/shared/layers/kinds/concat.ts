@@ -1,6 +1,7 @@
 import { formatShape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { mergeInputs } from '../merge'
+import { singleNode } from '../onnx-helpers'
 
 export const concat = defineLayer({
   kind: 'Concat',
@@ -33,4 +34,6 @@ export const concat = defineLayer({
   paramCount: noParams,
   macs: noMacs,
   toTfjs: (tf, _p, ctx) => tf.layers.concatenate({ name: ctx.name, axis: -1 }),
+  // Channels are axis 1 both in NCHW and in [N, features].
+  toOnnx: (_p, ctx) => singleNode(ctx, 'Concat', { axis: 1 }),
 })

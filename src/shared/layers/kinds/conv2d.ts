@@ -5,6 +5,7 @@ import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
 import { convToTfjs, inputConv2d, mutablePair } from '../conv-tfjs'
 import { kernelInit } from '../tfjs-helpers'
+import { convToOnnx } from '../conv-onnx'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Number of output channels' }),
@@ -49,4 +50,5 @@ export const conv2d = defineLayer({
       }
       return ctx.inputIsConstant ? inputConv2d(tf, args) : tf.layers.conv2d(args)
     }),
+  toOnnx: (p, ctx) => convToOnnx('conv', p, ctx),
 })

@@ -3,6 +3,7 @@ import { defineLayer, fail, ok } from '../define-layer'
 import { expect2d } from '../inputs'
 import { activation, posInt } from '../params'
 import { activationLayers, chain, kernelInit } from '../tfjs-helpers'
+import { emitActivation, expectWeights, onnxFragment, preActivation } from '../onnx-helpers'
 
 export const dense = defineLayer({
   kind: 'Dense',
@@ -39,4 +40,16 @@ export const dense = defineLayer({
       }),
       ...activationLayers(tf, p.activation, `${ctx.name}__act`),
     ),
+  toOnnx(p, ctx) {
+    const f = onnxFragment(ctx)
+    const [kernel, bias] = expectWeights(ctx, p.useBias ? 2 : 1, p.useBias ? 'kernel, bias' : 'kernel')
+    const inputs = ctx.inputShapes[0][1] as number
+    // Gemm with B as stored by TF.js: [inputs, units], no transpose.
+    const w = [ctx.inputs[0], f.float('kernel', [inputs, p.units], kernel)]
+    if (bias) w.push(f.float('bias', [p.units], bias))
+    const y = preActivation(f, ctx, p.activation)
+    f.node('Gemm', w, y)
+    emitActivation(f, p.activation, y, ctx.output)
+    return f.done()
+  },
 })

@@ -5,6 +5,7 @@ import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
 import { convToTfjs, mutablePair } from '../conv-tfjs'
 import { kernelInit } from '../tfjs-helpers'
+import { convToOnnx } from '../conv-onnx'
 
 const params = z.strictObject({
   depthMultiplier: posInt().default(1).meta({ description: 'Output channels per input channel' }),
@@ -45,4 +46,5 @@ export const depthwiseConv2d = defineLayer({
         depthwiseInitializer: kernelInit(tf, ctx),
       }),
     ),
+  toOnnx: (p, ctx) => convToOnnx('depthwise', p, ctx),
 })

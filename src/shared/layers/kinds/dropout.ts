@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
+import { singleNode } from '../onnx-helpers'
 
 export const dropout = defineLayer({
   kind: 'Dropout',
@@ -23,4 +24,6 @@ export const dropout = defineLayer({
   macs: noMacs,
   // No seed: TF.js reuses a seeded dropout mask on every call, which would drop the same units.
   toTfjs: (tf, p, ctx) => tf.layers.dropout({ name: ctx.name, rate: p.rate }),
+  // Identity at inference, as in TF.js's predict.
+  toOnnx: (_p, ctx) => singleNode(ctx, 'Identity'),
 })

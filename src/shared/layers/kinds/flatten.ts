@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { elementsPerSample } from '../../tensor/shape'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
+import { onnxFragment, singleNode } from '../onnx-helpers'
 
 export const flatten = defineLayer({
   kind: 'Flatten',
@@ -16,4 +17,12 @@ export const flatten = defineLayer({
   paramCount: noParams,
   macs: noMacs,
   toTfjs: (tf, _p, ctx) => tf.layers.flatten({ name: ctx.name }),
+  // TF.js flattens NHWC: transpose back first so that the next Dense's weights stay valid.
+  toOnnx(_p, ctx) {
+    if (ctx.inputShapes[0].length !== 4) return singleNode(ctx, 'Flatten', { axis: 1 })
+    const f = onnxFragment(ctx)
+    const nhwc = f.node('Transpose', ctx.inputs, f.tensor('nhwc'), { perm: [0, 2, 3, 1] })
+    f.node('Flatten', [nhwc], ctx.output, { axis: 1 })
+    return f.done()
+  },
 })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { posInt } from '../params'
+import { singleNode } from '../onnx-helpers'
 
 export const input = defineLayer({
   kind: 'Input',
@@ -19,4 +20,9 @@ export const input = defineLayer({
   inferShape: (p) => ok([null, p.height, p.width, p.channels]),
   paramCount: noParams,
   macs: noMacs,
+  // Inside the graph 4-D tensors are NCHW: an NHWC model input is transposed once, here.
+  toOnnx: (_p, ctx) =>
+    ctx.inputLayout === 'NHWC'
+      ? singleNode(ctx, 'Transpose', { perm: [0, 3, 1, 2] })
+      : singleNode(ctx, 'Identity'),
 })

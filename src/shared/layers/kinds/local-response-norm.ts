@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
 import { customLayers } from '../tfjs-custom-layers'
+import { singleNode } from '../onnx-helpers'
+import { float } from '../onnx-types'
 
 export const localResponseNorm = defineLayer({
   kind: 'LocalResponseNorm',
@@ -46,4 +48,7 @@ export const localResponseNorm = defineLayer({
       beta: p.beta,
     })
   },
+  // ONNX's LRN divides alpha by size, as the registry (PyTorch) does.
+  toOnnx: (p, ctx) =>
+    singleNode(ctx, 'LRN', { size: p.size, alpha: float(p.alpha), beta: float(p.beta), bias: float(p.k) }),
 })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect2d } from '../inputs'
+import { singleNode } from '../onnx-helpers'
 
 export const output = defineLayer({
   kind: 'Output',
@@ -32,4 +33,6 @@ export const output = defineLayer({
   // The model's output is the logits; the loss applies softmax cross-entropy to them and
   // prediction a softmax, so this layer only names the output.
   toTfjs: (tf, _p, ctx) => tf.layers.activation({ name: ctx.name, activation: 'linear' }),
+  // The graph's `logits` output; the exporter adds `probabilities` (a softmax) beside it.
+  toOnnx: (_p, ctx) => singleNode(ctx, 'Identity'),
 })

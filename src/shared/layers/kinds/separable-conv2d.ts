@@ -5,6 +5,7 @@ import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
 import { convToTfjs, mutablePair } from '../conv-tfjs'
 import { kernelInit } from '../tfjs-helpers'
+import { convToOnnx } from '../conv-onnx'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Output channels of the pointwise (1×1) convolution' }),
@@ -50,4 +51,5 @@ export const separableConv2d = defineLayer({
         pointwiseInitializer: kernelInit(tf, { ...ctx, seed: ctx.seed + 1 }),
       }),
     ),
+  toOnnx: (p, ctx) => convToOnnx('separable', p, ctx),
 })

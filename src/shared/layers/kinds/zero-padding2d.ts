@@ -3,6 +3,7 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
 import { explicitPadding, formatPadding } from '../params'
+import { onnxFragment } from '../onnx-helpers'
 
 export const zeroPadding2d = defineLayer({
   kind: 'ZeroPadding2D',
@@ -39,4 +40,10 @@ export const zeroPadding2d = defineLayer({
         [left, right],
       ],
     }),
+  toOnnx({ padding: { top, bottom, left, right } }, ctx) {
+    const f = onnxFragment(ctx)
+    const pads = f.ints('pads', [0, 0, top, left, 0, 0, bottom, right])
+    f.node('Pad', [ctx.inputs[0], pads], ctx.output, { mode: 'constant' })
+    return f.done()
+  },
 })

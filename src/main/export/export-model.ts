@@ -1,0 +1,227 @@
+import type * as tfjsModule from '@tensorflow/tfjs'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { z } from 'zod'
+import type { exportRequestSchema, ExportReport, Verification } from '../../shared/api/export'
+import type { DatasetRef, Hyperparameters } from '../../shared/api/training'
+import type { GraphDocument } from '../../shared/graph/document'
+import type { Tfjs } from '../../shared/layers/tfjs-types'
+import { buildModel } from '../training/build-model'
+import { decodeTensors } from '../training/checkpoint'
+import { makeTrainData } from '../training/data'
+import { loadDatasetFor } from '../training/dataset-for-graph'
+import { setWeights } from '../training/loop'
+import { mulberry32 } from '../training/random'
+import { compareLogits } from './compare'
+import { ONNX_NAMES } from './onnx/emit-graph'
+import { onnxBytes, type Preprocess } from './onnx/build-onnx'
+import { verifyOnnx, type VerifyBatch } from './onnx/verify-onnx'
+import { TFJS_FILES, tfjsLayersFiles } from './tfjs-layers'
+import { checkWritableFolder, writeFilesAtomically } from './write-atomic'
+
+export type ParsedExportRequest = z.output<typeof exportRequestSchema>
+
+/** What is exported: a graph, and a run's checkpoint and dataset when trained. */
+export interface ExportInput {
+  document: GraphDocument
+  projectName: string
+  trained: {
+    runId: string
+    epoch: number
+    weights: Uint8Array
+    dataset: DatasetRef
+    hyperparameters: Hyperparameters
+    classes: string[]
+  } | null
+}
+
+/** The export's TF.js and ONNX outputs disagree: nothing was written. */
+export class ExportVerificationError extends Error {
+  constructor(readonly verification: Verification) {
+    super(
+      `The exported model does not compute what TF.js computes: logits differ by up to ${verification.maxAbsDiff.toExponential(2)} ` +
+        `(tolerance ${verification.tolerance}), top-1 agreement ${(100 * verification.top1Agreement).toFixed(1)}% on ${verification.samples} ` +
+        `${verification.data} inputs. Nothing was written. This is a defect in CNN Studio's exporter: please report it with the project file.`,
+    )
+  }
+}
+
+/** Images per verification batch: up to 16, fewer for big networks (about 20 G multiply-adds in all). */
+export const verificationSamples = (macsPerSample: number) =>
+  Math.max(1, Math.min(16, Math.floor(2e10 / Math.max(1, macsPerSample))))
+
+interface VerifyData {
+  batch: VerifyBatch
+  preprocess: Preprocess
+  classes: string[]
+  warnings: string[]
+}
+
+/** Test images of the run's dataset, normalised as in training, or seeded random ones. */
+async function verificationData(
+  input: ExportInput,
+  request: ParsedExportRequest,
+  built: ReturnType<typeof buildModel>,
+  dataDir: string,
+): Promise<VerifyData> {
+  const { height: h, width: w, channels: c } = built.input
+  const n = verificationSamples(built.analysis.totals.macs)
+  const warnings: string[] = []
+  const unit = { scale: 1 / 255, mean: Array(c).fill(0), std: Array(c).fill(1), layout: request.layout }
+  const random = (): VerifyBatch => {
+    const next = mulberry32(request.seed + 101)
+    return { images: Float32Array.from({ length: n * h * w * c }, next), shape: [n, h, w, c], data: 'random' }
+  }
+  if (!input.trained) {
+    warnings.push(
+      `Untrained: the weights are freshly initialised (seed ${request.seed}); train the project and export its run for a useful model.`,
+    )
+    return {
+      batch: random(),
+      preprocess: unit,
+      classes: Array.from({ length: built.classes }, (_, i) => `class ${i}`),
+      warnings,
+    }
+  }
+  const { dataset, hyperparameters, classes } = input.trained
+  try {
+    const data = makeTrainData(await loadDatasetFor(input.document, dataset, dataDir), hyperparameters)
+    const size = Math.min(n, data.testCount)
+    const norm = data.normalization
+    return {
+      batch: { images: data.evalBatch('test', 0, size).x, shape: [size, h, w, c], data: 'dataset' },
+      preprocess: norm ? { ...unit, mean: norm.mean, std: norm.std } : unit,
+      classes,
+      warnings,
+    }
+  } catch (e) {
+    // The statistics of a standardised run come from its training split: without the dataset the
+    // model's preprocessing would be unknown, so the export stops here.
+    if (hyperparameters.normalize === 'standardize')
+      throw new Error(
+        `This run standardised its inputs with its dataset's statistics, and the dataset could not be loaded (${(e as Error).message}). Make the dataset available (cnn-studio datasets) and export again.`,
+      )
+    warnings.push(
+      `The run's dataset could not be loaded (${(e as Error).message}); verified on random inputs instead.`,
+    )
+    return { batch: random(), preprocess: unit, classes, warnings }
+  }
+}
+
+const predict = (tf: Tfjs, model: tfjsModule.LayersModel, b: VerifyBatch): Float32Array =>
+  tf.tidy(
+    () => (model.predict(tf.tensor4d(b.images, b.shape)) as tfjsModule.Tensor).dataSync() as Float32Array,
+  )
+
+/**
+ * Exports a graph with its weights (a run's checkpoint, or fresh ones) as ONNX or TF.js layers
+ * files: builds the TF.js model, emits the file in memory, runs it (onnxruntime, or TF.js reloading
+ * the written format) on the run's test images or random ones next to the TF.js model, and writes
+ * it atomically only when the two agree within the tolerance. Throws TrainPreflightError (the graph
+ * cannot be exported), ExportPathError, or ExportVerificationError, having written nothing.
+ */
+export async function exportModel(
+  tf: Tfjs,
+  input: ExportInput,
+  request: ParsedExportRequest,
+  dataDir: string,
+): Promise<ExportReport> {
+  const started = Date.now()
+  const out = resolve(request.path)
+  // A TF.js folder may be new (created on write): then its parent must be writable.
+  const folderExists = request.format === 'tfjs' && existsSync(out)
+  await checkWritableFolder(folderExists ? resolve(out, TFJS_FILES.model) : out)
+  const built = buildModel(tf, input.document, { seed: request.seed, purpose: 'export' })
+  try {
+    if (input.trained) setWeights(tf, built.model, decodeTensors(input.trained.weights))
+    const { batch, preprocess, classes, warnings } = await verificationData(input, request, built, dataDir)
+    const expected = predict(tf, built.model, batch)
+    const { height: h, width: w, channels: c } = built.input
+    const logitsShape = ['N', built.classes]
+    const provenance = input.trained
+      ? `run ${input.trained.runId}, best epoch ${input.trained.epoch}`
+      : `untrained, seed ${request.seed}`
+    let files: { path: string; data: Uint8Array | string }[]
+    let verification: Verification
+    if (request.format === 'onnx') {
+      const bytes = onnxBytes(built, {
+        projectName: input.projectName,
+        classes,
+        preprocess,
+        opset: request.opset,
+        layout: request.layout,
+        provenance,
+      })
+      verification = await verifyOnnx(bytes, batch, expected, {
+        layout: request.layout,
+        tolerance: request.tolerance,
+        classes: built.classes,
+      })
+      files = [{ path: out, data: bytes }]
+    } else {
+      const written = await tfjsLayersFiles(tf, built.model, out)
+      const reloaded = await tf.loadLayersModel(tf.io.fromMemory(written.artifacts))
+      try {
+        const { maxAbsDiff, top1Agreement } = compareLogits(
+          predict(tf, reloaded, batch),
+          expected,
+          built.classes,
+        )
+        verification = {
+          engine: 'tfjs',
+          data: batch.data,
+          samples: batch.shape[0],
+          maxAbsDiff,
+          maxAbsLogit: expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+          top1Agreement,
+          tolerance: request.tolerance,
+          passed: maxAbsDiff <= request.tolerance,
+        }
+      } finally {
+        reloaded.dispose()
+      }
+      if (written.customClasses.length)
+        warnings.push(
+          `The model uses CNN Studio layers (${written.customClasses.join(', ')}); another TF.js program must register them to load it.`,
+        )
+      files = written.files
+    }
+    if (!verification.passed) throw new ExportVerificationError(verification)
+    await writeFilesAtomically(files)
+    return {
+      format: request.format,
+      out,
+      files: files.map((f) => f.path),
+      bytes: files.reduce(
+        (n, f) => n + (typeof f.data === 'string' ? Buffer.byteLength(f.data) : f.data.length),
+        0,
+      ),
+      opset: request.format === 'onnx' ? request.opset : null,
+      layout: request.format === 'onnx' ? request.layout : 'NHWC',
+      weights: input.trained
+        ? { trained: true, runId: input.trained.runId, epoch: input.trained.epoch }
+        : { trained: false, seed: request.seed },
+      projectName: input.projectName,
+      classes,
+      ...(request.format === 'onnx'
+        ? {
+            inputs: [
+              { name: ONNX_NAMES.input, shape: request.layout === 'NCHW' ? ['N', c, h, w] : ['N', h, w, c] },
+            ],
+            outputs: [
+              { name: ONNX_NAMES.logits, shape: logitsShape },
+              { name: ONNX_NAMES.probabilities, shape: logitsShape },
+            ],
+          }
+        : {
+            inputs: [{ name: built.model.inputNames[0], shape: ['N', h, w, c] }],
+            outputs: [{ name: built.model.outputNames[0], shape: logitsShape }],
+          }),
+      warnings,
+      verification,
+      elapsedMs: Date.now() - started,
+    }
+  } finally {
+    built.model.dispose()
+  }
+}

@@ -1,0 +1,46 @@
+import * as ort from 'onnxruntime-node'
+import type { InputLayout, Verification } from '../../../shared/api/export'
+import { compareLogits, nhwcToNchw } from '../compare'
+import { ONNX_NAMES } from './emit-graph'
+
+export interface VerifyBatch {
+  /** NHWC float32 images, preprocessed as the model expects. */
+  images: Float32Array
+  shape: [number, number, number, number]
+  data: Verification['data']
+}
+
+/**
+ * Runs ONNX model bytes in onnxruntime on `batch` and compares its logits with `expected` (TF.js's
+ * on the same images). Fails loudly in the report, never silently: NaN counts as infinitely far.
+ */
+export async function verifyOnnx(
+  bytes: Uint8Array,
+  batch: VerifyBatch,
+  expected: Float32Array,
+  options: { layout: InputLayout; tolerance: number; classes: number },
+): Promise<Verification> {
+  const session = await ort.InferenceSession.create(bytes)
+  try {
+    const [n, h, w, c] = batch.shape
+    const input =
+      options.layout === 'NCHW'
+        ? new ort.Tensor('float32', nhwcToNchw(batch.images, batch.shape), [n, c, h, w])
+        : new ort.Tensor('float32', batch.images, [n, h, w, c])
+    const result = await session.run({ [ONNX_NAMES.input]: input })
+    const logits = result[ONNX_NAMES.logits].data as Float32Array
+    const { maxAbsDiff, top1Agreement } = compareLogits(logits, expected, options.classes)
+    return {
+      engine: 'onnxruntime',
+      data: batch.data,
+      samples: n,
+      maxAbsDiff,
+      maxAbsLogit: expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+      top1Agreement,
+      tolerance: options.tolerance,
+      passed: maxAbsDiff <= options.tolerance,
+    }
+  } finally {
+    await session.release()
+  }
+}

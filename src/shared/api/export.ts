@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import { projectIdSchema } from './projects'
+import { runIdSchema } from './training'
+
+/**
+ * Exporting a model as the contract sees it: what to export (a run's best weights, a project's
+ * latest version untrained, a template), the format, and the verification report that every
+ * export ends with (docs/export.md).
+ */
+
+/** The ONNX opset exported by default: the one constant the emitters are written against. */
+export const ONNX_OPSET = 17
+/** Opsets the emitters are valid for (Softmax over one axis needs 13; the checker knows up to 17). */
+export const ONNX_OPSETS = { min: 13, max: 17 } as const
+/** The ONNX IR version that goes with an opset (onnx/helper.py's VERSION_TABLE). */
+export const irVersionFor = (opset: number): number => (opset >= 15 ? 8 : 7)
+
+export const EXPORT_FORMATS = ['onnx', 'tfjs'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+export const INPUT_LAYOUTS = ['NCHW', 'NHWC'] as const
+export type InputLayout = (typeof INPUT_LAYOUTS)[number]
+
+/** What to export: a run's best checkpoint, or freshly initialised weights of a project or template. */
+export const exportSourceSchema = z.union([
+  z.strictObject({ runId: runIdSchema }),
+  z.strictObject({ projectId: projectIdSchema }),
+  z.strictObject({ template: z.string().min(1).max(200) }),
+])
+export type ExportSource = z.infer<typeof exportSourceSchema>
+
+export const exportRequestSchema = z.strictObject({
+  source: exportSourceSchema,
+  format: z.enum(EXPORT_FORMATS).default('onnx'),
+  /** The file to write (ONNX), or the folder for model.json and its weights (TF.js). */
+  path: z.string().min(1).max(4096),
+  layout: z.enum(INPUT_LAYOUTS).default('NCHW'),
+  opset: z.int().min(ONNX_OPSETS.min).max(ONNX_OPSETS.max).default(ONNX_OPSET),
+  /** Largest absolute difference in logits allowed between the export and TF.js. */
+  tolerance: z.number().gt(0).max(1).default(1e-4),
+  /** Seed of the initial weights when exporting untrained. */
+  seed: z.int().min(0).default(1),
+})
+export type ExportRequest = z.input<typeof exportRequestSchema>
+
+export interface TensorInfo {
+  name: string
+  /** 'N' is the batch dimension. */
+  shape: (number | string)[]
+}
+
+/** The exported model run next to TF.js on the same inputs. */
+export interface Verification {
+  /** 'onnxruntime' for ONNX; 'tfjs' reloads the written TF.js files. */
+  engine: 'onnxruntime' | 'tfjs'
+  /** Real images from the run's dataset (its test split), or random ones. */
+  data: 'dataset' | 'random'
+  samples: number
+  maxAbsDiff: number
+  /** The largest |logit| (TF.js): maxAbsDiff relative to it shows float32 agreement at any scale. */
+  maxAbsLogit: number
+  /** Share of samples whose top class is the same in both. */
+  top1Agreement: number
+  tolerance: number
+  passed: boolean
+}
+
+export interface ExportReport {
+  format: ExportFormat
+  /** The ONNX file, or the TF.js folder. */
+  out: string
+  files: string[]
+  bytes: number
+  opset: number | null
+  layout: InputLayout
+  weights: { trained: true; runId: string; epoch: number } | { trained: false; seed: number }
+  projectName: string
+  classes: string[]
+  inputs: TensorInfo[]
+  outputs: TensorInfo[]
+  /** What the user should know: untrained weights, random verification data. */
+  warnings: string[]
+  verification: Verification
+  elapsedMs: number
+}
+
+/** The JSON line `cnn-studio export --json` prints. */
+export const reportLine = (r: ExportReport) => ({
+  out: r.out,
+  bytes: r.bytes,
+  opset: r.opset,
+  maxAbsDiff: r.verification.maxAbsDiff,
+  top1Agreement: r.verification.top1Agreement,
+  inputs: r.inputs,
+  outputs: r.outputs,
+})
