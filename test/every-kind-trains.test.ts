@@ -1,64 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { hyperparametersSchema } from '../src/shared/api/training'
-import { testDoc } from '../src/shared/graph/test-doc'
+import { everyKind } from './fixtures/every-kind'
 import { LAYER_KINDS } from '../src/shared/layers/registry'
 import { BACKENDS, loadBackend } from '../src/main/training/backends'
 import { buildModel } from '../src/main/training/build-model'
 import { trainLoop, type TrainData } from '../src/main/training/loop'
 import { mulberry32 } from '../src/main/training/random'
-
-/** One graph with every layer kind, unusual parameters included (explicit and ceil-mode padding). */
-const everyKind = testDoc(
-  [
-    ['in', 'Input', { height: 12, width: 12, channels: 3 }],
-    ['conv', 'Conv2D', { filters: 8, kernelSize: 3, padding: { top: 1, bottom: 1, left: 2, right: 0 } }],
-    ['bn', 'BatchNorm'],
-    ['relu', 'Activation', { fn: 'leakyRelu', alpha: 0.1 }],
-    ['lrn', 'LocalResponseNorm', { size: 3 }],
-    ['dw', 'DepthwiseConv2D', { depthMultiplier: 2, kernelSize: 3, strides: 2, padding: 'same' }],
-    ['mp', 'MaxPool2D', { poolSize: 3, strides: 2, padding: 1 }],
-    ['sep', 'SeparableConv2D', { filters: 16, kernelSize: 3, padding: 'same', activation: 'relu6' }],
-    ['add', 'Add'],
-    // tfjs-layers 4.22's own BatchNormalization throws in training without γ and β.
-    ['bn2', 'BatchNorm', { center: false, scale: false }],
-    ['zp', 'ZeroPadding2D', { padding: 1 }],
-    ['ap', 'AvgPool2D', { poolSize: 3, strides: 2, ceilMode: true }],
-    ['elu', 'Activation', { fn: 'elu' }],
-    ['drop', 'Dropout', { rate: 0.25 }],
-    ['flat', 'Flatten'],
-    ['fc1', 'Dense', { units: 16, activation: 'swish' }],
-    ['gap', 'GlobalAvgPool2D'],
-    ['gmp', 'GlobalMaxPool2D'],
-    ['cat', 'Concat', { inputs: 3 }],
-    ['fc2', 'Dense', { units: 4 }],
-    ['out', 'Output', { classes: 4 }],
-  ],
-  [
-    ['in', 'conv'],
-    ['conv', 'bn'],
-    ['bn', 'relu'],
-    ['relu', 'lrn'],
-    ['lrn', 'dw'],
-    ['lrn', 'mp'],
-    ['mp', 'sep'],
-    ['dw', 'add', 0],
-    ['sep', 'add', 1],
-    ['add', 'bn2'],
-    ['bn2', 'zp'],
-    ['zp', 'ap'],
-    ['ap', 'elu'],
-    ['elu', 'drop'],
-    ['drop', 'flat'],
-    ['flat', 'fc1'],
-    ['elu', 'gap'],
-    ['elu', 'gmp'],
-    ['fc1', 'cat', 0],
-    ['gap', 'cat', 1],
-    ['gmp', 'cat', 2],
-    ['cat', 'fc2'],
-    ['fc2', 'out'],
-  ],
-)
 
 function randomData(n: number): TrainData {
   const random = mulberry32(11)

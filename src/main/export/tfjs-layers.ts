@@ -45,7 +45,7 @@ export async function tfjsLayersFiles(
     weightsManifest: [{ paths: [TFJS_FILES.weights], weights: a.weightSpecs ?? [] }],
   }
   const topology = JSON.stringify(a.modelTopology)
-  const customClasses = ['CnnStudioPaddedPool', 'CnnStudioLocalResponseNorm'].filter((c) =>
+  const customClasses = ['CnnStudioPaddedPool', 'CnnStudioLocalResponseNorm', 'CnnStudioDilatedDepthwiseConv2D'].filter((c) =>
     topology.includes(`"${c}"`),
   )
   return {

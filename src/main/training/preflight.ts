@@ -73,11 +73,20 @@ export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): Train
       issues.push({ nodeId: node.id, message: `${node.kind} cannot be built in TensorFlow.js yet.` })
     if (!training && !spec.toOnnx)
       issues.push({ nodeId: node.id, message: `${node.kind} has no ONNX emitter, so it cannot be exported.` })
-    const p = parseParams(spec.params, node.params).value as { dilation?: [number, number] }
-    if (training && p?.dilation && (p.dilation[0] > 1 || p.dilation[1] > 1))
+    const p = parseParams(spec.params, node.params).value as {
+      dilation?: [number, number]
+      strides?: [number, number]
+    }
+    const dilated = p?.dilation && (p.dilation[0] > 1 || p.dilation[1] > 1)
+    if (dilated && p.strides && (p.strides[0] > 1 || p.strides[1] > 1))
       issues.push({
         nodeId: node.id,
-        message: `${node.kind} has dilation ${p.dilation[0]}×${p.dilation[1]}: TensorFlow.js computes no gradient for dilated convolutions, so it cannot be trained here. Set dilation to 1×1 (a larger kernel or another strided layer widens the view instead); the graph still exports to ONNX untrained.`,
+        message: `${node.kind} has dilation ${p.dilation![0]}×${p.dilation![1]} and strides ${p.strides[0]}×${p.strides[1]}: TensorFlow.js computes a dilated convolution only with stride 1. Set strides to 1×1 and downsample with a pooling layer after it.`,
+      })
+    if (training && dilated)
+      issues.push({
+        nodeId: node.id,
+        message: `${node.kind} has dilation ${p.dilation![0]}×${p.dilation![1]}: TensorFlow.js computes no gradient for dilated convolutions, so it cannot be trained here. Set dilation to 1×1 (a larger kernel or another strided layer widens the view instead); the graph still exports to ONNX untrained.`,
       })
   }
   if (issues.length) throw new TrainPreflightError(issues, purpose)

@@ -140,6 +140,9 @@ describe('method names', () => {
       'runs.list',
       'runs.get',
       'runs.delete',
+      'export.model',
+      'export.suggestPath',
+      'export.choosePath',
       'datasets.list',
       'datasets.preview',
       'datasets.download',
@@ -167,6 +170,7 @@ describe('createApi', () => {
     )
     expect(Object.keys(api).sort()).toEqual([
       'datasets',
+      'export',
       'graph',
       'on',
       'projects',

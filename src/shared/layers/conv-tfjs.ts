@@ -90,3 +90,58 @@ export function inputConv2d(tf: Tfjs, args: Conv2DArgs): tfjsModule.layers.Layer
   }
   return new InputConv(args)
 }
+
+type DepthwiseArgs = NonNullable<Parameters<Tfjs['layers']['depthwiseConv2d']>[0]>
+const dilatedDepthwiseClasses = new WeakMap<Tfjs, new (args: DepthwiseArgs) => tfjsModule.layers.Layer>()
+
+/**
+ * tfjs-layers' DepthwiseConv2D ignores `dilationRate` (4.22: its call passes none, its output
+ * shape leaves it out), silently computing an undilated convolution. This subclass applies it.
+ * Its own class name, so that a stock TF.js refuses the saved model rather than misread it.
+ */
+export function dilatedDepthwiseConv2d(tf: Tfjs, args: DepthwiseArgs): tfjsModule.layers.Layer {
+  let Dilated = dilatedDepthwiseClasses.get(tf)
+  if (!Dilated) {
+    const Base = Object.getPrototypeOf(tf.layers.depthwiseConv2d({ kernelSize: 1 })).constructor as new (
+      args: DepthwiseArgs,
+    ) => tfjsModule.layers.Layer
+    type Fields = {
+      depthwiseKernel: tfjsModule.LayerVariable
+      bias: tfjsModule.LayerVariable | null
+      strides: [number, number]
+      padding: 'valid' | 'same'
+      dilationRate: [number, number]
+      kernelSize: [number, number]
+      depthMultiplier: number
+    }
+    Dilated = class DilatedDepthwiseConv2D extends Base {
+      static className = 'CnnStudioDilatedDepthwiseConv2D'
+      override call(inputs: tfjsModule.Tensor | tfjsModule.Tensor[]): tfjsModule.Tensor {
+        const c = this as unknown as Fields
+        return tf.tidy(() => {
+          const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tfjsModule.Tensor4D
+          const kernel = c.depthwiseKernel.read() as tfjsModule.Tensor4D
+          const y = tf.depthwiseConv2d(x, kernel, c.strides, c.padding, 'NHWC', c.dilationRate)
+          return c.bias ? tf.add(y, c.bias.read()) : y
+        })
+      }
+      override computeOutputShape(shape: tfjsModule.Shape | tfjsModule.Shape[]): tfjsModule.Shape {
+        const c = this as unknown as Fields
+        const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tfjsModule.Shape
+        const length = (n: number, k: number, stride: number, d: number) => {
+          const extent = d * (k - 1) + 1
+          return c.padding === 'same' ? Math.ceil(n / stride) : Math.ceil((n - extent + 1) / stride)
+        }
+        return [
+          s[0],
+          length(s[1]!, c.kernelSize[0], c.strides[0], c.dilationRate[0]),
+          length(s[2]!, c.kernelSize[1], c.strides[1], c.dilationRate[1]),
+          s[3]! * c.depthMultiplier,
+        ]
+      }
+    }
+    tf.serialization.registerClass(Dilated as never)
+    dilatedDepthwiseClasses.set(tf, Dilated)
+  }
+  return new Dilated(args)
+}

@@ -65,6 +65,16 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
       const bad = expect4d(label, x)
       if (bad) return fail(bad)
       const { h, w, c } = hwc(x)
+      if (typeof p.padding !== 'string') {
+        const { top, bottom, left, right } = p.padding
+        const [kh, kw] = p.poolSize
+        if (Math.max(top, bottom) >= kh || Math.max(left, right) >= kw)
+          return fail({
+            message: `${label} padding ${top}/${bottom}/${left}/${right} (top/bottom/left/right) must be smaller than the ${kh}×${kw} pool on each side, or some windows would hold only padding. Use padding 'same' or less padding.`,
+            param: 'padding',
+            fix: { type: 'setParam', label: "Set padding to 'same'", param: 'padding', value: 'same' },
+          })
+      }
       const out = windowOutput(window(p), h, w)
       if (out.error) {
         // windowOutput speaks of kernels; a pooling window is set by poolSize.

@@ -3,7 +3,7 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
 import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
-import { convToTfjs, mutablePair } from '../conv-tfjs'
+import { convToTfjs, dilatedDepthwiseConv2d, mutablePair } from '../conv-tfjs'
 import { kernelInit } from '../tfjs-helpers'
 import { convToOnnx } from '../conv-onnx'
 
@@ -34,8 +34,8 @@ export const depthwiseConv2d = defineLayer({
     return h * w * c * p.kernelSize[0] * p.kernelSize[1]
   },
   toTfjs: (tf, p, ctx) =>
-    convToTfjs(tf, p, ctx, (padding) =>
-      tf.layers.depthwiseConv2d({
+    convToTfjs(tf, p, ctx, (padding) => {
+      const args = {
         name: ctx.name,
         depthMultiplier: p.depthMultiplier,
         kernelSize: mutablePair(p.kernelSize),
@@ -44,7 +44,9 @@ export const depthwiseConv2d = defineLayer({
         padding,
         useBias: p.useBias,
         depthwiseInitializer: kernelInit(tf, ctx),
-      }),
-    ),
+      }
+      const dilated = p.dilation[0] > 1 || p.dilation[1] > 1
+      return dilated ? dilatedDepthwiseConv2d(tf, args) : tf.layers.depthwiseConv2d(args)
+    }),
   toOnnx: (p, ctx) => convToOnnx('depthwise', p, ctx),
 })

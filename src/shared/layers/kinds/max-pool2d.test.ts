@@ -29,13 +29,22 @@ describe('MaxPool2D', () => {
     // stride larger than the window
     expect(one('MaxPool2D', { poolSize: 2, strides: 3 }, [10, 10, 1]).outputShape).toEqual([null, 3, 3, 1])
     // non-square window and asymmetric explicit padding
-    const pad = { top: 1, bottom: 0, left: 0, right: 2 }
+    const pad = { top: 1, bottom: 0, left: 0, right: 1 }
     expect(one('MaxPool2D', { poolSize: [3, 2], strides: 1, padding: pad }, [6, 6, 1]).outputShape).toEqual([
       null,
       5,
-      7,
+      6,
       1,
     ])
+  })
+
+  it('refuses padding as large as the window, which would leave windows of padding only', () => {
+    const pad = { top: 1, bottom: 0, left: 0, right: 2 }
+    const r = one('MaxPool2D', { poolSize: [3, 2], strides: 1, padding: pad }, [6, 6, 1])
+    expect(r.outputShape).toBeNull()
+    expect(r.error?.message).toBe(
+      "MaxPool2D padding 1/0/0/2 (top/bottom/left/right) must be smaller than the 3×2 pool on each side, or some windows would hold only padding. Use padding 'same' or less padding.",
+    )
   })
 
   it('rounds up in ceil mode as PyTorch does', () => {

@@ -43,7 +43,11 @@ export const zeroPadding2d = defineLayer({
   toOnnx({ padding: { top, bottom, left, right } }, ctx) {
     const f = onnxFragment(ctx)
     const pads = f.ints('pads', [0, 0, top, left, 0, 0, bottom, right])
-    f.node('Pad', [ctx.inputs[0], pads], ctx.output, { mode: 'constant' })
+    // −0.0, not 0: onnxruntime (1.30) folds a zero Pad into a following MaxPool's pads, where
+    // padding counts as −∞, which changes the result. −0.0 equals 0 in every op here; its sign bit
+    // stops that fusion.
+    const value = f.float('value', [], Float32Array.of(-0))
+    f.node('Pad', [ctx.inputs[0], pads, value], ctx.output, { mode: 'constant' })
     return f.done()
   },
 })
