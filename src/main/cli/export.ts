@@ -29,7 +29,8 @@ untrained) and written only when their logits agree within the tolerance.
   --format NAME       ${EXPORT_FORMATS.join(' or ')} (default onnx)
   --nhwc              ONNX input in NHWC (height, width, channels) instead of NCHW
   --opset N           ONNX opset ${ONNX_OPSETS.min}–${ONNX_OPSETS.max} (default ${ONNX_OPSET})
-  --tolerance X       largest |difference| allowed in the logits (default 1e-4)
+  --tolerance X       largest |difference| allowed in the logits, relative beyond logits of 1
+                      (default 1e-4)
   --seed N            initial weights when exporting untrained (default 1)
   --data DIR          the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json              one line {"out","bytes","opset","maxAbsDiff","top1Agreement","inputs","outputs"}

@@ -12,7 +12,7 @@ import { makeTrainData } from '../training/data'
 import { loadDatasetFor } from '../training/dataset-for-graph'
 import { setWeights } from '../training/loop'
 import { mulberry32 } from '../training/random'
-import { compareLogits } from './compare'
+import { compareLogits, withinTolerance } from './compare'
 import { ONNX_NAMES } from './onnx/emit-graph'
 import { onnxBytes, type Preprocess } from './onnx/build-onnx'
 import { verifyOnnx, type VerifyBatch } from './onnx/verify-onnx'
@@ -40,7 +40,7 @@ export class ExportVerificationError extends Error {
   constructor(readonly verification: Verification) {
     super(
       `The exported model does not compute what TF.js computes: logits differ by up to ${verification.maxAbsDiff.toExponential(2)} ` +
-        `(tolerance ${verification.tolerance}), top-1 agreement ${(100 * verification.top1Agreement).toFixed(1)}% on ${verification.samples} ` +
+        `(logits up to ${verification.maxAbsLogit.toPrecision(3)}, tolerance ${verification.tolerance}), top-1 agreement ${(100 * verification.top1Agreement).toFixed(1)}% on ${verification.samples} ` +
         `${verification.data} inputs. Nothing was written. This is a defect in CNN Studio's exporter: please report it with the project file.`,
     )
   }
@@ -162,20 +162,14 @@ export async function exportModel(
       const written = await tfjsLayersFiles(tf, built.model, out)
       const reloaded = await tf.loadLayersModel(tf.io.fromMemory(written.artifacts))
       try {
-        const { maxAbsDiff, top1Agreement } = compareLogits(
-          predict(tf, reloaded, batch),
-          expected,
-          built.classes,
-        )
+        const comparison = compareLogits(predict(tf, reloaded, batch), expected, built.classes)
         verification = {
           engine: 'tfjs',
           data: batch.data,
           samples: batch.shape[0],
-          maxAbsDiff,
-          maxAbsLogit: expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
-          top1Agreement,
+          ...comparison,
           tolerance: request.tolerance,
-          passed: maxAbsDiff <= request.tolerance,
+          passed: withinTolerance(comparison, request.tolerance),
         }
       } finally {
         reloaded.dispose()

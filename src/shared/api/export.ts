@@ -35,7 +35,10 @@ export const exportRequestSchema = z.strictObject({
   path: z.string().min(1).max(4096),
   layout: z.enum(INPUT_LAYOUTS).default('NCHW'),
   opset: z.int().min(ONNX_OPSETS.min).max(ONNX_OPSETS.max).default(ONNX_OPSET),
-  /** Largest absolute difference in logits allowed between the export and TF.js. */
+  /**
+   * Largest difference in logits allowed between the export and TF.js: absolute for logits up to
+   * 1, relative to the largest logit beyond.
+   */
   tolerance: z.number().gt(0).max(1).default(1e-4),
   /** Seed of the initial weights when exporting untrained. */
   seed: z.int().min(0).default(1),
@@ -82,6 +85,24 @@ export interface ExportReport {
   verification: Verification
   elapsedMs: number
 }
+
+/** Where the editor's export dialog proposes to write: a file (ONNX) or folder (TF.js) that does not exist yet. */
+export const exportSuggestPathSchema = z.strictObject({
+  projectName: z.string().max(500),
+  format: z.enum(EXPORT_FORMATS).default('onnx'),
+})
+export interface SuggestedPath {
+  /** On the machine running the services. */
+  path: string
+  /** Whether `export.choosePath` can show a native file dialog (the desktop app only). */
+  native: boolean
+}
+
+/** A native save dialog (the desktop app), starting at the suggested path. */
+export const exportChoosePathSchema = z.strictObject({
+  suggested: z.string().max(4096),
+  format: z.enum(EXPORT_FORMATS).default('onnx'),
+})
 
 /** The JSON line `cnn-studio export --json` prints. */
 export const reportLine = (r: ExportReport) => ({

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import type { InputLayout, Verification } from '../../../shared/api/export'
-import { compareLogits, nhwcToNchw } from '../compare'
+import { compareLogits, nhwcToNchw, withinTolerance } from '../compare'
 import { ONNX_NAMES } from './emit-graph'
 
 export interface VerifyBatch {
@@ -29,16 +29,14 @@ export async function verifyOnnx(
         : new ort.Tensor('float32', batch.images, [n, h, w, c])
     const result = await session.run({ [ONNX_NAMES.input]: input })
     const logits = result[ONNX_NAMES.logits].data as Float32Array
-    const { maxAbsDiff, top1Agreement } = compareLogits(logits, expected, options.classes)
+    const comparison = compareLogits(logits, expected, options.classes)
     return {
       engine: 'onnxruntime',
       data: batch.data,
       samples: n,
-      maxAbsDiff,
-      maxAbsLogit: expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
-      top1Agreement,
+      ...comparison,
       tolerance: options.tolerance,
-      passed: maxAbsDiff <= options.tolerance,
+      passed: withinTolerance(comparison, options.tolerance),
     }
   } finally {
     await session.release()
