@@ -21,7 +21,9 @@ describe('every template exports to ONNX that onnxruntime runs as TF.js does', (
     '%s (fresh weights): verified, checked, 4 bytes per parameter plus a small graph',
     async (name) => {
       const path = join(dir, `${name}.onnx`)
-      const report = await services['export.model'](exportRequestSchema.parse({ source: { template: name }, path }))
+      const report = await services['export.model'](
+        exportRequestSchema.parse({ source: { template: name }, path }),
+      )
       const v = report.verification
       expect(v).toMatchObject({ engine: 'onnxruntime', data: 'random', passed: true })
       // 1e-4 absolute, relative beyond logits of 1 (untrained ResNets reach logits in the thousands).
