@@ -13,7 +13,9 @@ export function findOnnxChecker(): string | null {
     if (r.status === 0) return python
   }
   if (process.env.CNN_STUDIO_REQUIRE_ONNX_CHECKER === '1')
-    throw new Error('python3-onnx is required here (CNN_STUDIO_REQUIRE_ONNX_CHECKER=1): apt-get install python3-onnx')
+    throw new Error(
+      'python3-onnx is required here (CNN_STUDIO_REQUIRE_ONNX_CHECKER=1): apt-get install python3-onnx',
+    )
   return null
 }
 

@@ -42,7 +42,10 @@ export async function exportAndRun(
     const random = mulberry32(99)
     const images = Float32Array.from({ length: n * h * w * c }, () => random() * 2 - 1)
     const expected = tf.tidy(
-      () => (built.model.predict(tf.tensor4d(images, [n, h, w, c])) as tfjsModule.Tensor).dataSync() as Float32Array,
+      () =>
+        (
+          built.model.predict(tf.tensor4d(images, [n, h, w, c])) as tfjsModule.Tensor
+        ).dataSync() as Float32Array,
     )
     const bytes = onnxBytes(built, {
       projectName: 'test',
@@ -52,12 +55,11 @@ export async function exportAndRun(
       layout,
       provenance: 'test',
     })
-    const verification = await verifyOnnx(
-      bytes,
-      { images, shape: [n, h, w, c], data: 'random' },
-      expected,
-      { layout, tolerance: 1e-4, classes: built.classes },
-    )
+    const verification = await verifyOnnx(bytes, { images, shape: [n, h, w, c], data: 'random' }, expected, {
+      layout,
+      tolerance: 1e-4,
+      classes: built.classes,
+    })
     return { verification, bytes }
   } finally {
     built.model.dispose()

@@ -1,6 +1,14 @@
-import { app, BrowserWindow, Menu, session } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  session,
+  type OpenDialogOptions,
+  type SaveDialogOptions,
+} from 'electron'
 import { dataFlag, resolveDataDir } from '../data-dir'
-import { createServices } from '../services'
+import { createServices, type Services } from '../services'
 import { registerIpc, sendEvent } from './ipc'
 import { buildMenu } from './menu'
 import { createMainWindow } from './window'
@@ -53,6 +61,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir,
       emit: (event, payload) => sendEvent(mainWindow, event, payload),
     })
+    withNativeExportDialogs(services, () => mainWindow)
     registerIpc(services, () => mainWindow)
     Menu.setApplicationMenu(buildMenu(services, () => mainWindow))
     open()
@@ -61,4 +70,36 @@ if (!app.requestSingleInstanceLock()) {
       if (BrowserWindow.getAllWindows().length === 0) open()
     })
   })
+}
+
+/**
+ * The export dialog's path in the desktop app: the services run on this machine, so a native save
+ * dialog (a folder chooser for TF.js, which writes model.json and its weights into a folder) can
+ * pick it. Plain Node answers `export.choosePath` with `unavailable`.
+ */
+function withNativeExportDialogs(services: Services, appWindow: () => BrowserWindow | null): void {
+  const suggest = services['export.suggestPath']
+  services['export.suggestPath'] = async (request) => ({ ...(await suggest(request)), native: true })
+  services['export.choosePath'] = async ({ suggested, format }) => {
+    const win = appWindow()
+    if (format === 'onnx') {
+      const options: SaveDialogOptions = {
+        title: 'Export the model as ONNX',
+        defaultPath: suggested || undefined,
+        filters: [{ name: 'ONNX models', extensions: ['onnx'] }],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      }
+      const picked = await (win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options))
+      return { path: picked.canceled || !picked.filePath ? null : picked.filePath }
+    }
+    const options: OpenDialogOptions = {
+      title: 'Choose the folder for the TF.js model (model.json and its weights)',
+      defaultPath: suggested || undefined,
+      buttonLabel: 'Export here',
+      properties: ['openDirectory', 'createDirectory'],
+    }
+    const picked = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options))
+    const path = picked.filePaths[0]
+    return { path: picked.canceled || !path ? null : path }
+  }
 }

@@ -1,4 +1,8 @@
+import { existsSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { ApiError, type Handlers } from '../../shared/api/contract'
+import type { ExportFormat } from '../../shared/api/export'
 import { getTemplate } from '../../shared/templates'
 import type { DB } from '../db/connection'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
@@ -10,14 +14,59 @@ import { loadBackend, type LoadedBackend } from '../training/backends'
 import { CheckpointError } from '../training/checkpoint'
 import { TrainPreflightError } from '../training/preflight'
 
-export type ExportService = Pick<Handlers, 'export.model'>
+export type ExportService = Pick<Handlers, 'export.model' | 'export.suggestPath' | 'export.choosePath'>
+
+/** What `export.choosePath` answers outside the desktop app. */
+export const NO_NATIVE_DIALOG =
+  'A native file dialog is only available in the desktop app; type the path instead.'
+
+/** A project name as a file name: no separators, reserved or control characters; `model` when nothing is left. */
+export function fileNameOf(projectName: string): string {
+  const name = projectName
+    // eslint-disable-next-line no-control-regex
+    .replace(/[<>:"/\\|?*\u0000-\u001f\u007f]+/g, '-')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.-]+|[\s.-]+$/g, '')
+    .slice(0, 100)
+    .trim()
+  return name || 'model'
+}
+
+const isFolder = (path: string) => {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * `<name>.onnx` (or the folder `<name>-tfjs`) in the Downloads folder when there is one, else in
+ * `home`; `<name> (2).onnx`… when taken, so a suggestion never overwrites anything.
+ */
+export function suggestExportPath(projectName: string, format: ExportFormat, home = homedir()): string {
+  const downloads = join(home, 'Downloads')
+  const folder = isFolder(downloads) ? downloads : home
+  const base = fileNameOf(projectName)
+  const nameFor = (n: number) => {
+    const suffix = n === 1 ? '' : ` (${n})`
+    return format === 'onnx' ? `${base}${suffix}.onnx` : `${base}-tfjs${suffix}`
+  }
+  for (let n = 1; ; n++) {
+    const path = join(folder, nameFor(n))
+    if (!existsSync(path)) return path
+  }
+}
 
 /**
  * Exports runs, projects and templates to ONNX or TF.js files, each verified against TF.js before
  * it is written (src/main/export). Runs in the calling process: TF.js inference and onnxruntime on
  * a handful of images take seconds even for VGG-16.
  */
-export function createExportService(getDb: () => DB, options: { dataDir: string }): ExportService {
+export function createExportService(
+  getDb: () => DB,
+  options: { dataDir: string; /** The home folder, for tests. */ home?: string },
+): ExportService {
   let backend: Promise<LoadedBackend> | undefined
 
   function inputOf(source: { runId: string } | { projectId: string } | { template: string }): ExportInput {
@@ -77,6 +126,13 @@ export function createExportService(getDb: () => DB, options: { dataDir: string 
         if (e instanceof ExportVerificationError) throw new ApiError('internal', e.message)
         throw e
       }
+    },
+    // The desktop app overrides both with native dialogs (src/main/electron/main.ts).
+    'export.suggestPath'({ projectName, format }) {
+      return { path: suggestExportPath(projectName, format, options.home), native: false }
+    },
+    'export.choosePath'() {
+      throw new ApiError('unavailable', NO_NATIVE_DIALOG)
     },
   }
 }

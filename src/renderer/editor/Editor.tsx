@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
-import { memo, useCallback, useEffect, useState } from 'react'
+import { memo, useCallback, useEffect, useRef, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { PROJECT_FILE_EXTENSION, type ViewState } from '../../shared/api/projects'
 import { download } from '../projects/ProjectList'
@@ -26,6 +26,7 @@ const MemoStatusBar = memo(StatusBar)
 const EDIT_COMMANDS = new Set(['undo', 'redo', 'cut', 'copy', 'paste', 'duplicate'])
 import { StatusBar } from './StatusBar'
 import { TrainingPanel } from '../training/TrainingPanel'
+import { ExportDialog } from '../export/ExportDialog'
 
 interface EditorProps {
   api: Api
@@ -40,11 +41,13 @@ function Toolbar({
   status,
   training,
   onToggleTraining,
+  onExport,
 }: {
   onClose?: () => void
   status: SaveStatus | null
   training: boolean
   onToggleTraining: () => void
+  onExport: () => void
 }) {
   const name = useDocument((s) => s.doc.name)
   const canUndo = useDocument((s) => s.history.past.length > 0 || s.history.gestureStart !== null)
@@ -91,6 +94,15 @@ function Toolbar({
       >
         {training ? 'Close training' : 'Train'}
       </button>
+      <button
+        type="button"
+        onClick={onExport}
+        aria-haspopup="dialog"
+        data-testid="export-toggle"
+        title="Export the model as ONNX or TF.js, verified against TF.js"
+      >
+        Export
+      </button>
       <button type="button" onClick={() => flow.fitView({ maxZoom: 1 })} title="Fit the graph in view">
         Fit
       </button>
@@ -104,6 +116,10 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
   const [training, setTraining] = useState(false)
   // Once opened, the training panel stays mounted (hidden when closed) so its form and live run stay.
   const [trainingUsed, setTrainingUsed] = useState(false)
+  const [exporting, setExporting] = useState(false)
+  // While the export dialog is open, the menu's edit commands must not change the graph behind it.
+  const exportOpen = useRef(false)
+  exportOpen.current = exporting
   const flow = useReactFlow()
   // The desktop menu's commands.
   useEffect(
@@ -120,7 +136,8 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
           void flush()
             .then(() => api.projects.export({ id: project.id }))
             .then((f) => download(`${f.name}${PROJECT_FILE_EXTENSION}`, f))
-        else if (EDIT_COMMANDS.has(c.command)) editCommand(c.command as EditCommand)
+        else if (c.command === 'export-model') setExporting(true)
+        else if (EDIT_COMMANDS.has(c.command) && !exportOpen.current) editCommand(c.command as EditCommand)
       }),
     [api, flow, flush, project],
   )
@@ -143,6 +160,7 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
           setTrainingUsed(true)
           setTraining((t) => !t)
         }}
+        onExport={() => setExporting(true)}
       />
       <MemoPalette />
       <MemoCanvas initialView={initialView} />
@@ -158,6 +176,15 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
         />
       )}
       <MemoStatusBar />
+      {exporting && (
+        <ExportDialog
+          key={project?.id}
+          api={api}
+          projectId={project?.id ?? null}
+          save={flush}
+          onClose={() => setExporting(false)}
+        />
+      )}
     </div>
   )
 }

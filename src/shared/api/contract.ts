@@ -25,7 +25,13 @@ import {
   type RunStatus,
   type RunSummary,
 } from './training'
-import { exportRequestSchema, type ExportReport } from './export'
+import {
+  exportChoosePathSchema,
+  exportRequestSchema,
+  exportSuggestPathSchema,
+  type ExportReport,
+  type SuggestedPath,
+} from './export'
 
 /**
  * The contract between the UI and the services: every method with the zod schema of its request
@@ -90,6 +96,8 @@ export type AppCommand =
         | 'zoom-in'
         | 'zoom-out'
         | 'layout'
+        /** Opens the editor's "Export model" dialog (ONNX / TF.js). */
+        | 'export-model'
         /** The window is closing: save, then close it (window.close()). */
         | 'save-and-close'
     }
@@ -183,6 +191,14 @@ export const CONTRACT = {
     'export.model': method<ExportReport>()(
       exportRequestSchema,
       "Exports a run's best weights (or a project's or template's fresh ones) as ONNX or TF.js files, verified against TF.js before they are written.",
+    ),
+    'export.suggestPath': method<SuggestedPath>()(
+      exportSuggestPathSchema,
+      "A file (or TF.js folder) named after the project in the user's Downloads or home folder that does not exist yet.",
+    ),
+    'export.choosePath': method<{ path: string | null }>()(
+      exportChoosePathSchema,
+      'Asks for the export path in a native save dialog (desktop app only); null when cancelled.',
     ),
     'datasets.list': method<DatasetInfo[]>()(
       noArgs,
