@@ -45,9 +45,11 @@ export async function tfjsLayersFiles(
     weightsManifest: [{ paths: [TFJS_FILES.weights], weights: a.weightSpecs ?? [] }],
   }
   const topology = JSON.stringify(a.modelTopology)
-  const customClasses = ['CnnStudioPaddedPool', 'CnnStudioLocalResponseNorm', 'CnnStudioDilatedDepthwiseConv2D'].filter((c) =>
-    topology.includes(`"${c}"`),
-  )
+  const customClasses = [
+    'CnnStudioPaddedPool',
+    'CnnStudioLocalResponseNorm',
+    'CnnStudioDilatedDepthwiseConv2D',
+  ].filter((c) => topology.includes(`"${c}"`))
   return {
     files: [
       { path: join(folder, TFJS_FILES.model), data: JSON.stringify(modelJson) },
