@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { conv2DBackpropFilter, im2colT } from './conv2d-backprop-filter'
+import { conv2DBackpropFilter, gradConvPads, im2colT } from './conv2d-backprop-filter'
 import { kernelEnv } from './index'
 import {
   callKernel,
@@ -37,6 +37,24 @@ describe('Conv2DBackpropFilter on wasm', () => {
       await expectGradient(run, fv, (w) => lossRef(conv2dRef(f64(xv), w, g, c.f[3]), f64(rv)))
     })
   }
+
+  it('computes the same filter gradient as one convolution as from the columns, where no pad is negative', async () => {
+    await tf.setBackend('wasm')
+    const env = kernelEnv(tf)
+    let convCases = 0
+    for (const c of CONV_CASES) {
+      const g = geometry(c.x, c.f, c.s, c.pad)
+      const x = tf.tensor4d(rand(size(c.x), 6), c.x)
+      const dy = tf.tensor4d(rand(g.batch * g.outH * g.outW * c.f[3], 7), [g.batch, g.outH, g.outW, c.f[3]])
+      const attrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f }
+      const columns = callKernel(conv2DBackpropFilter(env, undefined, 'columns'), { x, dy }, attrs)
+      const conv = callKernel(conv2DBackpropFilter(env, undefined, 'conv'), { x, dy }, attrs)
+      if (gradConvPads(g)) convCases++
+      expectClose(conv.dataSync(), columns.dataSync(), 1e-5)
+      tf.dispose([x, dy, columns, conv])
+    }
+    expect(convCases).toBeGreaterThanOrEqual(4) // the stride-1 cases at least
+  })
 
   it('gives the same result in chunks of images as in one piece (big batches stay in bounded memory)', async () => {
     await tf.setBackend('wasm')

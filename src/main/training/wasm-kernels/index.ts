@@ -1,4 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs'
+import { FUSED_ADAM, fusedAdam } from './adam'
 import { avgPoolGrad } from './avg-pool-grad'
 import { batchMatMul } from './batch-mat-mul'
 import { conv2DBackpropFilter } from './conv2d-backprop-filter'
@@ -30,7 +31,8 @@ type Factory = (env: KernelEnv) => WasmKernelFunc
  *   Cast to bool (copies numbers into bytes);
  * - about 10× slow: Conv2DBackpropInput, BatchMatMul with a transposed operand (every Dense gradient);
  * - slow or memory-hungry in training: Tile (BatchNorm gradient), Sum and Mean over leading axes
- *   (BatchNorm statistics), Identity (copies every tensor saved for the backward pass).
+ *   (BatchNorm statistics), Identity (copies every tensor saved for the backward pass);
+ * - ours only: the fused Adam step (FUSED_ADAM, the training optimizer's; TF.js's Adam runs ~10 kernels per variable).
  */
 const KERNELS: Record<string, Factory> = {
   Conv2DBackpropFilter: (env) => conv2DBackpropFilter(env),
@@ -45,6 +47,7 @@ const KERNELS: Record<string, Factory> = {
   Mean: (env) => reduceLeading(env, 'Mean'),
   Identity: () => identity(),
   Cast: cast,
+  [FUSED_ADAM]: (env) => fusedAdam(env) as unknown as WasmKernelFunc,
 }
 
 /** Kernels ours call, captured before any replacement so that a replacement can delegate to the stock one. */

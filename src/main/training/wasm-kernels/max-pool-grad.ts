@@ -5,12 +5,12 @@ import { withScope, type KernelEnv, type TensorInfo, type WasmKernelFunc } from 
 /**
  * Adds each dy value into dx ([B, H, W, C], zeroed by the caller) at its window's maximum: the first
  * maximum in row-major window order, as TensorFlow and TF.js's cpu backend choose among ties. Padding
- * never wins. Per output pixel the window is scanned once, channels innermost.
+ * never wins. Per output pixel and channel the window is scanned once, the running maximum in locals;
+ * windows of 2×2 real pixels (the usual pool) are unrolled.
  */
 export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Array, w: Window): void {
   const { batch, inH, inW, inC, outH, outW, fH, fW, sH, sW, padTop, padLeft } = w
-  const bestVal = new Float32Array(inC)
-  const bestAt = new Int32Array(inC)
+  const row = inW * inC
   let d = 0
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < outH; oy++) {
@@ -21,23 +21,43 @@ export function maxPoolGradInto(x: Float32Array, dy: Float32Array, dx: Float32Ar
         const x1 = Math.min(inW, ox * sW - padLeft + fW)
         if (y0 >= y1 || x0 >= x1) continue // a window of padding only: no input pixel to credit
         const first = ((b * inH + y0) * inW + x0) * inC
-        for (let c = 0; c < inC; c++) {
-          bestVal[c] = x[first + c]
-          bestAt[c] = first + c
+        if (y1 - y0 === 2 && x1 - x0 === 2) {
+          const right = first + inC
+          const below = first + row
+          const diagonal = below + inC
+          for (let c = 0; c < inC; c++) {
+            let at = first + c
+            let best = x[at]
+            let v = x[right + c]
+            if (v > best) {
+              best = v
+              at = right + c
+            }
+            v = x[below + c]
+            if (v > best) {
+              best = v
+              at = below + c
+            }
+            if (x[diagonal + c] > best) at = diagonal + c
+            dx[at] += dy[d + c]
+          }
+          continue
         }
-        for (let iy = y0; iy < y1; iy++) {
-          for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
-            const o = ((b * inH + iy) * inW + ix) * inC
-            for (let c = 0; c < inC; c++) {
-              const v = x[o + c]
-              if (v > bestVal[c]) {
-                bestVal[c] = v
-                bestAt[c] = o + c
+        const cols = (x1 - x0) * inC
+        for (let c = 0; c < inC; c++) {
+          let at = first + c
+          let best = x[at]
+          for (let r = first + c; r < first + (y1 - y0) * row; r += row) {
+            for (let o = r; o < r + cols; o += inC) {
+              const v = x[o]
+              if (v > best) {
+                best = v
+                at = o
               }
             }
           }
+          dx[at] += dy[d + c]
         }
-        for (let c = 0; c < inC; c++) dx[bestAt[c]] += dy[d + c]
       }
     }
   }

@@ -32,6 +32,34 @@ export function transposeInto(
 }
 
 /**
+ * Writes the [rows, cols] matrix of `block`-float blocks at `src` transposed, [cols, rows] blocks, at
+ * `dst` (no overlap): [rows, cols, block] → [cols, rows, block].
+ */
+export function transposeBlocksInto(
+  heap: Float32Array,
+  src: number,
+  dst: number,
+  rows: number,
+  cols: number,
+  block: number,
+): void {
+  if (block === 1) return transposeInto(heap, src, dst, rows, cols)
+  if (rows === 1 || cols === 1) {
+    heap.copyWithin(dst, src, src + rows * cols * block)
+    return
+  }
+  const rowStride = rows * block
+  for (let r = 0; r < rows; r++) {
+    let s = src + r * cols * block
+    for (let c = 0; c < cols; c++) {
+      let d = dst + c * rowStride + r * block
+      const end = s + block
+      while (s < end) heap[d++] = heap[s++]
+    }
+  }
+}
+
+/**
  * A convolution filter [fH, fW, inC, outC] flipped in space with its channels swapped:
  * out[fy, fx, co, ci] = W[fH − 1 − fy, fW − 1 − fx, ci, co]. Reversing both spatial axes reverses the
  * order of the fH·fW taps, so each tap's [inC, outC] block is transposed into the mirrored slot.
