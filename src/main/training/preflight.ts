@@ -71,8 +71,6 @@ export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): Train
     }
     if (node.kind !== 'Input' && !spec.toTfjs)
       issues.push({ nodeId: node.id, message: `${node.kind} cannot be built in TensorFlow.js yet.` })
-    if (!training && !spec.toOnnx)
-      issues.push({ nodeId: node.id, message: `${node.kind} has no ONNX emitter, so it cannot be exported.` })
     const p = parseParams(spec.params, node.params).value as {
       dilation?: [number, number]
       strides?: [number, number]

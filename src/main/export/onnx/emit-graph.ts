@@ -68,7 +68,7 @@ export function emitGraph(graph: TrainableGraph, options: EmitOptions): EmittedG
     const a = analysis.nodes[id]
     const spec = getLayer(node.kind)!
     const params = parseParams(spec.params, node.params).value
-    const fragment = spec.toOnnx!(params, {
+    const fragment = spec.toOnnx(params, {
       name: tensorName(id),
       inputs: node.kind === 'Input' ? [ONNX_NAMES.input] : (inputsOf.get(id) ?? []).map(outputName),
       output: outputName(id),
