@@ -16,10 +16,11 @@ export default defineConfig({
       // Dependencies load from node_modules at run time (better-sqlite3 and onnxruntime are native).
       externalizeDeps: true,
       rolldownOptions: {
-        // The training worker is its own entry: a worker thread loads it by file name.
+        // Each worker thread is its own entry: a worker thread loads it by file name (spawn-worker.ts).
         input: {
           index: resolve(root, 'src/main/electron/main.ts'),
           'training-worker': resolve(root, 'src/main/training/worker.ts'),
+          'export-worker': resolve(root, 'src/main/export/worker.ts'),
         },
         external: ['electron', /^electron\/.+/],
       },

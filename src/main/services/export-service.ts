@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import { ApiError, type Handlers } from '../../shared/api/contract'
 import type { ExportFormat } from '../../shared/api/export'
 import { getTemplate } from '../../shared/templates'
@@ -8,11 +9,9 @@ import type { DB } from '../db/connection'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { createProjectsRepo } from '../db/projects-repo'
 import { createRunsRepo } from '../db/runs-repo'
-import { exportModel, ExportVerificationError, type ExportInput } from '../export/export-model'
-import { ExportPathError } from '../export/write-atomic'
-import { loadBackend, type LoadedBackend } from '../training/backends'
-import { CheckpointError } from '../training/checkpoint'
-import { TrainPreflightError } from '../training/preflight'
+import type { ExportInput } from '../export/export-model'
+import { ExportWorkerError, runExportInWorker } from '../export/run-in-worker'
+import { spawnWorker } from '../training/spawn-worker'
 
 export type ExportService = Pick<Handlers, 'export.model' | 'export.suggestPath' | 'export.choosePath'>
 
@@ -60,14 +59,21 @@ export function suggestExportPath(projectName: string, format: ExportFormat, hom
 
 /**
  * Exports runs, projects and templates to ONNX or TF.js files, each verified against TF.js before
- * it is written (src/main/export). Runs in the calling process: TF.js inference and onnxruntime on
- * a handful of images take seconds even for VGG-16.
+ * it is written (src/main/export). Each export runs in its own worker thread (export/worker.ts):
+ * building, TF.js and onnxruntime take seconds for big models and must not hold this process's event
+ * loop, and the thread's end returns the model's memory.
  */
 export function createExportService(
   getDb: () => DB,
-  options: { dataDir: string; /** The home folder, for tests. */ home?: string },
+  options: {
+    dataDir: string
+    /** The home folder, for tests. */
+    home?: string
+    /** Starts the export worker thread (tests may count or replace it). */
+    spawn?: () => Worker
+  },
 ): ExportService {
-  let backend: Promise<LoadedBackend> | undefined
+  const spawn = options.spawn ?? (() => spawnWorker('export-worker'))
 
   function inputOf(source: { runId: string } | { projectId: string } | { template: string }): ExportInput {
     if ('template' in source) {
@@ -113,18 +119,11 @@ export function createExportService(
   return {
     async 'export.model'(request) {
       const input = inputOf(request.source)
-      backend ??= loadBackend().catch((e: Error) => {
-        backend = undefined
-        throw new ApiError('unavailable', e.message)
-      })
-      const { tf } = await backend
       try {
-        return await exportModel(tf, input, request, options.dataDir)
+        return await runExportInWorker({ input, request, dataDir: options.dataDir }, spawn)
       } catch (e) {
-        if (e instanceof TrainPreflightError || e instanceof ExportPathError || e instanceof CheckpointError)
-          throw new ApiError('invalid', e.message)
-        if (e instanceof ExportVerificationError) throw new ApiError('internal', e.message)
-        throw e
+        if (!(e instanceof ExportWorkerError)) throw e
+        throw new ApiError(e.failure === 'verification' ? 'internal' : e.failure, e.message)
       }
     },
     // The desktop app overrides both with native dialogs (src/main/electron/main.ts).

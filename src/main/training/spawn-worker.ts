@@ -1,14 +1,27 @@
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
+/** The main process's worker threads: each a bundle entry (electron.vite.config.ts) and its source. */
+const SOURCES = {
+  'training-worker': 'worker.ts',
+  'export-worker': '../export/worker.ts',
+} as const
+
 /**
- * Starts a training worker thread: the bundled `training-worker.js` next to the built main
- * process (the desktop app), else the TypeScript sources through tsx (cnn-studio, tests).
+ * Starts a worker thread: the bundled `<name>.js` next to the built main process (the desktop
+ * app), else its TypeScript source through tsx (cnn-studio, tests; see worker-entry.mjs).
  */
-export function spawnTrainingWorker(): Worker {
-  const bundled = fileURLToPath(new URL('./training-worker.js', import.meta.url))
-  const entry = existsSync(bundled) ? bundled : fileURLToPath(new URL('./worker-entry.mjs', import.meta.url))
+export function spawnWorker(name: keyof typeof SOURCES): Worker {
+  const here = dirname(fileURLToPath(import.meta.url))
   // The wasm backend keeps its own heap; the thread's JS heap holds the dataset and batches.
-  return new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 4096 } })
+  const resourceLimits = { maxOldGenerationSizeMb: 4096 }
+  const bundled = join(here, `${name}.js`)
+  if (existsSync(bundled)) return new Worker(bundled, { resourceLimits })
+  const source = pathToFileURL(join(here, SOURCES[name])).href
+  return new Worker(join(here, 'worker-entry.mjs'), { resourceLimits, workerData: { source } })
 }
+
+/** Starts a training worker thread (training/worker.ts). */
+export const spawnTrainingWorker = (): Worker => spawnWorker('training-worker')

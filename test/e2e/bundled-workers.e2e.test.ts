@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { afterAll, describe, expect, it } from 'vitest'
+import { exportRequestSchema } from '../../src/shared/api/export'
+import { hyperparametersSchema } from '../../src/shared/api/training'
+import { getTemplate } from '../../src/shared/templates'
+import { runExportInWorker } from '../../src/main/export/run-in-worker'
+import type { FromWorker } from '../../src/main/training/protocol'
+
+// The desktop app starts its worker threads from the bundles electron-vite wrote (out/main), not
+// from the sources the other tests use: each must load and do its work from there.
+const OUT = resolve(import.meta.dirname, '../../out/main')
+const dir = mkdtempSync(join(tmpdir(), 'cnn-bundled-workers-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('the bundled worker threads', () => {
+  it('export-worker.js exports and verifies a template', async () => {
+    const path = join(dir, 'lenet5.onnx')
+    const report = await runExportInWorker(
+      {
+        input: { document: getTemplate('lenet5')!.document, projectName: 'LeNet-5', trained: null },
+        request: exportRequestSchema.parse({ source: { template: 'lenet5' }, path }),
+        dataDir: dir,
+      },
+      () => new Worker(join(OUT, 'export-worker.js')),
+    )
+    expect(report.verification.passed).toBe(true)
+    expect(report.verification.engine).toBe('onnxruntime')
+    expect(statSync(path).size).toBe(report.bytes)
+  }, 60_000)
+
+  it('training-worker.js starts and reports a dataset it cannot load', async () => {
+    expect(existsSync(join(OUT, 'training-worker.js'))).toBe(true)
+    const worker = new Worker(join(OUT, 'training-worker.js'))
+    const done = new Promise<FromWorker>((resolve, reject) => {
+      worker.on('message', (m: FromWorker) => m.type === 'done' && resolve(m))
+      worker.once('error', reject)
+    })
+    worker.postMessage({
+      type: 'start',
+      job: {
+        runId: 'r1',
+        document: getTemplate('lenet5-mnist')!.document,
+        dataset: { folder: join(dir, 'no-such-folder') },
+        dataDir: dir,
+        hyperparameters: hyperparametersSchema.parse({}),
+        backend: 'cpu',
+      },
+    })
+    const m = await done
+    await worker.terminate()
+    expect(m).toMatchObject({ type: 'done', status: 'failed' })
+    expect((m as { message: string }).message).toMatch(/no-such-folder/)
+  }, 60_000)
+})
