@@ -10,6 +10,9 @@ export default defineConfig({
           environment: 'node',
           include: ['src/shared/**/*.test.ts', 'src/main/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
+          // Many tests start real processes (the CLI, worker threads, Python's ONNX checker); under
+          // a loaded 2-core CI machine a handful of them take more than vitest's default 5 s.
+          testTimeout: 30_000,
         },
       },
       {
