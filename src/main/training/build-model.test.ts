@@ -137,17 +137,17 @@ describe('preflight', () => {
     throw new Error('expected a TrainPreflightError')
   }
 
-  it('refuses a dilated convolution before building, naming the node and the fix', () => {
+  it('refuses a convolution both dilated and strided before building, naming the node and the fix', () => {
     const issues = issuesOf(
       chain([
         ['in', 'Input'],
-        ['conv', 'Conv2D', { filters: 4, dilation: 2, padding: 'same' }],
+        ['conv', 'Conv2D', { filters: 4, dilation: 2, strides: 2, padding: 'same' }],
         ['gap', 'GlobalAvgPool2D'],
         ['fc', 'Dense', { units: 10 }],
         ['out', 'Output'],
       ]),
     )
-    expect(issues).toEqual([{ nodeId: 'conv', message: expect.stringContaining('Set dilation to 1×1') }])
+    expect(issues).toEqual([{ nodeId: 'conv', message: expect.stringContaining('Set strides to 1×1') }])
   })
 
   it('refuses a graph without an Output, and one with analysis errors', () => {

@@ -21,7 +21,7 @@ export interface TrainableGraph {
   classes: number
 }
 
-/** What the graph is checked for: training needs gradients, export a forward pass and ONNX. */
+/** What the graph is checked for; the checks are the same, the messages say which. */
 export type Purpose = 'train' | 'export'
 
 export class TrainPreflightError extends Error {
@@ -36,10 +36,10 @@ export class TrainPreflightError extends Error {
 }
 
 /**
- * Checks, before anything is built or loaded, that a graph can be trained: no analysis errors, one
- * Input, one Output, every layer buildable in TF.js, and no dilated convolution (TF.js computes no
- * gradient for them). For export, dilation is fine (the forward pass has it) and every layer needs
- * an ONNX emitter. Throws TrainPreflightError listing every problem with its fix.
+ * Checks, before anything is built or loaded, that a graph can be trained or exported: no analysis
+ * errors, one Input, one Output, every layer buildable in TF.js, and no convolution both dilated and
+ * strided (TF.js computes neither its values nor its gradient; dilated stride-1 ones train through
+ * space-to-batch, dilated-conv-tfjs.ts). Throws TrainPreflightError listing every problem with its fix.
  */
 export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): TrainableGraph {
   const training = purpose === 'train'
@@ -80,11 +80,6 @@ export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): Train
       issues.push({
         nodeId: node.id,
         message: `${node.kind} has dilation ${p.dilation![0]}×${p.dilation![1]} and strides ${p.strides[0]}×${p.strides[1]}: TensorFlow.js computes a dilated convolution only with stride 1. Set strides to 1×1 and downsample with a pooling layer after it.`,
-      })
-    if (training && dilated)
-      issues.push({
-        nodeId: node.id,
-        message: `${node.kind} has dilation ${p.dilation![0]}×${p.dilation![1]}: TensorFlow.js computes no gradient for dilated convolutions, so it cannot be trained here. Set dilation to 1×1 (a larger kernel or another strided layer widens the view instead); the graph still exports to ONNX untrained.`,
       })
   }
   if (issues.length) throw new TrainPreflightError(issues, purpose)

@@ -3,7 +3,8 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
 import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
-import { convToTfjs, inputConv2d, mutablePair } from '../conv-tfjs'
+import { convToTfjs, mutablePair } from '../conv-tfjs'
+import { unfusedConv2d } from '../dilated-conv-tfjs'
 import { kernelInit } from '../tfjs-helpers'
 import { convToOnnx } from '../conv-onnx'
 
@@ -48,7 +49,9 @@ export const conv2d = defineLayer({
         useBias: p.useBias,
         kernelInitializer: kernelInit(tf, ctx),
       }
-      return ctx.inputIsConstant ? inputConv2d(tf, args) : tf.layers.conv2d(args)
+      // Unfused for a first layer (no input gradient) and for dilation (which then trains).
+      const dilated = p.dilation[0] > 1 || p.dilation[1] > 1
+      return ctx.inputIsConstant || dilated ? unfusedConv2d(tf, args) : tf.layers.conv2d(args)
     }),
   toOnnx: (p, ctx) => convToOnnx('conv', p, ctx),
 })

@@ -4,6 +4,7 @@ import { defineLayer } from '../define-layer'
 import { convShape, convSummary, convWindowFields } from '../conv-params'
 import { activation, posInt } from '../params'
 import { convToTfjs, mutablePair } from '../conv-tfjs'
+import { dilatedSeparableConv2d } from '../dilated-conv-tfjs'
 import { kernelInit } from '../tfjs-helpers'
 import { convToOnnx } from '../conv-onnx'
 
@@ -37,8 +38,8 @@ export const separableConv2d = defineLayer({
     return h * w * mid * (p.kernelSize[0] * p.kernelSize[1] + p.filters)
   },
   toTfjs: (tf, p, ctx) =>
-    convToTfjs(tf, p, ctx, (padding) =>
-      tf.layers.separableConv2d({
+    convToTfjs(tf, p, ctx, (padding) => {
+      const args = {
         name: ctx.name,
         filters: p.filters,
         depthMultiplier: p.depthMultiplier,
@@ -49,7 +50,9 @@ export const separableConv2d = defineLayer({
         useBias: p.useBias,
         depthwiseInitializer: kernelInit(tf, ctx),
         pointwiseInitializer: kernelInit(tf, { ...ctx, seed: ctx.seed + 1 }),
-      }),
-    ),
+      }
+      const dilated = p.dilation[0] > 1 || p.dilation[1] > 1
+      return dilated ? dilatedSeparableConv2d(tf, args) : tf.layers.separableConv2d(args)
+    }),
   toOnnx: (p, ctx) => convToOnnx('separable', p, ctx),
 })

@@ -1,0 +1,230 @@
+import type * as tfjsModule from '@tensorflow/tfjs'
+import type { Tfjs } from './tfjs-types'
+
+type Tensor4D = tfjsModule.Tensor4D
+type Pair = [number, number]
+
+/**
+ * A stride-1 dilated convolution as TensorFlow computes it (`with_space_to_batch`): the (padded)
+ * input's dH×dW phases become a batch, an undilated 'valid' convolution runs on each, and the
+ * results are interleaved back. TF.js has gradients for all three steps, where it has none for a
+ * dilated Conv2D or depthwise convolution; the values are the same.
+ */
+export function atrous(
+  tf: Tfjs,
+  x: Tensor4D,
+  kernelSize: Pair,
+  dilation: Pair,
+  padding: 'valid' | 'same',
+  conv: (phases: Tensor4D) => Tensor4D,
+): Tensor4D {
+  const paddings: [Pair, Pair] = [
+    [0, 0],
+    [0, 0],
+  ]
+  const crops: [Pair, Pair] = [
+    [0, 0],
+    [0, 0],
+  ]
+  for (const axis of [0, 1] as const) {
+    const total = padding === 'same' ? (kernelSize[axis] - 1) * dilation[axis] : 0
+    const before = Math.floor(total / 2) // TF's split: the odd one at the end
+    const padded = x.shape[axis + 1] + total
+    // Rows (columns) added so the padded size divides by the dilation, cropped off again after.
+    const extra = (dilation[axis] - (padded % dilation[axis])) % dilation[axis]
+    paddings[axis] = [before, total - before + extra]
+    crops[axis] = [0, extra]
+  }
+  return tf.tidy(() => {
+    const phases = tf.spaceToBatchND(x, dilation, paddings) as Tensor4D
+    return tf.batchToSpaceND(conv(phases), dilation, crops) as Tensor4D
+  })
+}
+
+const isDilated = (d: Pair) => d[0] > 1 || d[1] > 1
+const isUnitStride = (s: Pair) => s[0] === 1 && s[1] === 1
+
+interface Window {
+  kernelSize: Pair
+  strides: Pair
+  padding: 'valid' | 'same'
+  dilationRate: Pair
+}
+
+/**
+ * Runs `direct` (the TF.js op with its dilation: forward only) or, for a dilated stride-1 window,
+ * the same op undilated through `atrous`, which trains. Dilation with strides is refused before a
+ * run (preflight), so only the export's forward pass reaches `direct` with both.
+ */
+function dilatedOrDirect(
+  tf: Tfjs,
+  x: Tensor4D,
+  w: Window,
+  direct: () => Tensor4D,
+  undilated: (phases: Tensor4D) => Tensor4D,
+): Tensor4D {
+  return isDilated(w.dilationRate) && isUnitStride(w.strides)
+    ? atrous(tf, x, w.kernelSize, w.dilationRate, w.padding, undilated)
+    : direct()
+}
+
+type LayerClass<A> = new (args: A) => tfjsModule.layers.Layer
+const classes = new WeakMap<Tfjs, Map<string, LayerClass<never>>>()
+
+/** One subclass per TF.js instance and kind (registering it once for deserialisation when asked). */
+function cached<A>(tf: Tfjs, key: string, make: () => LayerClass<A>, register: boolean): LayerClass<A> {
+  let byKey = classes.get(tf)
+  if (!byKey) classes.set(tf, (byKey = new Map()))
+  let C = byKey.get(key) as LayerClass<A> | undefined
+  if (!C) {
+    C = make()
+    if (register) tf.serialization.registerClass(C as never)
+    byKey.set(key, C as LayerClass<never>)
+  }
+  return C
+}
+
+const baseOf = <A>(layer: tfjsModule.layers.Layer) =>
+  Object.getPrototypeOf(layer).constructor as LayerClass<A>
+const first = (inputs: tfjsModule.Tensor | tfjsModule.Tensor[]) =>
+  (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor4D
+const withBias = (tf: Tfjs, y: Tensor4D, bias: tfjsModule.LayerVariable | null) =>
+  bias ? (tf.add(y, bias.read()) as Tensor4D) : y
+
+type Conv2DArgs = NonNullable<Parameters<Tfjs['layers']['conv2d']>[0]>
+type ConvFields = Window & { kernel: tfjsModule.LayerVariable; bias: tfjsModule.LayerVariable | null }
+
+/**
+ * tfjs-layers' Conv2D computed unfused (conv2d, then the bias): for a dilated window through
+ * `atrous`, so that it trains; for a first layer, so that the input's gradient, which nothing
+ * needs, is never computed (the fused op's gradient always computes it: a fifth of a LeNet-5
+ * step). Same weights, names and configuration as Conv2D, whose forward pass is the same, so a
+ * saved model loads in any TF.js as a plain Conv2D.
+ */
+export function unfusedConv2d(tf: Tfjs, args: Conv2DArgs): tfjsModule.layers.Layer {
+  const C = cached<Conv2DArgs>(
+    tf,
+    'Conv2D',
+    () => {
+      const Base = baseOf<Conv2DArgs>(tf.layers.conv2d({ filters: 1, kernelSize: 1 }))
+      return class UnfusedConv2D extends Base {
+        static className = 'Conv2D'
+        override call(inputs: tfjsModule.Tensor | tfjsModule.Tensor[]): tfjsModule.Tensor {
+          const c = this as unknown as ConvFields
+          return tf.tidy(() => {
+            const x = first(inputs)
+            const kernel = c.kernel.read() as Tensor4D
+            const y = dilatedOrDirect(
+              tf,
+              x,
+              c,
+              () => tf.conv2d(x, kernel, c.strides, c.padding, 'NHWC', c.dilationRate),
+              (p) => tf.conv2d(p, kernel, 1, 'valid'),
+            )
+            return withBias(tf, y, c.bias)
+          })
+        }
+      }
+    },
+    false,
+  )
+  return new C(args)
+}
+
+type DepthwiseArgs = NonNullable<Parameters<Tfjs['layers']['depthwiseConv2d']>[0]>
+type DepthwiseFields = Window & {
+  depthwiseKernel: tfjsModule.LayerVariable
+  bias: tfjsModule.LayerVariable | null
+  depthMultiplier: number
+}
+
+/**
+ * tfjs-layers' DepthwiseConv2D with its dilation applied: 4.22's ignores `dilationRate` (its call
+ * passes none, its output shape leaves it out), silently computing an undilated convolution.
+ * Its own class name, so that a stock TF.js refuses the saved model rather than misread it.
+ */
+export function dilatedDepthwiseConv2d(tf: Tfjs, args: DepthwiseArgs): tfjsModule.layers.Layer {
+  const C = cached<DepthwiseArgs>(
+    tf,
+    'DepthwiseConv2D',
+    () => {
+      const Base = baseOf<DepthwiseArgs>(tf.layers.depthwiseConv2d({ kernelSize: 1 }))
+      return class DilatedDepthwiseConv2D extends Base {
+        static className = 'CnnStudioDilatedDepthwiseConv2D'
+        override call(inputs: tfjsModule.Tensor | tfjsModule.Tensor[]): tfjsModule.Tensor {
+          const c = this as unknown as DepthwiseFields
+          return tf.tidy(() => {
+            const x = first(inputs)
+            const kernel = c.depthwiseKernel.read() as Tensor4D
+            const y = dilatedOrDirect(
+              tf,
+              x,
+              c,
+              () => tf.depthwiseConv2d(x, kernel, c.strides, c.padding, 'NHWC', c.dilationRate),
+              (p) => tf.depthwiseConv2d(p, kernel, 1, 'valid'),
+            )
+            return withBias(tf, y, c.bias)
+          })
+        }
+        override computeOutputShape(shape: tfjsModule.Shape | tfjsModule.Shape[]): tfjsModule.Shape {
+          const c = this as unknown as DepthwiseFields
+          const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tfjsModule.Shape
+          const length = (n: number, k: number, stride: number, d: number) => {
+            const extent = d * (k - 1) + 1
+            return c.padding === 'same' ? Math.ceil(n / stride) : Math.ceil((n - extent + 1) / stride)
+          }
+          return [
+            s[0],
+            length(s[1]!, c.kernelSize[0], c.strides[0], c.dilationRate[0]),
+            length(s[2]!, c.kernelSize[1], c.strides[1], c.dilationRate[1]),
+            s[3]! * c.depthMultiplier,
+          ]
+        }
+      }
+    },
+    true,
+  )
+  return new C(args)
+}
+
+type SeparableArgs = NonNullable<Parameters<Tfjs['layers']['separableConv2d']>[0]>
+type SeparableFields = Window & {
+  depthwiseKernel: tfjsModule.LayerVariable
+  pointwiseKernel: tfjsModule.LayerVariable
+  bias: tfjsModule.LayerVariable | null
+}
+
+/**
+ * tfjs-layers' SeparableConv2D whose dilated depthwise step goes through `atrous`, so that it
+ * trains. Same weights and forward pass as SeparableConv2D (saved as one).
+ */
+export function dilatedSeparableConv2d(tf: Tfjs, args: SeparableArgs): tfjsModule.layers.Layer {
+  const C = cached<SeparableArgs>(
+    tf,
+    'SeparableConv2D',
+    () => {
+      const Base = baseOf<SeparableArgs>(tf.layers.separableConv2d({ filters: 1, kernelSize: 1 }))
+      return class DilatedSeparableConv2D extends Base {
+        static className = 'SeparableConv2D'
+        override call(inputs: tfjsModule.Tensor | tfjsModule.Tensor[]): tfjsModule.Tensor {
+          const c = this as unknown as SeparableFields
+          return tf.tidy(() => {
+            const x = first(inputs)
+            const dw = c.depthwiseKernel.read() as Tensor4D
+            const pw = c.pointwiseKernel.read() as Tensor4D
+            const y = dilatedOrDirect(
+              tf,
+              x,
+              c,
+              () => tf.separableConv2d(x, dw, pw, c.strides, c.padding, c.dilationRate, 'NHWC'),
+              (p) => tf.separableConv2d(p, dw, pw, 1, 'valid'),
+            )
+            return withBias(tf, y, c.bias)
+          })
+        }
+      }
+    },
+    false,
+  )
+  return new C(args)
+}
