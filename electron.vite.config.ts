@@ -21,6 +21,7 @@ export default defineConfig({
           index: resolve(root, 'src/main/electron/main.ts'),
           'training-worker': resolve(root, 'src/main/training/worker.ts'),
           'export-worker': resolve(root, 'src/main/export/worker.ts'),
+          'gradient-worker': resolve(root, 'src/main/training/gradient-worker.ts'),
         },
         external: ['electron', /^electron\/.+/],
       },

@@ -2,8 +2,9 @@
  * Training speed on the backend training would choose (or `--backend NAME`): LeNet-5 on the real
  * Fashion-MNIST (batch 64) and the CIFAR ResNet-18 on random 32×32×3 data (batch 64, and 128 in
  * micro-batches of 32), in samples per second and milliseconds per batch, with the WebAssembly
- * heap used. When PyTorch imports (Debian's python3-torch), the same models and batch sizes run
- * in PyTorch in the same run (bench/train_torch.py, 2 threads) and the ratio is printed.
+ * heap used; on one thread and on as many as training uses here (helper threads, step.ts). When
+ * PyTorch imports (Debian's python3-torch), the same models and batch sizes run in PyTorch in the
+ * same run (bench/train_torch.py, 2 threads) and the ratio is printed.
  *
  *   npm run bench:train [-- --backend wasm] [-- --quick]
  */
@@ -14,6 +15,7 @@ import { hyperparametersSchema, type Hyperparameters } from '../src/shared/api/t
 import { getTemplate } from '../src/shared/templates'
 import { loadBackend, type BackendName } from '../src/main/training/backends'
 import { buildModel } from '../src/main/training/build-model'
+import { startGradientHelpers, trainingThreads } from '../src/main/training/gradient-helpers'
 import { makeTrainData } from '../src/main/training/data'
 import { loadDataset } from '../src/main/datasets/catalog'
 import { trainLoop, type TrainData } from '../src/main/training/loop'
@@ -29,6 +31,7 @@ console.log(`backend ${backend.name} · ${backend.device}`)
 interface Result {
   model: string
   batch: number
+  threads: number
   msPerBatch: number
   samplesPerSecond: number
   heapMb: number | null
@@ -39,9 +42,20 @@ function wasmHeapMb(): number | null {
   return b.wasm?.HEAPU8 ? b.wasm.HEAPU8.buffer.byteLength / 2 ** 20 : null
 }
 
-/** Trains `batches` batches after one warm-up batch, timed from the warm-up's end to the epoch's. */
-async function measure(model: string, data: TrainData, h: Hyperparameters, batches: number): Promise<Result> {
-  const { model: m } = buildModel(tf, getTemplate(model)!.document, { seed: 1 })
+/**
+ * Trains `batches` batches after one warm-up batch, timed from the warm-up's end to the epoch's, on
+ * `threads` threads (helper threads as training starts them).
+ */
+async function measure(
+  model: string,
+  data: TrainData,
+  h: Hyperparameters,
+  batches: number,
+  threads = 1,
+): Promise<Result> {
+  const document = getTemplate(model)!.document
+  const { model: m } = buildModel(tf, document, { seed: 1 })
+  const helpers = await startGradientHelpers(threads - 1, { document, backend: backend.name })
   let calls = 0
   let start = 0
   let end = 0
@@ -60,11 +74,21 @@ async function measure(model: string, data: TrainData, h: Hyperparameters, batch
       },
       waitWhilePaused: async () => {},
     },
+    undefined,
+    helpers,
   )
+  await Promise.all(helpers.map((x) => x.dispose()))
   const heapMb = wasmHeapMb()
   m.dispose()
   const ms = (end - start) / batches
-  return { model, batch: h.batchSize, msPerBatch: ms, samplesPerSecond: (h.batchSize * 1000) / ms, heapMb }
+  return {
+    model,
+    batch: h.batchSize,
+    threads,
+    msPerBatch: ms,
+    samplesPerSecond: (h.batchSize * 1000) / ms,
+    heapMb,
+  }
 }
 
 function randomData(shape: [number, number, number], n: number): TrainData {
@@ -92,13 +116,23 @@ const fashion = await Promise.resolve()
   .catch(() => null)
 const lenetData = fashion ? makeTrainData(fashion, h({ batchSize: 64 })) : randomData([28, 28, 1], 60_000)
 if (!fashion) console.log('Fashion-MNIST not found: LeNet-5 on random data')
-results.push(await measure('lenet5-mnist', lenetData, h({ batchSize: 64 }), quick ? 50 : 300))
-console.log(JSON.stringify(results.at(-1)))
+// One thread, then as many as training uses here (trainingThreads), when that is more.
+const threads = trainingThreads(backend.name)
+const counts = threads > 1 ? [1, threads] : [1]
+for (const t of counts) {
+  results.push(await measure('lenet5-mnist', lenetData, h({ batchSize: 64 }), quick ? 50 : 300, t))
+  console.log(JSON.stringify(results.at(-1)))
+}
 const cifar = randomData([32, 32, 3], 1_000)
+// Batch 64 whole: BatchNorm's statistics keep it on one thread (step.ts).
 results.push(await measure('resnet18-cifar', cifar, h({ batchSize: 64 }), quick ? 1 : 3))
 console.log(JSON.stringify(results.at(-1)))
-results.push(await measure('resnet18-cifar', cifar, h({ batchSize: 128, microBatch: 32 }), quick ? 1 : 2))
-console.log(JSON.stringify(results.at(-1)))
+for (const t of counts) {
+  results.push(
+    await measure('resnet18-cifar', cifar, h({ batchSize: 128, microBatch: 32 }), quick ? 1 : 2, t),
+  )
+  console.log(JSON.stringify(results.at(-1)))
+}
 
 const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0)
 let torch: Result[] = []
@@ -112,12 +146,12 @@ if (python) {
 } else console.log('PyTorch is not installed (apt-get install python3-torch): no reference run.')
 
 console.log(
-  `\n${'model'.padEnd(16)}${'batch'.padStart(6)}${'ms/batch'.padStart(10)}${'samples/s'.padStart(11)}${'heap MB'.padStart(9)}${'PyTorch s/s'.padStart(13)}${'ratio'.padStart(8)}`,
+  `\n${'model'.padEnd(16)}${'batch'.padStart(6)}${'threads'.padStart(8)}${'ms/batch'.padStart(10)}${'samples/s'.padStart(11)}${'heap MB'.padStart(9)}${'PyTorch s/s'.padStart(13)}${'ratio'.padStart(8)}`,
 )
 for (const r of results) {
   const ref = torch.find((t) => r.model.startsWith(t.model) && t.batch === r.batch)
   console.log(
-    `${r.model.padEnd(16)}${String(r.batch).padStart(6)}${r.msPerBatch.toFixed(1).padStart(10)}${r.samplesPerSecond.toFixed(1).padStart(11)}` +
+    `${r.model.padEnd(16)}${String(r.batch).padStart(6)}${String(r.threads).padStart(8)}${r.msPerBatch.toFixed(1).padStart(10)}${r.samplesPerSecond.toFixed(1).padStart(11)}` +
       `${(r.heapMb === null ? '-' : r.heapMb.toFixed(0)).padStart(9)}${(ref ? ref.samplesPerSecond.toFixed(1) : '-').padStart(13)}` +
       `${(ref ? `${(r.samplesPerSecond / ref.samplesPerSecond).toFixed(2)}×` : '-').padStart(8)}`,
   )

@@ -5,6 +5,7 @@ import { decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
 import { mulberry32, shuffled } from './random'
 import { learningRateAt } from './schedule'
+import { trainStep, type GradientHelper } from './step'
 import type { Normalization } from '../datasets/batches'
 
 type Tensor = tfjsModule.Tensor
@@ -90,9 +91,14 @@ export async function trainLoop(
   events: LoopEvents,
   control: LoopControl,
   resume?: ResumeState,
+  /** Threads that compute part of each batch's gradient (step.ts); none: all here. */
+  helpers: GradientHelper[] = [],
 ): Promise<LoopOutcome> {
   const optimizer = makeOptimizer(tf, h)
   const variables = model.trainableWeights.map((w) => w.read() as tfjsModule.Variable)
+  // Splitting a batch across threads changes BatchNorm's batch statistics: only micro-batches are
+  // shared out then (they change them anyway).
+  const splitBatch = !model.layers.some((l) => l.getClassName() === 'BatchNormalization')
   const batches = Math.ceil(data.trainCount / h.batchSize)
   let bestValLoss = resume?.bestValLoss ?? null
   let bestWeights: Uint8Array | null = resume?.checkpoint.isBest ? resume.checkpoint.weights : null
@@ -121,7 +127,15 @@ export async function trainLoop(
         setLearningRate(optimizer, lr)
         const indices = order.subarray(b * h.batchSize, Math.min((b + 1) * h.batchSize, data.trainCount))
         const { x, y } = data.trainBatch(indices, h.seed * 7_919 + epoch * 100_003 + b)
-        const step = trainStep(tf, model, optimizer, variables, data, x, y, indices.length, h.microBatch)
+        const step = await trainStep(
+          tf,
+          model,
+          optimizer,
+          variables,
+          data,
+          { x, y, n: indices.length },
+          { microBatch: h.microBatch, helpers, splitBatch },
+        )
         if (!Number.isFinite(step.loss))
           throw new NonFiniteLossError(
             `The training loss became ${step.loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toPrecision(3)}). ` +
@@ -191,56 +205,6 @@ export async function trainLoop(
     const test = data.testCount > 0 ? evaluate(tf, model, data, 'test') : null
     return { status: 'finished', message, test }
   }
-}
-
-/** One optimizer step over a batch, in micro-batches when asked; returns the mean loss. */
-function trainStep(
-  tf: Tfjs,
-  model: tfjsModule.LayersModel,
-  optimizer: tfjsModule.Optimizer,
-  variables: tfjsModule.Variable[],
-  data: TrainData,
-  x: Float32Array,
-  y: Int32Array,
-  n: number,
-  microBatch: number,
-): { loss: number; correct: number } {
-  const [h, w, c] = data.shape
-  const per = h * w * c
-  const size = microBatch > 0 && microBatch < n ? microBatch : n
-  let lossTotal = 0
-  let correct = 0
-  let summed: Record<string, Tensor> | null = null
-  for (let start = 0; start < n; start += size) {
-    const m = Math.min(size, n - start)
-    const { value, grads, hits } = tf.tidy(() => {
-      const xs = tf.tensor4d(x.subarray(start * per, (start + m) * per), [m, h, w, c])
-      const labels = tf.tensor1d(y.subarray(start, start + m), 'int32')
-      const onehot = tf.oneHot(labels, data.classes)
-      let hitsT: Tensor | undefined
-      const result = tf.variableGrads(() => {
-        const logits = model.apply(xs, { training: true }) as Tensor
-        hitsT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')))
-        // Summed over the micro-batch, divided by the whole batch: the same step as one pass.
-        return tf.div(tf.mul(tf.losses.softmaxCrossEntropy(onehot, logits), m), n) as tfjsModule.Scalar
-      }, variables)
-      return { ...result, hits: hitsT! }
-    })
-    lossTotal += value.dataSync()[0]
-    correct += hits.dataSync()[0]
-    value.dispose()
-    hits.dispose()
-    if (summed === null) summed = grads
-    else {
-      const prev: Record<string, Tensor> = summed
-      summed = tf.tidy(() => Object.fromEntries(Object.keys(prev).map((k) => [k, tf.add(prev[k], grads[k])])))
-      tf.dispose(prev)
-      tf.dispose(grads)
-    }
-  }
-  optimizer.applyGradients(summed as Record<string, Tensor>)
-  tf.dispose(summed!)
-  return { loss: lossTotal, correct }
 }
 
 /** Mean loss and accuracy over a split, in inference mode (BatchNorm moving averages, no dropout). */

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads'
 const SOURCES = {
   'training-worker': 'worker.ts',
   'export-worker': '../export/worker.ts',
+  'gradient-worker': 'gradient-worker.ts',
 } as const
 
 /**

@@ -2,7 +2,9 @@ import { parentPort } from 'node:worker_threads'
 import { loadDatasetFor } from './dataset-for-graph'
 import { buildModel } from './build-model'
 import { loadBackend } from './backends'
+import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { trainLoop, type LoopControl } from './loop'
+import type { GradientHelper } from './step'
 import { makeTrainData } from './data'
 import type { FromWorker, ToWorker, TrainJob } from './protocol'
 
@@ -43,16 +45,20 @@ port.on('message', (m: ToWorker) => {
 })
 
 async function run(job: TrainJob) {
+  let helpers: GradientHelper[] = []
   try {
     const backend = await loadBackend({ force: job.backend })
     const { tf } = backend
     const dataset = await loadDatasetFor(job.document, job.dataset, job.dataDir)
     const data = makeTrainData(dataset, job.hyperparameters)
     const { model } = buildModel(tf, job.document, { seed: job.hyperparameters.seed })
+    // Helper threads share each batch's gradient where the backend computes on one thread.
+    const threads = trainingThreads(backend.name)
+    helpers = await startGradientHelpers(threads - 1, { document: job.document, backend: backend.name })
     post({
       type: 'started',
       backend: backend.name,
-      device: backend.device,
+      device: threads > 1 ? `${backend.device}, ${threads} threads` : backend.device,
       dataset: {
         id: dataset.id,
         name: dataset.name,
@@ -77,10 +83,13 @@ async function run(job: TrainJob) {
       },
       control,
       job.resume,
+      helpers,
     )
     model.dispose()
     post({ type: 'done', ...outcome })
   } catch (e) {
     post({ type: 'done', status: 'failed', message: (e as Error).message, test: null })
+  } finally {
+    await Promise.all(helpers.map((h) => h.dispose()))
   }
 }
