@@ -7,6 +7,7 @@ import { exportRequestSchema } from '../../src/shared/api/export'
 import { hyperparametersSchema } from '../../src/shared/api/training'
 import { getTemplate } from '../../src/shared/templates'
 import { runExportInWorker } from '../../src/main/export/run-in-worker'
+import { startGradientHelpers } from '../../src/main/training/gradient-helpers'
 import type { FromWorker } from '../../src/main/training/protocol'
 
 // The desktop app starts its worker threads from the bundles electron-vite wrote (out/main), not
@@ -53,5 +54,43 @@ describe('the bundled worker threads', () => {
     await worker.terminate()
     expect(m).toMatchObject({ type: 'done', status: 'failed' })
     expect((m as { message: string }).message).toMatch(/no-such-folder/)
+  }, 60_000)
+
+  it('gradient-worker.js builds the model and computes its chunk of a step', async () => {
+    const document = getTemplate('lenet5-mnist')!.document
+    const [helper] = await startGradientHelpers(
+      1,
+      { document, backend: 'cpu' },
+      () => new Worker(join(OUT, 'gradient-worker.js')),
+    )
+    try {
+      // LeNet-5's 10 trainable tensors, as the trainer would send them (zeros: the logits are 0).
+      const shapes = [
+        [5, 5, 1, 6],
+        [6],
+        [5, 5, 6, 16],
+        [16],
+        [400, 120],
+        [120],
+        [120, 84],
+        [84],
+        [84, 10],
+        [10],
+      ]
+      const weights = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)))
+      const r = await helper.gradients({
+        weights,
+        x: new Float32Array(2 * 28 * 28),
+        y: Int32Array.of(3, 7),
+        n: 2,
+        chunks: [{ start: 0, size: 2 }],
+      })
+      expect(r.grads.map((g) => g.length)).toEqual(weights.map((w) => w.length))
+      expect(r.loss).toBeCloseTo(Math.log(10), 5) // uniform logits
+      const logitsBias = r.grads[9]
+      expect(logitsBias[3]).toBeCloseTo(0.1 - 0.5, 5) // (softmax − onehot) averaged over the two
+    } finally {
+      await helper.dispose()
+    }
   }, 60_000)
 })
