@@ -6,7 +6,8 @@ import { buildModel } from './build-model'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { makeOptimizer } from './optimizer'
 import { hyperparametersSchema } from '../../shared/api/training'
-import { chunksOf, trainStep, type GradientHelper } from './step'
+import { chunksOf, HelperFailedError, trainStep, type GradientHelper } from './step'
+import { trainLoop } from './loop'
 import { stripesData, stripesNet } from './test-data'
 import { expectClose, setUpWasm, tf } from './wasm-kernels/test-util'
 
@@ -41,15 +42,17 @@ async function twoSteps(doc: GraphDocument, helpers: GradientHelper[], microBatc
     hyperparametersSchema.parse({ optimizer: 'sgd', momentum: 0, learningRate: 0.1 }),
   )
   const splitBatch = !model.layers.some((l) => l.getClassName() === 'BatchNormalization')
-  const results = []
-  for (let i = 0; i < 2; i++)
-    results.push(
-      await trainStep(tf, model, optimizer, variables, data, batch, { microBatch, helpers, splitBatch }),
-    )
-  const weights = variables.map((v) => v.dataSync().slice())
-  optimizer.dispose()
-  model.dispose()
-  return { results, weights }
+  try {
+    const results = []
+    for (let i = 0; i < 2; i++)
+      results.push(
+        await trainStep(tf, model, optimizer, variables, data, batch, { microBatch, helpers, splitBatch }),
+      )
+    return { results, weights: variables.map((v) => v.dataSync().slice()) }
+  } finally {
+    optimizer.dispose()
+    model.dispose()
+  }
 }
 
 /** Wraps a helper, counting its steps. */
@@ -93,19 +96,39 @@ describe('gradient helper threads', () => {
     await helpers[0].dispose()
   })
 
-  it('fail the step with a clear message when a thread dies', async () => {
-    const [dying] = await startGradientHelpers(1, { document: noBatchNorm, backend: 'wasm' }, () => {
-      const w = new Worker(
-        `const { parentPort } = require('node:worker_threads');
-         parentPort.on('message', (m) => m.type === 'init' ? parentPort.postMessage({ type: 'ready' }) : process.exit(7))`,
-        { eval: true },
+  it('fail the step when a thread dies, and a run then goes on alone', async () => {
+    const dying = () =>
+      startGradientHelpers(
+        1,
+        { document: noBatchNorm, backend: 'wasm' },
+        () =>
+          new Worker(
+            `const { parentPort } = require('node:worker_threads');
+             parentPort.on('message', (m) => m.type === 'init' ? parentPort.postMessage({ type: 'ready' }) : process.exit(7))`,
+            { eval: true },
+          ),
       )
-      return w
-    })
-    await expect(twoSteps(noBatchNorm, [dying])).rejects.toThrow(
-      /training thread ended unexpectedly \(exit code 7\)/,
+    const before = tf.memory().numTensors
+    const failed = await twoSteps(noBatchNorm, await dying()).catch((e: unknown) => e)
+    expect(failed).toBeInstanceOf(HelperFailedError)
+    expect((failed as Error).message).toMatch(/training thread ended unexpectedly \(exit code 7\)/)
+    expect(tf.memory().numTensors).toBe(before)
+
+    const { model } = buildModel(tf, noBatchNorm, { seed: 1 })
+    const epochs: number[] = []
+    const outcome = await trainLoop(
+      tf,
+      model,
+      data,
+      hyperparametersSchema.parse({ epochs: 2, batchSize: 32, learningRate: 0.01 }),
+      { onBatch: () => {}, onEpoch: (m) => epochs.push(m.trainLoss), onCheckpoint: () => {} },
+      { stopRequested: () => false, pauseRequested: () => false, waitWhilePaused: async () => {} },
+      undefined,
+      await dying(),
     )
-    expect(tf.memory().numTensors).toBeLessThan(50)
+    model.dispose()
+    expect(outcome.status).toBe('finished')
+    expect(epochs).toHaveLength(2)
   })
 
   it('refuse to start when a thread cannot build the model', async () => {

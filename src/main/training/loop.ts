@@ -5,7 +5,7 @@ import { decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
 import { mulberry32, shuffled } from './random'
 import { learningRateAt } from './schedule'
-import { trainStep, type GradientHelper } from './step'
+import { HelperFailedError, trainStep, type GradientHelper } from './step'
 import type { Normalization } from '../datasets/batches'
 
 type Tensor = tfjsModule.Tensor
@@ -127,15 +127,22 @@ export async function trainLoop(
         setLearningRate(optimizer, lr)
         const indices = order.subarray(b * h.batchSize, Math.min((b + 1) * h.batchSize, data.trainCount))
         const { x, y } = data.trainBatch(indices, h.seed * 7_919 + epoch * 100_003 + b)
-        const step = await trainStep(
-          tf,
-          model,
-          optimizer,
-          variables,
-          data,
-          { x, y, n: indices.length },
-          { microBatch: h.microBatch, helpers, splitBatch },
-        )
+        const run = () =>
+          trainStep(
+            tf,
+            model,
+            optimizer,
+            variables,
+            data,
+            { x, y, n: indices.length },
+            { microBatch: h.microBatch, helpers, splitBatch },
+          )
+        const step = await run().catch((e: unknown) => {
+          if (!(e instanceof HelperFailedError)) throw e
+          // Nothing was applied: the run goes on here alone, slower but losing nothing.
+          helpers = []
+          return run()
+        })
         if (!Number.isFinite(step.loss))
           throw new NonFiniteLossError(
             `The training loss became ${step.loss} at epoch ${epoch + 1}, batch ${b + 1} (learning rate ${lr.toPrecision(3)}). ` +

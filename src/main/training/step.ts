@@ -82,6 +82,9 @@ export interface HelperStep {
   chunks: Chunk[]
 }
 
+/** A helper thread failed or ended during a step: the step was not applied and can be redone. */
+export class HelperFailedError extends Error {}
+
 /** Another thread computing chunk gradients (gradient-helpers.ts), or a stand-in in tests. */
 export interface GradientHelper {
   gradients(step: HelperStep): Promise<ChunkGradients<Float32Array>>
@@ -124,7 +127,7 @@ export async function trainStep(
     theirs = await all
   } catch (e) {
     tf.dispose(own.grads)
-    throw e
+    throw new HelperFailedError((e as Error).message)
   }
   let grads = own.grads
   if (theirs.length) {

@@ -53,8 +53,12 @@ async function run(job: TrainJob) {
     const data = makeTrainData(dataset, job.hyperparameters)
     const { model } = buildModel(tf, job.document, { seed: job.hyperparameters.seed })
     // Helper threads share each batch's gradient where the backend computes on one thread.
-    const threads = trainingThreads(backend.name)
-    helpers = await startGradientHelpers(threads - 1, { document: job.document, backend: backend.name })
+    // One thread when they cannot start: slower, never a failed run.
+    helpers = await startGradientHelpers(trainingThreads(backend.name) - 1, {
+      document: job.document,
+      backend: backend.name,
+    }).catch(() => [])
+    const threads = helpers.length + 1
     post({
       type: 'started',
       backend: backend.name,
