@@ -86,4 +86,44 @@ describe('serializeModel', () => {
     const fractional = { ...model, nodes: [{ ...model.nodes[2], attributes: { ceil_mode: 0.5 } }] }
     expect(() => serializeModel(fractional)).toThrow('ONNX integer attribute expected, got 0.5.')
   })
+
+  it('frames big initializers (lengths of several varint bytes) and writes fields in number order', () => {
+    const big = Float32Array.from({ length: 600_000 }, (_, i) => i - 0.5) // 2.4 MB: a 4-byte length
+    const bytes = serializeModel({
+      ...model,
+      initializers: [
+        ...model.initializers,
+        { name: 'big', dataType: 'float32', dims: [600, 1000], data: big },
+      ],
+    })
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a decoded protobuf
+    const m = parseModel(bytes) as any
+    const read = m.graph.initializer.find((t: { name: string }) => t.name === 'big')
+    expect(read.dims).toEqual([600, 1000])
+    expect(new Float32Array(new Uint8Array(read.raw_data).buffer)).toEqual(big)
+    // The top-level field numbers, read off the wire: canonical (ascending) order.
+    const fields: number[] = []
+    for (let at = 0; at < bytes.length;) {
+      let key = 0
+      let shift = 1
+      for (;;) {
+        const b = bytes[at++]
+        key += (b & 0x7f) * shift
+        shift *= 128
+        if (b < 0x80) break
+      }
+      const wire = key % 8
+      let value = 0
+      shift = 1
+      for (;;) {
+        const b = bytes[at++]
+        value += (b & 0x7f) * shift
+        shift *= 128
+        if (b < 0x80) break
+      }
+      if (wire === 2) at += value
+      fields.push(Math.floor(key / 8))
+    }
+    expect(fields).toEqual([1, 2, 3, 6, 7, 8, 14])
+  })
 })
