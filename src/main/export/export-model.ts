@@ -131,7 +131,11 @@ export async function exportModel(
   // A TF.js folder may be new (created on write): then its parent must be writable.
   const folderExists = request.format === 'tfjs' && existsSync(out)
   await checkWritableFolder(folderExists ? resolve(out, TFJS_FILES.model) : out)
-  const built = buildModel(tf, input.document, { seed: request.seed, purpose: 'export' })
+  const built = buildModel(tf, input.document, {
+    seed: request.seed,
+    purpose: 'export',
+    weightsFollow: input.trained !== null,
+  })
   try {
     if (input.trained) setWeights(tf, built.model, decodeTensors(input.trained.weights))
     const { batch, preprocess, classes, warnings } = await verificationData(input, request, built, dataDir)

@@ -2,7 +2,7 @@ import * as tfjs from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { chain } from '../../shared/graph/test-doc'
 import type { Tfjs } from '../../shared/layers/tfjs-types'
-import { TEMPLATES } from '../../shared/templates'
+import { getTemplate, TEMPLATES } from '../../shared/templates'
 import { buildModel } from './build-model'
 import { TrainPreflightError } from './preflight'
 
@@ -168,5 +168,22 @@ describe('preflight', () => {
       ]),
     )
     expect(bad[0]).toMatchObject({ nodeId: 'fc', message: expect.stringMatching(/Flatten/) })
+  })
+
+  it('draws kernels from the seed, or leaves them at zero when the caller sets every weight next', () => {
+    const doc = getTemplate('lenet5')!.document
+    const kernels = (options: Parameters<typeof buildModel>[2]) => {
+      const { model } = buildModel(tf, doc, options)
+      const values = model.trainableWeights
+        .filter((w) => w.name.includes('kernel'))
+        .map((w) => Array.from(w.read().dataSync()))
+      model.dispose()
+      return values
+    }
+    const drawn = kernels({ seed: 3 })
+    expect(drawn.length).toBe(5)
+    expect(drawn.every((k) => k.some((v) => v !== 0))).toBe(true)
+    expect(kernels({ seed: 3 })).toEqual(drawn)
+    expect(kernels({ seed: 3, weightsFollow: true }).every((k) => k.every((v) => v === 0))).toBe(true)
   })
 })

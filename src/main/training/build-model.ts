@@ -32,12 +32,13 @@ function layerNamer() {
 /**
  * Builds the TF.js functional model of a graph: preflight (throws TrainPreflightError), then each
  * expanded layer through its kind's `toTfjs`, in topological order. `seed` fixes every initial
- * weight and dropout mask.
+ * weight and dropout mask; `weightsFollow` (the caller sets every weight next: a checkpoint, a
+ * helper thread's copy) starts kernels at zero instead of drawing them (2 s for VGG-16).
  */
 export function buildModel(
   tf: Tfjs,
   doc: GraphDocument,
-  options: { seed?: number; purpose?: Purpose } = {},
+  options: { seed?: number; purpose?: Purpose; weightsFollow?: boolean } = {},
 ): BuiltModel {
   const graph = preflight(doc, options.purpose)
   const { expanded, analysis } = graph
@@ -79,6 +80,7 @@ export function buildModel(
       inputShapes: a.inputShapes as Shape[],
       outputShape: a.outputShape!,
       seed: seed * 7919 + index,
+      weightsFollow: options.weightsFollow,
     })
     const out =
       typeof layer === 'function' ? layer(inputs) : layer.apply(inputs.length === 1 ? inputs[0] : inputs)

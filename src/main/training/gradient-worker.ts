@@ -24,7 +24,8 @@ port.on('message', async (m: ToHelper) => {
   try {
     if (m.type === 'init') {
       tf = (await loadBackend({ force: m.backend })).tf
-      const built = buildModel(tf, m.document, { seed: 0 })
+      // Its weights come from the trainer with every step.
+      const built = buildModel(tf, m.document, { weightsFollow: true })
       model = built.model
       variables = model.trainableWeights.map((w) => w.read() as tfjsModule.Variable)
       const { height, width, channels } = built.input

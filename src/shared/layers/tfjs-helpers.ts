@@ -23,7 +23,7 @@ export function activationLayers(tf: Tfjs, fn: ActivationName, name: string, alp
 
 /** Kernel initialiser seeded per layer: He-uniform suits the ReLU networks users build here. */
 export function kernelInit(tf: Tfjs, ctx: TfjsBuildCtx) {
-  return tf.initializers.heUniform({ seed: ctx.seed })
+  return ctx.weightsFollow ? tf.initializers.zeros() : tf.initializers.heUniform({ seed: ctx.seed })
 }
 
 /**

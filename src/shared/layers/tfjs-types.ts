@@ -20,4 +20,6 @@ export interface TfjsBuildCtx {
    * convolution), so a layer may skip computing one.
    */
   inputIsConstant?: boolean
+  /** Every weight is set right after building (a checkpoint): initialisers need not draw values. */
+  weightsFollow?: boolean
 }
