@@ -11,7 +11,7 @@ import { createProjectsRepo } from '../db/projects-repo'
 import { createRunsRepo } from '../db/runs-repo'
 import type { ExportInput } from '../export/export-model'
 import { ExportWorkerError, runExportInWorker } from '../export/run-in-worker'
-import { spawnWorker } from '../training/spawn-worker'
+import { spawnWorker } from '../workers/spawn-worker'
 
 export type ExportService = Pick<Handlers, 'export.model' | 'export.suggestPath' | 'export.choosePath'>
 

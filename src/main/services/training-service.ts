@@ -16,7 +16,7 @@ import { createRunsRepo, LIVE_STATUSES } from '../db/runs-repo'
 import { loadBackend } from '../training/backends'
 import { preflight, TrainPreflightError } from '../training/preflight'
 import type { FromWorker, ToWorker, TrainJob } from '../training/protocol'
-import { spawnTrainingWorker } from '../training/spawn-worker'
+import { spawnTrainingWorker } from '../workers/spawn-worker'
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void
 

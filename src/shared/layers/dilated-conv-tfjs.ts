@@ -1,4 +1,5 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
+import { outputLength, samePads } from '../tensor/conv-math'
 import type { Tfjs } from './tfjs-types'
 
 type Tensor4D = tfjsModule.Tensor4D
@@ -27,12 +28,13 @@ export function atrous(
     [0, 0],
   ]
   for (const axis of [0, 1] as const) {
-    const total = padding === 'same' ? (kernelSize[axis] - 1) * dilation[axis] : 0
-    const before = Math.floor(total / 2) // TF's split: the odd one at the end
-    const padded = x.shape[axis + 1] + total
+    const n = x.shape[axis + 1]
+    const pads =
+      padding === 'same' ? samePads(n, kernelSize[axis], 1, dilation[axis]) : { before: 0, after: 0 }
+    const padded = n + pads.before + pads.after
     // Rows (columns) added so the padded size divides by the dilation, cropped off again after.
     const extra = (dilation[axis] - (padded % dilation[axis])) % dilation[axis]
-    paddings[axis] = [before, total - before + extra]
+    paddings[axis] = [pads.before, pads.after + extra]
     crops[axis] = [0, extra]
   }
   return tf.tidy(() => {
@@ -51,21 +53,28 @@ interface Window {
   dilationRate: Pair
 }
 
+/** A convolution op of a layer's weights: input, strides, padding, dilation. */
+type WindowOp = (x: Tensor4D, strides: Pair, padding: 'valid' | 'same', dilation: Pair) => Tensor4D
+
 /**
- * Runs `direct` (the TF.js op with its dilation: forward only) or, for a dilated stride-1 window,
- * the same op undilated through `atrous`, which trains. Dilation with strides is refused before a
- * run (preflight), so only the export's forward pass reaches `direct` with both.
+ * A convolution layer's output: `op` over its window, then its bias. A dilated stride-1 window
+ * runs `op` undilated through `atrous`, which trains; otherwise `op` runs as the layer says (with
+ * dilation only in the export's forward pass: dilation with strides is refused before a run).
  */
-function dilatedOrDirect(
+function windowCall(
   tf: Tfjs,
-  x: Tensor4D,
-  w: Window,
-  direct: () => Tensor4D,
-  undilated: (phases: Tensor4D) => Tensor4D,
-): Tensor4D {
-  return isDilated(w.dilationRate) && isUnitStride(w.strides)
-    ? atrous(tf, x, w.kernelSize, w.dilationRate, w.padding, undilated)
-    : direct()
+  inputs: tfjsModule.Tensor | tfjsModule.Tensor[],
+  w: Window & { bias: tfjsModule.LayerVariable | null },
+  op: WindowOp,
+): tfjsModule.Tensor {
+  return tf.tidy(() => {
+    const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor4D
+    const y =
+      isDilated(w.dilationRate) && isUnitStride(w.strides)
+        ? atrous(tf, x, w.kernelSize, w.dilationRate, w.padding, (p) => op(p, [1, 1], 'valid', [1, 1]))
+        : op(x, w.strides, w.padding, w.dilationRate)
+    return w.bias ? tf.add(y, w.bias.read()) : y
+  })
 }
 
 type LayerClass<A> = new (args: A) => tfjsModule.layers.Layer
@@ -86,10 +95,6 @@ function cached<A>(tf: Tfjs, key: string, make: () => LayerClass<A>, register: b
 
 const baseOf = <A>(layer: tfjsModule.layers.Layer) =>
   Object.getPrototypeOf(layer).constructor as LayerClass<A>
-const first = (inputs: tfjsModule.Tensor | tfjsModule.Tensor[]) =>
-  (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor4D
-const withBias = (tf: Tfjs, y: Tensor4D, bias: tfjsModule.LayerVariable | null) =>
-  bias ? (tf.add(y, bias.read()) as Tensor4D) : y
 
 type Conv2DArgs = NonNullable<Parameters<Tfjs['layers']['conv2d']>[0]>
 type ConvFields = Window & { kernel: tfjsModule.LayerVariable; bias: tfjsModule.LayerVariable | null }
@@ -111,18 +116,9 @@ export function unfusedConv2d(tf: Tfjs, args: Conv2DArgs): tfjsModule.layers.Lay
         static className = 'Conv2D'
         override call(inputs: tfjsModule.Tensor | tfjsModule.Tensor[]): tfjsModule.Tensor {
           const c = this as unknown as ConvFields
-          return tf.tidy(() => {
-            const x = first(inputs)
-            const kernel = c.kernel.read() as Tensor4D
-            const y = dilatedOrDirect(
-              tf,
-              x,
-              c,
-              () => tf.conv2d(x, kernel, c.strides, c.padding, 'NHWC', c.dilationRate),
-              (p) => tf.conv2d(p, kernel, 1, 'valid'),
-            )
-            return withBias(tf, y, c.bias)
-          })
+          return windowCall(tf, inputs, c, (x, s, p, d) =>
+            tf.conv2d(x, c.kernel.read() as Tensor4D, s, p, 'NHWC', d),
+          )
         }
       }
     },
@@ -153,26 +149,21 @@ export function dilatedDepthwiseConv2d(tf: Tfjs, args: DepthwiseArgs): tfjsModul
         static className = 'CnnStudioDilatedDepthwiseConv2D'
         override call(inputs: tfjsModule.Tensor | tfjsModule.Tensor[]): tfjsModule.Tensor {
           const c = this as unknown as DepthwiseFields
-          return tf.tidy(() => {
-            const x = first(inputs)
-            const kernel = c.depthwiseKernel.read() as Tensor4D
-            const y = dilatedOrDirect(
-              tf,
-              x,
-              c,
-              () => tf.depthwiseConv2d(x, kernel, c.strides, c.padding, 'NHWC', c.dilationRate),
-              (p) => tf.depthwiseConv2d(p, kernel, 1, 'valid'),
-            )
-            return withBias(tf, y, c.bias)
-          })
+          return windowCall(tf, inputs, c, (x, s, p, d) =>
+            tf.depthwiseConv2d(x, c.depthwiseKernel.read() as Tensor4D, s, p, 'NHWC', d),
+          )
         }
         override computeOutputShape(shape: tfjsModule.Shape | tfjsModule.Shape[]): tfjsModule.Shape {
           const c = this as unknown as DepthwiseFields
           const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tfjsModule.Shape
-          const length = (n: number, k: number, stride: number, d: number) => {
-            const extent = d * (k - 1) + 1
-            return c.padding === 'same' ? Math.ceil(n / stride) : Math.ceil((n - extent + 1) / stride)
-          }
+          const length = (n: number, k: number, stride: number, d: number) =>
+            outputLength(
+              n,
+              k,
+              stride,
+              d,
+              c.padding === 'same' ? samePads(n, k, stride, d) : { before: 0, after: 0 },
+            )
           return [
             s[0],
             length(s[1]!, c.kernelSize[0], c.strides[0], c.dilationRate[0]),
@@ -208,19 +199,17 @@ export function dilatedSeparableConv2d(tf: Tfjs, args: SeparableArgs): tfjsModul
         static className = 'SeparableConv2D'
         override call(inputs: tfjsModule.Tensor | tfjsModule.Tensor[]): tfjsModule.Tensor {
           const c = this as unknown as SeparableFields
-          return tf.tidy(() => {
-            const x = first(inputs)
-            const dw = c.depthwiseKernel.read() as Tensor4D
-            const pw = c.pointwiseKernel.read() as Tensor4D
-            const y = dilatedOrDirect(
-              tf,
+          return windowCall(tf, inputs, c, (x, s, p, d) =>
+            tf.separableConv2d(
               x,
-              c,
-              () => tf.separableConv2d(x, dw, pw, c.strides, c.padding, c.dilationRate, 'NHWC'),
-              (p) => tf.separableConv2d(p, dw, pw, 1, 'valid'),
-            )
-            return withBias(tf, y, c.bias)
-          })
+              c.depthwiseKernel.read() as Tensor4D,
+              c.pointwiseKernel.read() as Tensor4D,
+              s,
+              p,
+              d,
+              'NHWC',
+            ),
+          )
         }
       }
     },

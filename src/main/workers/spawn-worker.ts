@@ -5,9 +5,9 @@ import { Worker } from 'node:worker_threads'
 
 /** The main process's worker threads: each a bundle entry (electron.vite.config.ts) and its source. */
 const SOURCES = {
-  'training-worker': 'worker.ts',
+  'training-worker': '../training/worker.ts',
   'export-worker': '../export/worker.ts',
-  'gradient-worker': 'gradient-worker.ts',
+  'gradient-worker': '../training/gradient-worker.ts',
 } as const
 
 /**
