@@ -1,8 +1,8 @@
 import type { z } from 'zod'
 import type { Shape } from '../tensor/shape'
 import type { LayerError, ShapeResult } from './errors'
-import type { OnnxCtx, OnnxFragment } from './onnx-types'
-import type { TfjsBuildCtx, Tfjs, TfLayer } from './tfjs-types'
+import type { OnnxCtx, OnnxFragment } from './onnx/types'
+import type { TfjsBuildCtx, Tfjs, TfLayer } from './tfjs/types'
 
 export type Category =
   | 'input'

@@ -1,4 +1,4 @@
-import { hwc } from '../tensor/shape'
+import { hwc } from '../../tensor/shape'
 import {
   depthwiseToOnnx,
   emitActivation,
@@ -6,9 +6,9 @@ import {
   onnxFragment,
   onnxPads,
   preActivation,
-} from './onnx-helpers'
-import type { OnnxCtx, OnnxFragment } from './onnx-types'
-import type { ActivationName, Padding, Pair } from './params'
+} from './helpers'
+import type { OnnxCtx, OnnxFragment } from './types'
+import type { ActivationName, Padding, Pair } from '../params'
 
 interface ConvOnnxParams {
   kernelSize: Pair
