@@ -1,12 +1,5 @@
 import { hwc } from '../../tensor/shape'
-import {
-  depthwiseToOnnx,
-  emitActivation,
-  hwioToOihw,
-  onnxFragment,
-  onnxPads,
-  preActivation,
-} from './helpers'
+import { depthwiseToOnnx, emitActivation, hwioToOihw, onnxFragment, onnxPads, preActivation } from './helpers'
 import type { OnnxCtx, OnnxFragment } from './types'
 import type { ActivationName, Padding, Pair } from '../params'
 
