@@ -1,5 +1,5 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import type { Tfjs } from '../src/shared/layers/tfjs-types'
+import type { Tfjs } from '../src/shared/layers/tfjs/types'
 import type { GraphDocument } from '../src/shared/graph/document'
 import { buildModel } from '../src/main/training/build-model'
 import { mulberry32 } from '../src/main/training/random'

@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import { join } from 'node:path'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { APP_VERSION } from '../app-version'
 
 export const TFJS_FILES = { model: 'model.json', weights: 'weights.bin' } as const

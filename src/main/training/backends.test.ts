@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { BACKENDS, loadBackend, type BackendName, type Loader } from './backends'
 
 const fake = (works: BackendName[]): Record<BackendName, Loader> =>

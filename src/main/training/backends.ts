@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { registerWasmTrainingKernels } from './wasm-kernels'
 
 /** TF.js backends, fastest first: native CUDA, native CPU, WebAssembly, plain JavaScript. */

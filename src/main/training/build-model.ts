@@ -2,7 +2,7 @@ import type * as tfjsModule from '@tensorflow/tfjs'
 import type { GraphDocument } from '../../shared/graph/document'
 import { parseParams } from '../../shared/graph/parse-params'
 import { getLayer } from '../../shared/layers/registry'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import type { Shape } from '../../shared/tensor/shape'
 import { preflight, type Purpose, type TrainableGraph } from './preflight'
 

@@ -4,7 +4,7 @@ import {
   dilatedDepthwiseConv2d,
   dilatedSeparableConv2d,
   unfusedConv2d,
-} from '../../shared/layers/dilated-conv-tfjs'
+} from '../../shared/layers/tfjs/dilated-conv'
 import { expectClose, on, rand, setUpWasm, tf } from './wasm-kernels/test-util'
 
 beforeAll(setUpWasm)

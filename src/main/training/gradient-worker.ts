@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import { parentPort } from 'node:worker_threads'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { loadBackend } from './backends'
 import { buildModel } from './build-model'
 import type { FromHelper, ToHelper } from './gradient-helpers'

@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import type { BatchProgress, EpochMetrics, Hyperparameters } from '../../shared/api/training'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
 import { mulberry32, shuffled } from './random'

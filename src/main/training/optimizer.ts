@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import type { Hyperparameters } from '../../shared/api/training'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { FUSED_ADAM, type FusedAdamAttrs } from './wasm-kernels/adam'
 
 type Optimizer = tfjsModule.Optimizer

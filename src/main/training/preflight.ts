@@ -39,7 +39,7 @@ export class TrainPreflightError extends Error {
  * Checks, before anything is built or loaded, that a graph can be trained or exported: no analysis
  * errors, one Input, one Output, every layer buildable in TF.js, and no convolution both dilated and
  * strided (TF.js computes neither its values nor its gradient; dilated stride-1 ones train through
- * space-to-batch, dilated-conv-tfjs.ts). Throws TrainPreflightError listing every problem with its fix.
+ * space-to-batch, shared/layers/tfjs/dilated-conv.ts). Throws TrainPreflightError listing every problem with its fix.
  */
 export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): TrainableGraph {
   const training = purpose === 'train'

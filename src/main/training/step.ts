@@ -1,5 +1,5 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import type { Tfjs } from '../../shared/layers/tfjs-types'
+import type { Tfjs } from '../../shared/layers/tfjs/types'
 import type { TrainData } from './loop'
 
 type Tensor = tfjsModule.Tensor

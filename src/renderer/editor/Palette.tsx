@@ -1,22 +1,11 @@
 import { useMemo, type DragEvent } from 'react'
 import { BLOCKS } from '../../shared/blocks/registry'
-import type { Category } from '../../shared/layers/define-layer'
+import { PALETTE_SECTIONS } from '../../shared/layers/categories'
 import { LAYERS } from '../../shared/layers/registry'
 import { useDocument } from '../store/document-store'
 import { addNode } from '../store/edits'
 import { useUi } from '../store/ui-store'
 import { KIND_MIME } from './Canvas'
-
-const GROUPS: { title: string; categories: Category[] }[] = [
-  { title: 'Inputs & outputs', categories: ['input', 'output'] },
-  { title: 'Convolution', categories: ['convolution'] },
-  { title: 'Pooling', categories: ['pooling'] },
-  { title: 'Normalization', categories: ['normalization'] },
-  { title: 'Activation', categories: ['activation'] },
-  { title: 'Merge', categories: ['merge'] },
-  { title: 'Dense & reshape', categories: ['dense', 'reshape'] },
-  { title: 'Blocks', categories: ['block'] },
-]
 
 const ENTRIES = [...Object.values(LAYERS), ...Object.values(BLOCKS)].map((s) => ({
   kind: s.kind,
@@ -36,7 +25,7 @@ export function Palette() {
       e.label.toLowerCase().includes(q) ||
       e.kind.toLowerCase().includes(q) ||
       e.doc.toLowerCase().includes(q)
-    return GROUPS.map((g) => ({
+    return PALETTE_SECTIONS.map((g) => ({
       ...g,
       entries: ENTRIES.filter((e) => g.categories.includes(e.category) && match(e)),
     })).filter((g) => g.entries.length > 0)

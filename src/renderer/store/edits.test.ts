@@ -52,6 +52,35 @@ describe('document edits', () => {
     expect(a.nodes.flatten1.outputShape).toEqual([null, 32])
   })
 
+  it('apply a projection fix on the larger input of an Add', () => {
+    const doc = testDoc(
+      [
+        ['in', 'Input', { height: 8, width: 8, channels: 4 }],
+        ['c', 'Conv2D', { filters: 16, strides: 2, padding: 'same' }],
+        ['add', 'Add'],
+      ],
+      [
+        ['in', 'c'],
+        ['in', 'add', 0],
+        ['c', 'add', 1],
+      ],
+    )
+    const fixed = applyFix(doc, 'add', inferGraph(doc).nodes.add.error!.fix!)
+    expect(fixed.id).toBe('conv2d1')
+    const a = inferGraph(fixed.doc)
+    expect(a.errors).toEqual([])
+    expect(a.nodes.add.outputShape).toEqual([null, 4, 4, 16])
+  })
+
+  it('ignore an insert fix that names no layer kind', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 4, width: 4, channels: 2 }],
+      ['fc', 'Dense', { units: 3 }],
+    ])
+    const fix = { type: 'insertBefore', label: 'Insert', port: 0, kind: 'NoSuchKind', params: {} } as const
+    expect(applyFix(doc, 'fc', fix)).toEqual({ doc })
+  })
+
   it('apply a set-parameter fix', () => {
     const doc = chain([
       ['in', 'Input', { height: 3, width: 3, channels: 1 }],

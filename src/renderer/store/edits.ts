@@ -1,5 +1,6 @@
 import type { GraphDocument, GraphEdge, GraphNode } from '../../shared/graph/document'
 import type { Fix } from '../../shared/layers/errors'
+import { isLayerKind } from '../../shared/layers/registry'
 
 /**
  * Pure edits of the graph document. Each returns a new document and leaves the old one intact, so
@@ -89,10 +90,12 @@ export function setExpanded(doc: GraphDocument, id: string, expanded: boolean): 
 
 /**
  * Applies an error's one-click fix: set a parameter, or insert a layer on one input connection
- * (between the source and the failing node), placed between the two.
+ * (between the source and the failing node), placed between the two. A fix that names no layer kind
+ * of the registry changes nothing.
  */
 export function applyFix(doc: GraphDocument, nodeId: string, fix: Fix): { doc: GraphDocument; id?: string } {
   if (fix.type === 'setParam') return { doc: setParam(doc, nodeId, fix.param, fix.value) }
+  if (!isLayerKind(fix.kind)) return { doc }
   const edge = doc.edges.find((e) => e.target === nodeId && e.targetPort === fix.port)
   const target = doc.nodes.find((n) => n.id === nodeId)
   if (!edge || !target) return { doc }

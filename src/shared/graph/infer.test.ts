@@ -111,6 +111,41 @@ describe('inferGraph', () => {
     ])
   })
 
+  it("offers to change 'inputs' only where the number of inputs is a parameter", () => {
+    const a = inferGraph(
+      testDoc(
+        [
+          ['in', 'Input', { height: 4, width: 4, channels: 2 }],
+          ['add', 'Add'],
+          ['cat', 'Concat'],
+          ['c', 'Conv2D'],
+        ],
+        [
+          ['in', 'add', 0],
+          ['in', 'add', 1],
+          ['in', 'add', 2],
+          ['in', 'cat', 0],
+          ['in', 'cat', 0],
+          ['in', 'c', 1],
+        ],
+      ),
+    )
+    expect(a.nodes.add.error).toEqual({
+      message:
+        "'add' (Add) takes 2 inputs, but input 3 is connected. Remove the extra connection or raise 'inputs' to 3.",
+      port: 2,
+      param: 'inputs',
+    })
+    expect(a.nodes.cat.error!.message).toMatch(
+      /connected twice .* Remove one connection or move it to a free input\.$/,
+    )
+    expect(a.nodes.c.error).toEqual({
+      message: "'c' (Conv2D) takes 1 input, but input 2 is connected. Remove the extra connection.",
+      port: 1,
+      param: undefined,
+    })
+  })
+
   it('survives a long chain without recursion limits', () => {
     const nodes: [string, string, Record<string, unknown>][] = [
       ['in', 'Input', { height: 8, width: 8, channels: 4 }],

@@ -1,5 +1,5 @@
 import { BLOCK_INPUT } from '../blocks/define-block'
-import type { ParamCount } from '../layers/define-layer'
+import { isVariadic, type ParamCount } from '../layers/define-layer'
 import type { LayerError } from '../layers/errors'
 import { elementsPerSample, type Shape } from '../tensor/shape'
 import type { GraphDocument } from './document'
@@ -99,7 +99,11 @@ function analyse(
     if (!k || !parsed.has(id)) return undefined
     return k.type === 'block' ? 1 : k.spec.inputCount(parsed.get(id) as never)
   }
-  const s = structure(nodeList, edges, inputCount, (id) => external?.has(id) ?? false)
+  const variadic = (id: string): boolean => {
+    const k = kinds.get(id)
+    return k?.type === 'layer' && isVariadic(k.spec)
+  }
+  const s = structure(nodeList, edges, inputCount, variadic, (id) => external?.has(id) ?? false)
 
   for (const id of s.order) {
     const node = s.byId.get(id)!

@@ -28,12 +28,15 @@ const label = (n: NodeLike): string => `'${n.name ?? n.id}'`
 /**
  * The wiring of a graph: which source feeds which port, and the order to analyse nodes in.
  * `inputCount` is undefined for a node whose kind or parameters are invalid (its ports are
- * then taken from its edges); `isExternal` names sources outside the graph (a block's input).
+ * then taken from its edges); `variadic` says whether a node's number of inputs is its `inputs`
+ * parameter (Add, Concat), which the messages then offer to change; `isExternal` names sources
+ * outside the graph (a block's input).
  */
 export function structure(
   nodes: readonly NodeLike[],
   edges: readonly EdgeLike[],
   inputCount: (id: string) => number | undefined,
+  variadic: (id: string) => boolean,
   isExternal: (id: string) => boolean,
 ): Structure {
   const byId = new Map<string, NodeLike>()
@@ -76,13 +79,13 @@ export function structure(
         message:
           count === 0
             ? `${label(target)} (${target.kind}) takes no input, but one is connected. Remove the connection.`
-            : `${label(target)} (${target.kind}) takes ${count} input${count > 1 ? 's' : ''}, but input ${e.targetPort + 1} is connected. Remove the extra connection${target.kind === 'Add' || target.kind === 'Concat' ? ` or raise 'inputs' to ${e.targetPort + 1}` : ''}.`,
+            : `${label(target)} (${target.kind}) takes ${count} input${count > 1 ? 's' : ''}, but input ${e.targetPort + 1} is connected. Remove the extra connection${variadic(e.target) ? ` or raise 'inputs' to ${e.targetPort + 1}` : ''}.`,
         port: e.targetPort,
-        param: target.kind === 'Add' || target.kind === 'Concat' ? 'inputs' : undefined,
+        param: variadic(e.target) ? 'inputs' : undefined,
       })
     } else if (ports[e.targetPort] !== undefined) {
       setError(e.target, {
-        message: `Input ${e.targetPort + 1} of ${label(target)} is connected twice (from '${ports[e.targetPort]}' and '${e.source}'). Remove one connection${target.kind === 'Add' || target.kind === 'Concat' ? ' or move it to a free input' : ''}.`,
+        message: `Input ${e.targetPort + 1} of ${label(target)} is connected twice (from '${ports[e.targetPort]}' and '${e.source}'). Remove one connection${variadic(e.target) ? ' or move it to a free input' : ''}.`,
         port: e.targetPort,
       })
     } else {
@@ -99,7 +102,7 @@ export function structure(
       message:
         ports.length === 1
           ? `${label(n)} (${n.kind}) has no input, so no path from an Input reaches it. Connect it to a layer that leads from an Input.`
-          : `Input ${missing + 1} of ${ports.length} of ${label(n)} (${n.kind}) is not connected. Connect a layer to it${n.kind === 'Add' || n.kind === 'Concat' ? ` or lower 'inputs' to ${ports.length - 1}` : ''}.`,
+          : `Input ${missing + 1} of ${ports.length} of ${label(n)} (${n.kind}) is not connected. Connect a layer to it${variadic(id) ? ` or lower 'inputs' to ${ports.length - 1}` : ''}.`,
       port: missing,
     })
   }

@@ -1,20 +1,9 @@
 import type { z } from 'zod'
 import type { Shape } from '../tensor/shape'
+import type { Category } from './categories'
 import type { LayerError, ShapeResult } from './errors'
-import type { OnnxCtx, OnnxFragment } from './onnx-types'
-import type { TfjsBuildCtx, Tfjs, TfLayer } from './tfjs-types'
-
-export type Category =
-  | 'input'
-  | 'convolution'
-  | 'pooling'
-  | 'normalization'
-  | 'activation'
-  | 'merge'
-  | 'dense'
-  | 'reshape'
-  | 'output'
-  | 'block'
+import type { OnnxCtx, OnnxFragment } from './onnx/types'
+import type { TfjsBuildCtx, Tfjs, TfLayer } from './tfjs/types'
 
 export interface ParamCount {
   trainable: number
@@ -60,6 +49,12 @@ export function defineLayer<K extends string, S extends z.ZodType>(spec: SpecInp
   const fixed = spec.arity.min
   return { inputCount: () => fixed, ...spec }
 }
+
+/**
+ * Whether the number of inputs is the user's choice (an `inputs` parameter, as Add's and Concat's):
+ * the wiring messages then offer to change it (graph/structure.ts).
+ */
+export const isVariadic = (spec: Pick<LayerSpec, 'arity'>): boolean => spec.arity.max > spec.arity.min
 
 export const ok = (shape: Shape): ShapeResult<Shape> => ({ shape })
 export const fail = (error: LayerError): ShapeResult<Shape> => ({ error })

@@ -1,8 +1,10 @@
-import type { LayerKind } from './registry'
-
 /**
  * A one-click repair the editor can offer next to an error. Plain data: the editor applies it
  * as an ordinary document change (so it is undoable).
+ *
+ * `kind` is a plain string, not `LayerKind`: this file is a leaf that every kind imports, and the
+ * registry imports every kind. The editor checks it with `isLayerKind` where it applies the fix
+ * (`applyFix` in src/renderer/store/edits.ts), and each kind's test names the kind its fix inserts.
  */
 export type Fix =
   | { type: 'setParam'; label: string; param: string; value: unknown }
@@ -11,7 +13,8 @@ export type Fix =
       label: string
       /** Which input connection of the failing node the new layer goes on. */
       port: number
-      kind: LayerKind
+      /** A layer kind of the registry. */
+      kind: string
       params: Record<string, unknown>
     }
 

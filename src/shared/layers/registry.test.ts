@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { BLOCKS } from '../blocks/registry'
 import type { Shape } from '../tensor/shape'
-import type { Category } from './define-layer'
+import { CATEGORIES } from './categories'
+import { isVariadic } from './define-layer'
 import { LAYERS } from './registry'
 
 /** An input each kind accepts with its default parameters. */
@@ -13,17 +14,8 @@ function defaultInputs(kind: string, count: number): Shape[] {
   return Array.from({ length: count }, () => [null, 32, 32, 8])
 }
 
-const CATEGORIES: Category[] = [
-  'input',
-  'convolution',
-  'pooling',
-  'normalization',
-  'activation',
-  'merge',
-  'dense',
-  'reshape',
-  'output',
-]
+/** Every category but the blocks' own. */
+const LAYER_CATEGORIES = CATEGORIES.map((c) => c.id).filter((id) => id !== 'block')
 
 const isCount = (n: number) => Number.isInteger(n) && n >= 0
 
@@ -34,7 +26,7 @@ describe('layer registry conformance', () => {
 
       it('is keyed by its kind and described for the palette', () => {
         expect(spec.kind).toBe(key)
-        expect(CATEGORIES).toContain(spec.palette.category)
+        expect(LAYER_CATEGORIES).toContain(spec.palette.category)
         expect(spec.palette.label.length).toBeGreaterThan(0)
         expect(spec.palette.doc.length).toBeGreaterThan(30)
         expect(spec.palette.summary(p).length).toBeGreaterThan(0)
@@ -53,6 +45,14 @@ describe('layer registry conformance', () => {
         for (const [name, field] of Object.entries(json.properties ?? {}))
           expect(field.description, `${key}.${name}`).toBeTruthy()
       })
+
+      if (isVariadic(spec))
+        it("takes as many inputs as its 'inputs' parameter says (the wiring messages name it)", () => {
+          const shape = (spec.params as z.ZodObject).shape
+          expect(Object.keys(shape)).toContain('inputs')
+          for (const n of [spec.arity.min, spec.arity.max])
+            expect(spec.inputCount(spec.params.parse({ inputs: n }) as never)).toBe(n)
+        })
 
       it('infers a shape from its defaults with non-negative integer counts', () => {
         const n = spec.inputCount(p)

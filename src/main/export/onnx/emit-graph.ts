@@ -1,6 +1,6 @@
 import { parseParams } from '../../../shared/graph/parse-params'
 import { getLayer } from '../../../shared/layers/registry'
-import type { OnnxNode, OnnxTensor } from '../../../shared/layers/onnx-types'
+import type { OnnxNode, OnnxTensor } from '../../../shared/layers/onnx/types'
 import type { Shape } from '../../../shared/tensor/shape'
 import type { TrainableGraph } from '../../training/preflight'
 import type { OnnxValueInfo } from './serialize'

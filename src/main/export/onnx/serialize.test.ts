@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { float } from '../../../shared/layers/onnx-types'
+import { float } from '../../../shared/layers/onnx/types'
 import { parseModel, serializeModel, type OnnxModel } from './serialize'
 
 const model: OnnxModel = {

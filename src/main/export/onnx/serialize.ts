@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs'
-import type { OnnxAttribute, OnnxNode, OnnxTensor } from '../../../shared/layers/onnx-types'
+import type { OnnxAttribute, OnnxNode, OnnxTensor } from '../../../shared/layers/onnx/types'
 import { ONNX_PROTO } from './onnx-schema'
 
 /** A graph input or output: float32 with named (symbolic) or fixed dimensions. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { batchNormTraining, leanBatchNormalization } from '../../../shared/layers/tfjs-batch-norm'
+import { batchNormTraining, leanBatchNormalization } from '../../../shared/layers/tfjs/batch-norm'
 import { expectClose, f64, fdGrad, on, rand, setUpWasm, size, tf } from './test-util'
 
 beforeAll(async () => {

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { leanBatchNormalization } from '../../../shared/layers/tfjs-batch-norm'
+import { leanBatchNormalization } from '../../../shared/layers/tfjs/batch-norm'
 import { registerWasmTrainingKernels } from './index'
 
 type Model = tf.LayersModel

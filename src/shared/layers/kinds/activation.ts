@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { ACTIVATIONS } from '../params'
-import { activationLayers } from '../tfjs-helpers'
-import { emitActivation, onnxFragment } from '../onnx-helpers'
+import { activationLayers } from '../tfjs/helpers'
+import { emitActivation, onnxFragment } from '../onnx/helpers'
 
 export const activationLayer = defineLayer({
   kind: 'Activation',

@@ -1,8 +1,8 @@
 import { formatShape, shapesEqual, type Shape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import type { LayerError } from '../errors'
-import { mergeInputs } from '../merge'
-import { singleNode } from '../onnx-helpers'
+import { mergeInputs } from '../families/merge'
+import { singleNode } from '../onnx/helpers'
 
 /**
  * When one 4-D input is larger than the reference by an integer factor (or equal in size) and

@@ -1,4 +1,4 @@
-import { definePool } from '../pool'
+import { definePool } from '../families/pool'
 
 export const avgPool2d = definePool(
   'AvgPool2D',

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, ok } from '../define-layer'
-import { leanBatchNormalization } from '../tfjs-batch-norm'
-import { expectWeights, onnxFragment } from '../onnx-helpers'
-import { float } from '../onnx-types'
+import { leanBatchNormalization } from '../tfjs/batch-norm'
+import { expectWeights, onnxFragment } from '../onnx/helpers'
+import { float } from '../onnx/types'
 
 export const batchNorm = defineLayer({
   kind: 'BatchNorm',

@@ -1,7 +1,7 @@
 import { formatShape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
-import { mergeInputs } from '../merge'
-import { singleNode } from '../onnx-helpers'
+import { mergeInputs } from '../families/merge'
+import { singleNode } from '../onnx/helpers'
 
 export const concat = defineLayer({
   kind: 'Concat',

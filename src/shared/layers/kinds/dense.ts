@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { defineLayer, fail, ok } from '../define-layer'
 import { expect2d } from '../inputs'
 import { activation, posInt } from '../params'
-import { activationLayers, chain, kernelInit } from '../tfjs-helpers'
-import { emitActivation, expectWeights, onnxFragment, preActivation } from '../onnx-helpers'
+import { activationLayers, chain, kernelInit } from '../tfjs/helpers'
+import { emitActivation, expectWeights, onnxFragment, preActivation } from '../onnx/helpers'
 
 export const dense = defineLayer({
   kind: 'Dense',

@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
-import { convShape, convSummary, convWindowFields } from '../conv-params'
+import { convShape, convSummary, convWindowFields } from '../families/conv'
 import { activation, posInt } from '../params'
-import { convToTfjs, mutablePair } from '../conv-tfjs'
-import { dilatedDepthwiseConv2d } from '../dilated-conv-tfjs'
-import { kernelInit } from '../tfjs-helpers'
-import { convToOnnx } from '../conv-onnx'
+import { convToTfjs, mutablePair } from '../tfjs/conv'
+import { dilatedDepthwiseConv2d } from '../tfjs/dilated-conv'
+import { kernelInit } from '../tfjs/helpers'
+import { convToOnnx } from '../onnx/conv'
 
 const params = z.strictObject({
   depthMultiplier: posInt().default(1).meta({ description: 'Output channels per input channel' }),

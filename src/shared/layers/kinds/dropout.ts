@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
-import { singleNode } from '../onnx-helpers'
+import { singleNode } from '../onnx/helpers'
 
 export const dropout = defineLayer({
   kind: 'Dropout',

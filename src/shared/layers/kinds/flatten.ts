@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { elementsPerSample } from '../../tensor/shape'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
-import { onnxFragment, singleNode } from '../onnx-helpers'
+import { onnxFragment, singleNode } from '../onnx/helpers'
 
 export const flatten = defineLayer({
   kind: 'Flatten',

@@ -1,4 +1,4 @@
-import { defineGlobalPool } from '../global-pool'
+import { defineGlobalPool } from '../families/global-pool'
 
 export const globalAvgPool2d = defineGlobalPool(
   'GlobalAvgPool2D',

@@ -1,4 +1,4 @@
-import { defineGlobalPool } from '../global-pool'
+import { defineGlobalPool } from '../families/global-pool'
 
 export const globalMaxPool2d = defineGlobalPool(
   'GlobalMaxPool2D',

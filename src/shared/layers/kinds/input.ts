@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { posInt } from '../params'
-import { singleNode } from '../onnx-helpers'
+import { singleNode } from '../onnx/helpers'
 
 export const input = defineLayer({
   kind: 'Input',

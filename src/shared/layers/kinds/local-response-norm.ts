@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
-import { customLayers } from '../tfjs-custom-layers'
-import { singleNode } from '../onnx-helpers'
-import { float } from '../onnx-types'
+import { customLayers } from '../tfjs/custom-layers'
+import { singleNode } from '../onnx/helpers'
+import { float } from '../onnx/types'
 
 export const localResponseNorm = defineLayer({
   kind: 'LocalResponseNorm',

@@ -1,4 +1,4 @@
-import { definePool } from '../pool'
+import { definePool } from '../families/pool'
 
 export const maxPool2d = definePool(
   'MaxPool2D',

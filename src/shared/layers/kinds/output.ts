@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect2d } from '../inputs'
-import { singleNode } from '../onnx-helpers'
+import { singleNode } from '../onnx/helpers'
 
 export const output = defineLayer({
   kind: 'Output',

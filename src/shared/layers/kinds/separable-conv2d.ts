@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
-import { convShape, convSummary, convWindowFields } from '../conv-params'
+import { convShape, convSummary, convWindowFields } from '../families/conv'
 import { activation, posInt } from '../params'
-import { convToTfjs, mutablePair } from '../conv-tfjs'
-import { dilatedSeparableConv2d } from '../dilated-conv-tfjs'
-import { kernelInit } from '../tfjs-helpers'
-import { convToOnnx } from '../conv-onnx'
+import { convToTfjs, mutablePair } from '../tfjs/conv'
+import { dilatedSeparableConv2d } from '../tfjs/dilated-conv'
+import { kernelInit } from '../tfjs/helpers'
+import { convToOnnx } from '../onnx/conv'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Output channels of the pointwise (1×1) convolution' }),

@@ -3,7 +3,7 @@ import { hwc } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
 import { explicitPadding, formatPadding } from '../params'
-import { onnxFragment } from '../onnx-helpers'
+import { onnxFragment } from '../onnx/helpers'
 
 export const zeroPadding2d = defineLayer({
   kind: 'ZeroPadding2D',

@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import { outputLength, samePads } from '../tensor/conv-math'
-import type { Tfjs } from './tfjs-types'
+import { outputLength, samePads } from '../../tensor/conv-math'
+import type { Tfjs } from './types'
 
 type Tensor4D = tfjsModule.Tensor4D
 type Pair = [number, number]

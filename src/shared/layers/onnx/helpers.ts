@@ -1,4 +1,4 @@
-import type { ActivationName, Padding, Pair } from './params'
+import type { ActivationName, Padding, Pair } from '../params'
 import {
   float,
   type OnnxAttribute,
@@ -6,8 +6,8 @@ import {
   type OnnxFragment,
   type OnnxNode,
   type OnnxTensor,
-} from './onnx-types'
-import { resolvePads } from './spatial'
+} from './types'
+import { resolvePads } from '../spatial'
 
 /**
  * Builds one layer's fragment: nodes and initializers named under the layer's prefix, so names

@@ -1,9 +1,9 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import { hwc } from '../tensor/shape'
-import type { ActivationName, Padding, Pair } from './params'
-import { resolvePads } from './spatial'
-import { activationLayers, chain, explicitPaddingLayers } from './tfjs-helpers'
-import type { Tfjs, TfjsBuildCtx, TfLayer } from './tfjs-types'
+import { hwc } from '../../tensor/shape'
+import type { ActivationName, Padding, Pair } from '../params'
+import { resolvePads } from '../spatial'
+import { activationLayers, chain, explicitPaddingLayers } from './helpers'
+import type { Tfjs, TfjsBuildCtx, TfLayer } from './types'
 
 export const mutablePair = (p: Pair): [number, number] => [p[0], p[1]]
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { defineLayer, fail, noMacs, noParams, ok } from './define-layer'
-import { expect4d } from './inputs'
-import { onnxFragment } from './onnx-helpers'
+import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
+import { expect4d } from '../inputs'
+import { onnxFragment } from '../onnx/helpers'
 
 /** GlobalAvgPool2D and GlobalMaxPool2D: one value per channel. */
 export function defineGlobalPool<K extends string>(

@@ -1,14 +1,7 @@
-import { hwc } from '../tensor/shape'
-import {
-  depthwiseToOnnx,
-  emitActivation,
-  hwioToOihw,
-  onnxFragment,
-  onnxPads,
-  preActivation,
-} from './onnx-helpers'
-import type { OnnxCtx, OnnxFragment } from './onnx-types'
-import type { ActivationName, Padding, Pair } from './params'
+import { hwc } from '../../tensor/shape'
+import { depthwiseToOnnx, emitActivation, hwioToOihw, onnxFragment, onnxPads, preActivation } from './helpers'
+import type { OnnxCtx, OnnxFragment } from './types'
+import type { ActivationName, Padding, Pair } from '../params'
 
 interface ConvOnnxParams {
   kernelSize: Pair

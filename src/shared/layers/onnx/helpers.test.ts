@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { depthwiseToOnnx, hwioToOihw, onnxPads } from './onnx-helpers'
+import { depthwiseToOnnx, hwioToOihw, onnxPads } from './helpers'
 
 describe('kernel layouts', () => {
   it('HWIO [kh, kw, in, out] becomes OIHW [out, in, kh, kw]', () => {

@@ -1,5 +1,5 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import type { Shape } from '../tensor/shape'
+import type { Shape } from '../../tensor/shape'
 
 /** The TF.js namespace, injected by the main process: src/shared never imports it at run time. */
 export type Tfjs = typeof tfjsModule

@@ -1,9 +1,9 @@
-import { hwc, type Shape } from '../tensor/shape'
-import { fail, ok } from './define-layer'
-import type { ShapeResult } from './errors'
-import { expect4d } from './inputs'
-import { formatPadding, padding, pair, type ActivationName, type Padding, type Pair } from './params'
-import { formatWindow, windowOutput, type Window } from './spatial'
+import { hwc, type Shape } from '../../tensor/shape'
+import { fail, ok } from '../define-layer'
+import type { ShapeResult } from '../errors'
+import { expect4d } from '../inputs'
+import { formatPadding, padding, pair, type ActivationName, type Padding, type Pair } from '../params'
+import { formatWindow, windowOutput, type Window } from '../spatial'
 
 /** The sliding-window parameters Conv2D, DepthwiseConv2D and SeparableConv2D share, in form order. */
 export const convWindowFields = () => ({

@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { hwc, type Shape } from '../tensor/shape'
-import { defineLayer, fail, noMacs, noParams, ok } from './define-layer'
-import { expect4d } from './inputs'
-import { formatPadding, padding, pair } from './params'
-import { formatWindow, resolvePads, windowOutput } from './spatial'
-import { customLayers } from './tfjs-custom-layers'
-import { mutablePair } from './conv-tfjs'
-import { singleNode } from './onnx-helpers'
+import { hwc, type Shape } from '../../tensor/shape'
+import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
+import { expect4d } from '../inputs'
+import { formatPadding, padding, pair } from '../params'
+import { formatWindow, resolvePads, windowOutput } from '../spatial'
+import { customLayers } from '../tfjs/custom-layers'
+import { mutablePair } from '../tfjs/conv'
+import { singleNode } from '../onnx/helpers'
 
 const params = z.strictObject({
   poolSize: pair(2).meta({ description: 'Window height × width' }),

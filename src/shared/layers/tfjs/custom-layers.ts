@@ -1,5 +1,5 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import type { Tfjs } from './tfjs-types'
+import type { Tfjs } from './types'
 
 type Tensor = tfjsModule.Tensor
 type Tensor4D = tfjsModule.Tensor4D

@@ -1,4 +1,4 @@
-import type { Shape } from '../tensor/shape'
+import type { Shape } from '../../tensor/shape'
 
 /**
  * Plain-data ONNX, turned into a ModelProto by src/main/export/onnx/serialize.ts. Shapes in the

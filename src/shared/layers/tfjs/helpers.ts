@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import type { ExplicitPadding, Padding, ActivationName } from './params'
-import type { Tfjs, TfjsBuildCtx, TfLayer } from './tfjs-types'
+import type { ExplicitPadding, Padding, ActivationName } from '../params'
+import type { Tfjs, TfjsBuildCtx, TfLayer } from './types'
 
 type Sym = tfjsModule.SymbolicTensor
 type Layer = tfjsModule.layers.Layer

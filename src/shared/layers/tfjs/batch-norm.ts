@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs'
-import type { Tfjs as Tf } from './tfjs-types'
+import type { Tfjs as Tf } from './types'
 
 type Tensor = tfjs.Tensor
 
