@@ -7,7 +7,7 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../../shared/api/training'
-import type { Checkpoint, ResumeState } from '../training/loop'
+import type { Checkpoint, ResumeState } from '../model/checkpoint'
 import { datasetId } from '../datasets/dataset-id'
 import type { DB } from './connection'
 

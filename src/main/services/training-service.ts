@@ -13,8 +13,8 @@ import { createDatasetsRepo } from '../db/datasets-repo'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { createProjectsRepo } from '../db/projects-repo'
 import { createRunsRepo, LIVE_STATUSES } from '../db/runs-repo'
-import { loadBackend } from '../training/backends'
-import { preflight, TrainPreflightError } from '../training/preflight'
+import { checkBuildable, GraphBuildError } from '../model/buildable'
+import { loadBackend } from '../tfjs/backends'
 import type { FromWorker, ToWorker, TrainJob } from '../training/protocol'
 import { spawnTrainingWorker } from '../workers/spawn-worker'
 
@@ -264,9 +264,9 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       if (!version?.document)
         throw new ApiError('not-found', `Project '${projectId}' has no version ${versionId ?? ''}.`)
       try {
-        preflight(version.document)
+        checkBuildable(version.document)
       } catch (e) {
-        if (e instanceof TrainPreflightError) throw new ApiError('invalid', e.message)
+        if (e instanceof GraphBuildError) throw new ApiError('invalid', e.message)
         throw e
       }
       const h = hyperparametersSchema.parse(hyperparameters)

@@ -6,7 +6,7 @@ import type {
   Hyperparameters,
 } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
-import type { Checkpoint, EarlyStopping, ResumeState } from './loop'
+import type { Checkpoint, EarlyStopping, ResumeState } from '../model/checkpoint'
 
 /** Messages between the training service (main thread) and the training worker thread. */
 

@@ -1,11 +1,11 @@
 import { parentPort } from 'node:worker_threads'
-import { loadDatasetFor } from './dataset-for-graph'
-import { buildModel } from './build-model'
-import { loadBackend } from './backends'
+import { loadDatasetFor } from '../datasets/dataset-for-graph'
+import { makeTrainData } from '../datasets/train-data'
+import { buildModel } from '../model/build-model'
+import { loadBackend } from '../tfjs/backends'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { trainLoop, type LoopControl } from './loop'
 import type { GradientHelper } from './step'
-import { makeTrainData } from './data'
 import type { FromWorker, ToWorker, TrainJob } from './protocol'
 
 /**
