@@ -1,3 +1,4 @@
+import path from 'node:path'
 import {
   hyperparametersSchema,
   type DatasetRef,
@@ -8,7 +9,7 @@ import {
   type RunSummary,
 } from '../../shared/api/training'
 import type { Checkpoint, ResumeState } from '../model/checkpoint'
-import { datasetId } from '../datasets/dataset-id'
+import { datasetId } from '../../shared/training/dataset-id'
 import type { DB } from './connection'
 
 interface RunRow {
@@ -37,6 +38,13 @@ interface RunRow {
   created_at: string
   updated_at: string
 }
+
+/**
+ * The id of the dataset a run asked for, before its worker registered the dataset (or after the
+ * registration was deleted): a folder by its absolute path, as it is registered.
+ */
+const requestedId = (ref: DatasetRef) =>
+  datasetId('folder' in ref ? { folder: path.resolve(ref.folder) } : ref)
 
 const SELECT = `SELECT r.*, v.project_id FROM runs r JOIN graph_versions v ON v.id = r.graph_version_id`
 
@@ -117,7 +125,7 @@ export function createRunsRepo(db: DB) {
     status: r.status,
     dataset: r.dataset_ref
       ? {
-          id: r.dataset_id ?? datasetId(JSON.parse(r.dataset_ref)),
+          id: r.dataset_id ?? requestedId(JSON.parse(r.dataset_ref) as DatasetRef),
           name: r.dataset_name ?? '',
           hash: r.dataset_hash,
         }
