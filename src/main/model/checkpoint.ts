@@ -21,20 +21,22 @@ export interface Checkpoint {
   isBest: boolean
 }
 
-/** Early stopping's state: the best validation loss (training loss without validation) so far. */
-export interface EarlyStopping {
+/**
+ * A run's progress as stored with each checkpoint: the best epoch so far (by validation loss, or
+ * training loss without validation), its score, and early stopping's count.
+ */
+export interface RunProgress {
   bestValLoss: number | null
   bestEpoch: number | null
-  /** Epochs since the best. */
-  stale: number
+  /** The best epoch's validation accuracy (training accuracy without validation). */
+  bestValScore: number | null
+  /** Epochs since the best: early stopping ends the run when this reaches the patience. */
+  epochsWithoutImprovement: number
 }
 
-/** Where a resumed run picks up: its last checkpoint, the best so far, and early stopping's count. */
-export interface ResumeState {
+/** Where a resumed run picks up: its last checkpoint and its progress then. */
+export interface ResumeState extends RunProgress {
   checkpoint: Checkpoint
-  bestValLoss: number | null
-  bestEpoch: number | null
-  epochsWithoutImprovement: number
 }
 
 const MAGIC = 'cnn-studio/tensors@1'

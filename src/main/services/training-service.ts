@@ -50,8 +50,6 @@ interface Live {
   status: RunStatus
   segmentStart: number | null
   epoch: number
-  bestValAccuracy: number | null
-  lastValAccuracy: number | null
   done: Promise<void>
 }
 
@@ -143,8 +141,6 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       status: 'queued',
       segmentStart: null,
       epoch: job.resume?.checkpoint.epoch ?? 0,
-      bestValAccuracy: requireRun(runId).bestValAccuracy,
-      lastValAccuracy: null,
       done: new Promise((r) => (resolveDone = r)),
     }
     live.set(runId, l)
@@ -168,26 +164,14 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       const { runs } = db()
       switch (m.type) {
         case 'started':
-          db().datasets.upsert(
-            {
-              id: m.dataset.id,
-              name: m.dataset.name,
-              source: m.dataset.id.startsWith('folder:') ? 'folder' : 'builtin',
-              path: m.dataset.source,
-              sizeBytes: m.dataset.sizeBytes,
-              samples: m.dataset.samples,
-              classes: m.dataset.classes,
-              contentHash: m.dataset.hash,
-            },
-            now(),
-          )
+          db().datasets.upsert(m.dataset, now())
           runs.setStarted(
             runId,
             {
               backend: m.backend,
               device: m.device,
               datasetId: m.dataset.id,
-              datasetHash: m.dataset.hash,
+              datasetHash: m.dataset.contentHash,
               datasetName: m.dataset.name,
               classes: m.dataset.classes,
             },
@@ -203,22 +187,10 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
           break
         case 'epoch':
           runs.addEpoch(runId, m.metrics)
-          l.lastValAccuracy = m.metrics.valAccuracy ?? m.metrics.trainAccuracy
           emit('training.epoch', { runId, ...m.metrics })
           break
         case 'checkpoint':
-          if (m.checkpoint.isBest) l.bestValAccuracy = l.lastValAccuracy
-          runs.saveCheckpoint(
-            runId,
-            m.checkpoint,
-            {
-              bestValLoss: m.progress.bestValLoss,
-              bestEpoch: m.progress.bestEpoch,
-              bestValAccuracy: l.bestValAccuracy,
-              stale: m.progress.stale,
-            },
-            now(),
-          )
+          runs.saveCheckpoint(runId, m.checkpoint, m.progress, now())
           l.epoch = m.checkpoint.epoch
           break
         case 'paused':
@@ -325,7 +297,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
         dataDir: options.dataDir,
         hyperparameters: run.hyperparameters,
         backend: (run.backend as TrainJob['backend']) ?? undefined,
-        resume: runs.resumePoint(runId),
+        resume: runs.rewindToLastCheckpoint(runId),
       })
       return changed(runId)
     },

@@ -106,6 +106,7 @@ describe('trainLoop', () => {
         checkpoint: cut.checkpoints[1],
         bestValLoss: Math.min(...cut.epochs.map((e) => e.valLoss!)),
         bestEpoch: 2,
+        bestValScore: cut.epochs[1].valAccuracy!,
         epochsWithoutImprovement: 0,
       },
       99,

@@ -7,9 +7,9 @@ import {
   decodeTensors,
   encodeTensors,
   type Checkpoint,
-  type EarlyStopping,
   type NamedArray,
   type ResumeState,
+  type RunProgress,
 } from '../model/checkpoint'
 import { getWeights, setWeights } from '../model/weights'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
@@ -22,7 +22,7 @@ export interface LoopEvents {
   onBatch(p: Omit<BatchProgress, 'runId'>): void
   onEpoch(m: EpochMetrics): void
   /** Awaited, so a checkpoint is stored before the next epoch starts. */
-  onCheckpoint(c: Checkpoint, progress: EarlyStopping): void | Promise<void>
+  onCheckpoint(c: Checkpoint, progress: RunProgress): void | Promise<void>
 }
 
 /** Pause and stop are read between batches; `waitWhilePaused` resolves once resumed or stopped. */
@@ -71,8 +71,9 @@ export async function trainLoop(
   const batches = Math.ceil(data.trainCount / h.batchSize)
   let bestValLoss = resume?.bestValLoss ?? null
   let bestWeights: Uint8Array | null = resume?.checkpoint.isBest ? resume.checkpoint.weights : null
-  let stale = resume?.epochsWithoutImprovement ?? 0
+  let epochsWithoutImprovement = resume?.epochsWithoutImprovement ?? 0
   let bestEpoch = resume?.bestEpoch ?? null
+  let bestValScore = resume?.bestValScore ?? null
   const startEpoch = resume?.checkpoint.epoch ?? 0
   if (resume) {
     setWeights(tf, model, decodeTensors(resume.checkpoint.weights))
@@ -156,15 +157,16 @@ export async function trainLoop(
       if (isBest) {
         bestValLoss = score
         bestEpoch = epoch + 1
-        stale = 0
-      } else stale++
+        bestValScore = val ? val.accuracy : metrics.trainAccuracy
+        epochsWithoutImprovement = 0
+      } else epochsWithoutImprovement++
       const weights = encodeTensors(getWeights(model))
       if (isBest) bestWeights = weights
       await events.onCheckpoint(
         { epoch: epoch + 1, weights, optimizer: encodeTensors(await getOptimizerState(optimizer)), isBest },
-        { bestValLoss, bestEpoch, stale },
+        { bestValLoss, bestEpoch, bestValScore, epochsWithoutImprovement },
       )
-      if (h.patience > 0 && stale >= h.patience && epoch + 1 < h.epochs) {
+      if (h.patience > 0 && epochsWithoutImprovement >= h.patience && epoch + 1 < h.epochs) {
         return finish(`Early stopping: the validation loss did not improve for ${h.patience} epochs.`)
       }
     }

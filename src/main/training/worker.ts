@@ -66,11 +66,12 @@ async function run(job: TrainJob) {
       dataset: {
         id: dataset.id,
         name: dataset.name,
-        hash: dataset.contentHash,
-        classes: dataset.classes,
-        source: dataset.source,
+        source: 'builtin' in job.dataset ? 'builtin' : 'folder',
+        path: dataset.source,
         sizeBytes: [dataset.train, dataset.test].reduce((n, x) => n + x.images.length + x.labels.length, 0),
         samples: dataset.train.count + dataset.test.count,
+        classes: dataset.classes,
+        contentHash: dataset.contentHash,
       },
       samples: { train: data.trainCount, validation: data.valCount, test: data.testCount },
     })
