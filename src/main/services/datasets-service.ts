@@ -5,7 +5,7 @@ import { BUILTINS, download, loadDataset, locate } from '../datasets/catalog'
 import { DatasetFileError } from '../datasets/idx'
 import { classCounts } from '../datasets/split'
 import type { LoadedDataset } from '../datasets/types'
-import type { Emit } from './training-service'
+import type { Emit } from './emit'
 
 export type DatasetsService = Pick<Handlers, 'datasets.list' | 'datasets.preview' | 'datasets.download'>
 

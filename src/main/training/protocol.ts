@@ -29,7 +29,7 @@ export type ToWorker =
  * other engine is to report the same. The run supervisor (services/run-supervisor.ts) writes each
  * one to the repositories as it is, computing nothing from it.
  */
-export type FromWorker =
+export type RunEvent =
   | {
       type: 'started'
       backend: string

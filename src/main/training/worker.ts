@@ -6,7 +6,7 @@ import { loadBackend } from '../tfjs/backends'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { trainLoop, type LoopControl } from './loop'
 import type { GradientHelper } from './step'
-import type { FromWorker, ToWorker, TrainJob } from './protocol'
+import type { RunEvent, ToWorker, TrainJob } from './protocol'
 
 /**
  * The training worker thread: loads a backend, the dataset and the model, runs the loop, and
@@ -15,7 +15,7 @@ import type { FromWorker, ToWorker, TrainJob } from './protocol'
  */
 if (!parentPort) throw new Error('worker.ts runs only as a worker thread')
 const port = parentPort
-const post = (m: FromWorker) => port.postMessage(m)
+const post = (m: RunEvent) => port.postMessage(m)
 
 let paused = false
 let stopped = false
