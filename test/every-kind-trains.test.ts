@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { hyperparametersSchema } from '../src/shared/api/training'
 import { everyKind } from './fixtures/every-kind'
 import { LAYER_KINDS } from '../src/shared/layers/registry'
-import { BACKENDS, loadBackend } from '../src/main/training/backends'
-import { buildModel } from '../src/main/training/build-model'
-import { trainLoop, type TrainData } from '../src/main/training/loop'
-import { mulberry32 } from '../src/main/training/random'
+import { mulberry32 } from '../src/main/datasets/random'
+import type { TrainData } from '../src/main/datasets/train-data'
+import { buildModel } from '../src/main/model/build-model'
+import { BACKENDS, loadBackend } from '../src/main/tfjs/backends'
+import { trainLoop } from '../src/main/training/loop'
 
 function randomData(n: number): TrainData {
   const random = mulberry32(11)

@@ -52,7 +52,7 @@ export function folderCycles(files: ImportGraph['files'], folderOf: (file: strin
   return stronglyConnected(edges).filter((c) => c.length > 1)
 }
 
-/** The folder two levels down: `main/training/wasm-kernels/x.ts` → `main/training`. */
+/** The folder two levels down: `main/tfjs/wasm-kernels/adam.ts` → `main/tfjs`. */
 export const topFolder = (file: string): string => file.split('/').slice(0, 2).join('/')
 
 /** Tarjan's strongly connected components (the graph is a few dozen folders: recursion is fine). */

@@ -8,7 +8,7 @@ import { hyperparametersSchema } from '../../src/shared/api/training'
 import { getTemplate } from '../../src/shared/templates'
 import { runExportInWorker } from '../../src/main/export/run-in-worker'
 import { startGradientHelpers } from '../../src/main/training/gradient-helpers'
-import type { FromWorker } from '../../src/main/training/protocol'
+import type { RunEvent } from '../../src/main/training/protocol'
 
 // The desktop app starts its worker threads from the bundles electron-vite wrote (out/main), not
 // from the sources the other tests use: each must load and do its work from there.
@@ -35,8 +35,8 @@ describe('the bundled worker threads', () => {
   it('training-worker.js starts and reports a dataset it cannot load', async () => {
     expect(existsSync(join(OUT, 'training-worker.js'))).toBe(true)
     const worker = new Worker(join(OUT, 'training-worker.js'))
-    const done = new Promise<FromWorker>((resolve, reject) => {
-      worker.on('message', (m: FromWorker) => m.type === 'done' && resolve(m))
+    const done = new Promise<RunEvent>((resolve, reject) => {
+      worker.on('message', (m: RunEvent) => m.type === 'done' && resolve(m))
       worker.once('error', reject)
     })
     worker.postMessage({

@@ -1,4 +1,5 @@
 import { BUILTIN_DATASETS, type BuiltinDataset } from '../../shared/api/training'
+import { isBuiltinDataset } from '../../shared/training/dataset-id'
 import { resolveDataDir } from '../data-dir'
 import { BUILTINS, download, importLocal, locate } from '../datasets/catalog'
 import { DatasetFileError } from '../datasets/idx'
@@ -21,7 +22,7 @@ export const command: CliCommand = {
 }
 
 function builtin(id: string | undefined): BuiltinDataset {
-  if (!id || !(BUILTIN_DATASETS as readonly string[]).includes(id))
+  if (!id || !isBuiltinDataset(id))
     throw new UsageError(`Name a built-in dataset: ${BUILTIN_DATASETS.join(', ')}.`)
   return id as BuiltinDataset
 }

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs'
 import { BUILTIN_DATASETS } from '../../shared/api/training'
 import { resolveDataDir } from '../data-dir'
 import { DEBIAN_FASHION_MNIST, locate } from '../datasets/catalog'
-import { BACKENDS, LOADERS, type BackendName } from '../training/backends'
+import { BACKENDS, LOADERS, type BackendName } from '../tfjs/backends'
 import { EXIT, type CliCommand, type CliIo } from './io'
 
 const help = `Usage: cnn-studio doctor [--json]

@@ -9,6 +9,7 @@ import {
   type DatasetRef,
   type RunSummary,
 } from '../../shared/api/training'
+import { isBuiltinDataset } from '../../shared/training/dataset-id'
 import { getTemplate } from '../../shared/templates'
 import { resolveDataDir } from '../data-dir'
 import { DatabaseOpenError } from '../db/connection'
@@ -71,9 +72,7 @@ export const command: CliCommand = {
 function datasetRef(name: string | undefined): DatasetRef {
   if (!name)
     throw new UsageError(`--dataset is required: ${BUILTIN_DATASETS.join(', ')}, or a folder of images.`)
-  return (BUILTIN_DATASETS as readonly string[]).includes(name)
-    ? { builtin: name as DatasetRef extends { builtin: infer B } ? B : never }
-    : { folder: name }
+  return isBuiltinDataset(name) ? { builtin: name } : { folder: name }
 }
 
 async function train(v: Record<string, unknown>, target: string, io: CliIo): Promise<number> {

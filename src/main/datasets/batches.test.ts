@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { mulberry32 } from '../training/random'
+import { mulberry32 } from './random'
 import { channelStats, makeBatch } from './batches'
 import type { ImageSet } from './types'
 

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../training/random'
+import { mulberry32 } from './random'
 import { DatasetFileError } from './idx'
 import type { ImageSet } from './types'
 

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { BuiltinDataset } from '../../shared/api/training'
+import { datasetRefOf } from '../../shared/training/dataset-id'
 import { tempDir } from '../db/test-db'
 import {
   BUILTINS,
@@ -159,7 +160,7 @@ describe('the catalog of built-in datasets', () => {
     const own = datasetFolder('mnist', dir)
     mkdirSync(own, { recursive: true })
     for (const [name, bytes] of mnistFiles()) writeFileSync(path.join(own, name), bytes)
-    expect(loadDataset('mnist', dir).train.count).toBe(5)
+    expect(loadDataset(datasetRefOf('mnist')!, dir).train.count).toBe(5)
     expect(loadDataset({ builtin: 'mnist' }, dir).id).toBe('mnist')
     const images = tempDir('images-')
     for (const c of ['a', 'b']) {

@@ -16,7 +16,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { BUILTIN_DATASETS, type BuiltinDataset } from '../../shared/api/training'
+import { BUILTIN_DATASETS, type BuiltinDataset, type DatasetRef } from '../../shared/api/training'
 import { CIFAR10_CLASSES, CIFAR10_FILES, cifarFolder, completeCifarFolder, loadCifar10 } from './cifar10'
 import { DatasetFileError } from './idx'
 import { loadImageFolder, type ImageSize } from './image-folder'
@@ -141,9 +141,6 @@ export function loadBuiltin(id: BuiltinDataset, dataDir: string): LoadedDataset 
   return id === 'cifar10' ? loadCifar10(dir) : loadMnist(dir, id)
 }
 
-/** A dataset to load: a built-in (by id or as `{ builtin }`) or a folder of images. */
-export type DatasetSource = BuiltinDataset | { builtin: BuiltinDataset } | { folder: string }
-
 /** The size image folders are read at when none is given. */
 export const DEFAULT_FOLDER_SIZE: ImageSize = { height: 32, width: 32, channels: 3 }
 
@@ -151,10 +148,9 @@ export const DEFAULT_FOLDER_SIZE: ImageSize = { height: 32, width: 32, channels:
  * Loads a dataset: a built-in from this machine (at its own size: `size` applies to image folders
  * only, which are resized to it), or a folder of class sub-folders of images.
  */
-export function loadDataset(source: DatasetSource, dataDir: string, size?: ImageSize): LoadedDataset {
-  if (typeof source === 'string') return loadBuiltin(source, dataDir)
-  if ('builtin' in source) return loadBuiltin(source.builtin, dataDir)
-  return loadImageFolder(source.folder, size ?? DEFAULT_FOLDER_SIZE)
+export function loadDataset(ref: DatasetRef, dataDir: string, size?: ImageSize): LoadedDataset {
+  if ('builtin' in ref) return loadBuiltin(ref.builtin, dataDir)
+  return loadImageFolder(ref.folder, size ?? DEFAULT_FOLDER_SIZE)
 }
 
 /** Whether `dir` holds the complete files of a built-in, as laid out in its dataset folder. */

@@ -2,11 +2,11 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, s
 import path from 'node:path'
 import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
+import { datasetId } from '../../shared/training/dataset-id'
 import { contentHash } from './hash'
 import { DatasetFileError } from './idx'
 import { stratifiedSplit } from './split'
 import type { ImageSet, LoadedDataset } from './types'
-import { datasetId } from './dataset-id'
 
 export interface ImageSize {
   height: number

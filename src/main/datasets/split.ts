@@ -1,4 +1,4 @@
-import { mulberry32, shuffled } from '../training/random'
+import { mulberry32, shuffled } from './random'
 import { DatasetFileError } from './idx'
 import type { ImageSet } from './types'
 

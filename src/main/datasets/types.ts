@@ -16,7 +16,7 @@ export interface ImageSet {
 
 /** A dataset ready to train on: its two splits as shipped, the class names and where it came from. */
 export interface LoadedDataset {
-  /** Stable id: `mnist`, `fashion-mnist`, `cifar10`, or `folder:<absolute path>` for an image folder (dataset-id.ts). */
+  /** Stable id: `mnist`, `fashion-mnist`, `cifar10`, or `folder:<absolute path>` for an image folder (shared/training/dataset-id.ts). */
   id: string
   name: string
   classes: string[]

@@ -1,7 +1,7 @@
 import type { DB } from './connection'
 
 export interface DatasetRow {
-  /** `mnist`, `fashion-mnist`, `cifar10`, or `folder:<path>`. */
+  /** `mnist`, `fashion-mnist`, `cifar10`, or `folder:<absolute path>` (src/shared/training/dataset-id.ts). */
   id: string
   name: string
   /** Where it came from: `builtin` or `folder`. */

@@ -81,18 +81,18 @@ describe('runs repository (real SQLite file)', () => {
 
   it('keeps the last and the best checkpoint, and resumes from the last without later metrics', () => {
     const { runs } = setup()
-    const progress = { bestValLoss: 0.5, bestEpoch: 1, bestValAccuracy: 0.8, stale: 0 }
+    const progress = { bestValLoss: 0.5, bestEpoch: 1, bestValScore: 0.8, epochsWithoutImprovement: 0 }
     runs.saveCheckpoint('r1', { epoch: 1, weights: blob(1), optimizer: blob(2), isBest: true }, progress, NOW)
     runs.saveCheckpoint(
       'r1',
       { epoch: 2, weights: blob(3), optimizer: blob(4), isBest: false },
-      { ...progress, stale: 1 },
+      { ...progress, epochsWithoutImprovement: 1 },
       NOW,
     )
     runs.saveCheckpoint(
       'r1',
       { epoch: 3, weights: blob(5), optimizer: blob(6), isBest: false },
-      { ...progress, stale: 2 },
+      { ...progress, epochsWithoutImprovement: 2 },
       NOW,
     )
     expect(runs.detail('r1')!.checkpoints.map((c) => [c.epoch, c.isBest])).toEqual([
@@ -102,18 +102,19 @@ describe('runs repository (real SQLite file)', () => {
     runs.addEpoch('r1', { epoch: 3, trainLoss: 1, trainAccuracy: 0.5, learningRate: 1, samplesPerSecond: 1 })
     runs.addEpoch('r1', { epoch: 4, trainLoss: 1, trainAccuracy: 0.5, learningRate: 1, samplesPerSecond: 1 })
     runs.addBatchLoss('r1', 4, 99, 1)
-    const point = runs.resumePoint('r1')!
+    const point = runs.rewindToLastCheckpoint('r1')!
     expect(point).toEqual({
       checkpoint: { epoch: 3, weights: blob(5), optimizer: blob(6), isBest: false },
       bestValLoss: 0.5,
       bestEpoch: 1,
+      bestValScore: 0.8,
       epochsWithoutImprovement: 2,
     })
     const d = runs.detail('r1')!
     expect(d.epochs.map((e) => e.epoch)).toEqual([3])
     expect(d.batches).toEqual([])
     expect(d.epochsDone).toBe(3)
-    expect(d.bestValAccuracy).toBe(0.8)
+    expect(d.bestValScore).toBe(0.8)
     expect(runs.bestWeights('r1')).toEqual({ epoch: 1, weights: blob(1) })
   })
 
@@ -148,7 +149,7 @@ describe('runs repository (real SQLite file)', () => {
     runs.saveCheckpoint(
       'r1',
       { epoch: 1, weights: blob(1), optimizer: blob(2), isBest: true },
-      { bestValLoss: 1, bestEpoch: 1, bestValAccuracy: 0.5, stale: 0 },
+      { bestValLoss: 1, bestEpoch: 1, bestValScore: 0.5, epochsWithoutImprovement: 0 },
       NOW,
     )
     runs.delete('r1')

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import {
   hyperparametersSchema,
   type DatasetRef,
@@ -7,8 +8,8 @@ import {
   type RunStatus,
   type RunSummary,
 } from '../../shared/api/training'
-import type { Checkpoint, ResumeState } from '../training/loop'
-import { datasetId } from '../datasets/dataset-id'
+import type { Checkpoint, ResumeState, RunProgress } from '../model/checkpoint'
+import { datasetId } from '../../shared/training/dataset-id'
 import type { DB } from './connection'
 
 interface RunRow {
@@ -37,6 +38,13 @@ interface RunRow {
   created_at: string
   updated_at: string
 }
+
+/**
+ * The id of the dataset a run asked for, before its worker registered the dataset (or after the
+ * registration was deleted): a folder by its absolute path, as it is registered.
+ */
+const requestedId = (ref: DatasetRef) =>
+  datasetId('folder' in ref ? { folder: path.resolve(ref.folder) } : ref)
 
 const SELECT = `SELECT r.*, v.project_id FROM runs r JOIN graph_versions v ON v.id = r.graph_version_id`
 
@@ -90,7 +98,7 @@ export function createRunsRepo(db: DB) {
     prune: db.prepare(`DELETE FROM checkpoints WHERE run_id = ? AND epoch < ? AND is_best = 0`),
     progress: db.prepare(
       `UPDATE runs SET epochs_done = @epoch, best_val_loss = @bestValLoss, best_epoch = @bestEpoch,
-       best_val_score = @bestValScore, stale_epochs = @stale, updated_at = @now WHERE id = @id`,
+       best_val_score = @bestValScore, stale_epochs = @epochsWithoutImprovement, updated_at = @now WHERE id = @id`,
     ),
     checkpoints: db.prepare<[string], { epoch: number; is_best: number; created_at: string }>(
       `SELECT epoch, is_best, created_at FROM checkpoints WHERE run_id = ? ORDER BY epoch`,
@@ -110,6 +118,14 @@ export function createRunsRepo(db: DB) {
     delete: db.prepare<[string]>(`DELETE FROM runs WHERE id = ?`),
   }
 
+  /** A run's progress as stored (the columns best_val_loss, best_epoch, best_val_score, stale_epochs). */
+  const progressOf = (r: RunRow): RunProgress => ({
+    bestValLoss: r.best_val_loss,
+    bestEpoch: r.best_epoch,
+    bestValScore: r.best_val_score,
+    epochsWithoutImprovement: r.stale_epochs,
+  })
+
   const summary = (r: RunRow): RunSummary => ({
     id: r.id,
     projectId: r.project_id,
@@ -117,7 +133,7 @@ export function createRunsRepo(db: DB) {
     status: r.status,
     dataset: r.dataset_ref
       ? {
-          id: r.dataset_id ?? datasetId(JSON.parse(r.dataset_ref)),
+          id: r.dataset_id ?? requestedId(JSON.parse(r.dataset_ref) as DatasetRef),
           name: r.dataset_name ?? '',
           hash: r.dataset_hash,
         }
@@ -126,7 +142,7 @@ export function createRunsRepo(db: DB) {
     backend: r.backend,
     device: r.device,
     epochsDone: r.epochs_done,
-    bestValAccuracy: r.best_val_score,
+    bestValScore: r.best_val_score,
     testAccuracy: r.test_accuracy,
     testLoss: r.test_loss,
     elapsedMs: r.elapsed_ms,
@@ -189,7 +205,7 @@ export function createRunsRepo(db: DB) {
         device: string
         /** The `datasets` row, when the dataset is registered there. */
         datasetId: string | null
-        datasetHash: string
+        datasetHash: string | null
         datasetName: string
         classes: string[]
       },
@@ -221,37 +237,20 @@ export function createRunsRepo(db: DB) {
      * Stores an epoch's checkpoint and the run's progress in one transaction; keeps only this one
      * and the best.
      */
-    saveCheckpoint(
-      id: string,
-      c: Checkpoint,
-      progress: {
-        bestValLoss: number | null
-        bestEpoch: number | null
-        bestValAccuracy: number | null
-        stale: number
-      },
-      now: string,
-    ): void {
+    saveCheckpoint(id: string, c: Checkpoint, progress: RunProgress, now: string): void {
       db.transaction(() => {
         s.checkpoint.run(id, c.epoch, now, c.weights, c.optimizer, c.isBest ? 1 : 0)
         if (c.isBest) s.unbest.run(id, c.epoch)
         s.prune.run(id, c.epoch)
-        s.progress.run({
-          id,
-          epoch: c.epoch,
-          bestValLoss: progress.bestValLoss,
-          bestEpoch: progress.bestEpoch,
-          bestValScore: progress.bestValAccuracy,
-          stale: progress.stale,
-          now,
-        })
+        s.progress.run({ id, epoch: c.epoch, ...progress, now })
       })()
     },
     /**
-     * Where to resume: the last checkpoint, and the metrics of any later, unfinished epoch are
-     * dropped so the history continues without duplicates. Undefined when no epoch finished.
+     * Rewinds a run to its last checkpoint before it is resumed: **deletes** the metrics of any
+     * later, unfinished epoch (so the history continues without duplicates), and returns that
+     * checkpoint with the run's progress then. Undefined (and nothing deleted) when no epoch finished.
      */
-    resumePoint(id: string): ResumeState | undefined {
+    rewindToLastCheckpoint(id: string): ResumeState | undefined {
       const last = s.lastCheckpoint.get(id)
       const r = s.get.get(id)
       if (!last || !r) return undefined
@@ -263,9 +262,7 @@ export function createRunsRepo(db: DB) {
           optimizer: new Uint8Array(last.optimizer ?? new Uint8Array()),
           isBest: last.is_best === 1,
         },
-        bestValLoss: r.best_val_loss,
-        bestEpoch: r.best_epoch,
-        epochsWithoutImprovement: r.stale_epochs,
+        ...progressOf(r),
       }
     },
     bestWeights(id: string): { epoch: number; weights: Uint8Array } | undefined {

@@ -6,12 +6,12 @@ import type { exportRequestSchema, ExportReport, Verification } from '../../shar
 import type { DatasetRef, Hyperparameters } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { buildModel } from '../training/build-model'
-import { decodeTensors } from '../training/checkpoint'
-import { makeTrainData } from '../training/data'
-import { loadDatasetFor } from '../training/dataset-for-graph'
-import { setWeights } from '../training/loop'
-import { mulberry32 } from '../training/random'
+import { loadDatasetFor } from '../datasets/dataset-for-graph'
+import { mulberry32 } from '../datasets/random'
+import { makeTrainData } from '../datasets/train-data'
+import { buildModel } from '../model/build-model'
+import { decodeTensors } from '../model/checkpoint'
+import { setWeights } from '../model/weights'
 import { compareLogits, withinTolerance } from './compare'
 import { ONNX_NAMES } from './onnx/emit-graph'
 import { onnxBytes, type Preprocess } from './onnx/build-onnx'
@@ -117,7 +117,7 @@ const predict = (tf: Tfjs, model: tfjsModule.LayersModel, b: VerifyBatch): Float
  * Exports a graph with its weights (a run's checkpoint, or fresh ones) as ONNX or TF.js layers
  * files: builds the TF.js model, emits the file in memory, runs it (onnxruntime, or TF.js reloading
  * the written format) on the run's test images or random ones next to the TF.js model, and writes
- * it atomically only when the two agree within the tolerance. Throws TrainPreflightError (the graph
+ * it atomically only when the two agree within the tolerance. Throws GraphBuildError (the graph
  * cannot be exported), ExportPathError, or ExportVerificationError, having written nothing.
  */
 export async function exportModel(

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads'
-import { loadBackend } from '../training/backends'
-import { CheckpointError } from '../training/checkpoint'
-import { TrainPreflightError } from '../training/preflight'
+import { CheckpointError } from '../model/checkpoint'
+import { GraphBuildError } from '../model/buildable'
+import { loadBackend } from '../tfjs/backends'
 import { exportModel, ExportVerificationError } from './export-model'
 import type { ExportFailure, ExportJob, FromExportWorker } from './protocol'
 import { ExportPathError } from './write-atomic'
@@ -15,7 +15,7 @@ if (!parentPort) throw new Error('export/worker.ts runs only as a worker thread'
 const port = parentPort
 
 const failureOf = (e: unknown): ExportFailure =>
-  e instanceof TrainPreflightError || e instanceof ExportPathError || e instanceof CheckpointError
+  e instanceof GraphBuildError || e instanceof ExportPathError || e instanceof CheckpointError
     ? 'invalid'
     : e instanceof ExportVerificationError
       ? 'verification'

@@ -1,10 +1,11 @@
 import { ApiError, type Handlers } from '../../shared/api/contract'
 import { BUILTIN_DATASETS, type DatasetInfo, type DatasetRef } from '../../shared/api/training'
+import { datasetId } from '../../shared/training/dataset-id'
 import { BUILTINS, download, loadDataset, locate } from '../datasets/catalog'
 import { DatasetFileError } from '../datasets/idx'
 import { classCounts } from '../datasets/split'
 import type { LoadedDataset } from '../datasets/types'
-import type { Emit } from './training-service'
+import type { Emit } from './emit'
 
 export type DatasetsService = Pick<Handlers, 'datasets.list' | 'datasets.preview' | 'datasets.download'>
 
@@ -13,7 +14,7 @@ export function createDatasetsService(options: { dataDir: string; emit?: Emit })
   // Decoding 70,000 images takes a second: keep the last few loaded.
   const cache = new Map<string, Promise<LoadedDataset>>()
   const load = (ref: DatasetRef) => {
-    const key = JSON.stringify(ref)
+    const key = datasetId(ref)
     let p = cache.get(key)
     if (!p) {
       p = Promise.resolve().then(() => loadDataset(ref, options.dataDir))

@@ -9,7 +9,8 @@ import { createProjectsService } from './projects-service'
 import { createDatasetsService } from './datasets-service'
 import { createExportService } from './export-service'
 import { createTemplatesService } from './templates-service'
-import { createTrainingService, type Emit, type TrainingService } from './training-service'
+import type { Emit } from './emit'
+import { createTrainingService, type TrainingService } from './training-service'
 
 export interface ServicesOptions {
   /**

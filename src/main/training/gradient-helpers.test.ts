@@ -2,14 +2,14 @@ import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chain } from '../../shared/graph/test-doc'
 import type { GraphDocument } from '../../shared/graph/document'
-import { buildModel } from './build-model'
+import { buildModel } from '../model/build-model'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { makeOptimizer } from './optimizer'
 import { hyperparametersSchema } from '../../shared/api/training'
 import { chunksOf, HelperFailedError, trainStep, type GradientHelper } from './step'
 import { trainLoop } from './loop'
 import { stripesData, stripesNet } from './test-data'
-import { expectClose, setUpWasm, tf } from './wasm-kernels/test-util'
+import { expectClose, setUpWasm, tf } from '../tfjs/wasm-kernels/test-util'
 
 beforeAll(async () => {
   await setUpWasm()

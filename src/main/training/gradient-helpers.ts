@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import type { GraphDocument } from '../../shared/graph/document'
-import type { BackendName } from './backends'
+import type { BackendName } from '../tfjs/backends'
 import { spawnWorker } from '../workers/spawn-worker'
 import type { ChunkGradients, GradientHelper, HelperStep } from './step'
 

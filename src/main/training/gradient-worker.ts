@@ -1,8 +1,8 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import { parentPort } from 'node:worker_threads'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { loadBackend } from './backends'
-import { buildModel } from './build-model'
+import { buildModel } from '../model/build-model'
+import { loadBackend } from '../tfjs/backends'
 import type { FromHelper, ToHelper } from './gradient-helpers'
 import { chunkGradients } from './step'
 

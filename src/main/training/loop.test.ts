@@ -2,8 +2,9 @@ import * as tfjs from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hyperparametersSchema, type EpochMetrics, type Hyperparameters } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { buildModel } from './build-model'
-import { trainLoop, type Checkpoint, type LoopControl } from './loop'
+import { buildModel } from '../model/build-model'
+import type { Checkpoint } from '../model/checkpoint'
+import { trainLoop, type LoopControl } from './loop'
 import { stripesData, stripesNet } from './test-data'
 
 const tf = tfjs as unknown as Tfjs
@@ -105,6 +106,7 @@ describe('trainLoop', () => {
         checkpoint: cut.checkpoints[1],
         bestValLoss: Math.min(...cut.epochs.map((e) => e.valLoss!)),
         bestEpoch: 2,
+        bestValScore: cut.epochs[1].valAccuracy!,
         epochsWithoutImprovement: 0,
       },
       99,

@@ -1,59 +1,28 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import type { BatchProgress, EpochMetrics, Hyperparameters } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
+import type { TrainData } from '../datasets/train-data'
+import { mulberry32, shuffled } from '../datasets/random'
+import {
+  decodeTensors,
+  encodeTensors,
+  type Checkpoint,
+  type NamedArray,
+  type ResumeState,
+  type RunProgress,
+} from '../model/checkpoint'
+import { getWeights, setWeights } from '../model/weights'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
-import { mulberry32, shuffled } from './random'
 import { learningRateAt } from './schedule'
 import { HelperFailedError, trainStep, type GradientHelper } from './step'
-import type { Normalization } from '../datasets/batches'
 
 type Tensor = tfjsModule.Tensor
-
-/** Batches as the loop consumes them: float32 NHWC images, already normalised, and class indices. */
-export interface TrainData {
-  shape: [number, number, number]
-  classes: number
-  trainCount: number
-  valCount: number
-  testCount: number
-  /** The per-channel standardisation applied (null: bytes / 255 only); export records it. */
-  normalization?: Normalization | null
-  /** Training images at `indices` (into the training split), augmented with `seed` when asked. */
-  trainBatch(indices: Uint32Array, seed: number): { x: Float32Array; y: Int32Array }
-  /** Validation or test images `start` … `start + size − 1`, never augmented. */
-  evalBatch(split: 'val' | 'test', start: number, size: number): { x: Float32Array; y: Int32Array }
-}
-
-export interface Checkpoint {
-  /** Epochs finished, 1-based: the run resumes at this epoch index. */
-  epoch: number
-  weights: Uint8Array
-  optimizer: Uint8Array
-  isBest: boolean
-}
-
-/** Early stopping's state: the best validation loss (training loss without validation) so far. */
-export interface EarlyStopping {
-  bestValLoss: number | null
-  bestEpoch: number | null
-  /** Epochs since the best. */
-  stale: number
-}
-
-/** Where a resumed run picks up: its last checkpoint, the best so far, and early stopping's count. */
-export interface ResumeState {
-  checkpoint: Checkpoint
-  bestValLoss: number | null
-  bestEpoch: number | null
-  epochsWithoutImprovement: number
-}
 
 export interface LoopEvents {
   onBatch(p: Omit<BatchProgress, 'runId'>): void
   onEpoch(m: EpochMetrics): void
   /** Awaited, so a checkpoint is stored before the next epoch starts. */
-  onCheckpoint(c: Checkpoint, progress: EarlyStopping): void | Promise<void>
+  onCheckpoint(c: Checkpoint, progress: RunProgress): void | Promise<void>
 }
 
 /** Pause and stop are read between batches; `waitWhilePaused` resolves once resumed or stopped. */
@@ -102,8 +71,9 @@ export async function trainLoop(
   const batches = Math.ceil(data.trainCount / h.batchSize)
   let bestValLoss = resume?.bestValLoss ?? null
   let bestWeights: Uint8Array | null = resume?.checkpoint.isBest ? resume.checkpoint.weights : null
-  let stale = resume?.epochsWithoutImprovement ?? 0
+  let epochsWithoutImprovement = resume?.epochsWithoutImprovement ?? 0
   let bestEpoch = resume?.bestEpoch ?? null
+  let bestValScore = resume?.bestValScore ?? null
   const startEpoch = resume?.checkpoint.epoch ?? 0
   if (resume) {
     setWeights(tf, model, decodeTensors(resume.checkpoint.weights))
@@ -187,15 +157,16 @@ export async function trainLoop(
       if (isBest) {
         bestValLoss = score
         bestEpoch = epoch + 1
-        stale = 0
-      } else stale++
+        bestValScore = val ? val.accuracy : metrics.trainAccuracy
+        epochsWithoutImprovement = 0
+      } else epochsWithoutImprovement++
       const weights = encodeTensors(getWeights(model))
       if (isBest) bestWeights = weights
       await events.onCheckpoint(
         { epoch: epoch + 1, weights, optimizer: encodeTensors(await getOptimizerState(optimizer)), isBest },
-        { bestValLoss, bestEpoch, stale },
+        { bestValLoss, bestEpoch, bestValScore, epochsWithoutImprovement },
       )
-      if (h.patience > 0 && stale >= h.patience && epoch + 1 < h.epochs) {
+      if (h.patience > 0 && epochsWithoutImprovement >= h.patience && epoch + 1 < h.epochs) {
         return finish(`Early stopping: the validation loss did not improve for ${h.patience} epochs.`)
       }
     }
@@ -245,36 +216,6 @@ export function evaluate(
     correct += k
   }
   return { loss: loss / count, accuracy: correct / count }
-}
-
-export function getWeights(model: tfjsModule.LayersModel): NamedArray[] {
-  return model.weights.map((w) => {
-    const t = w.read()
-    return {
-      name: w.name,
-      dtype: 'float32' as const,
-      shape: t.shape.slice(),
-      data: t.dataSync() as Float32Array,
-    }
-  })
-}
-
-export function setWeights(tf: Tfjs, model: tfjsModule.LayersModel, arrays: NamedArray[]): void {
-  const weights = model.weights
-  if (arrays.length !== weights.length)
-    throw new Error(
-      `The checkpoint holds ${arrays.length} weight tensors; this graph has ${weights.length}. Was the graph changed?`,
-    )
-  tf.tidy(() => {
-    weights.forEach((w, i) => {
-      const a = arrays[i]
-      if (a.shape.join('x') !== w.shape.join('x'))
-        throw new Error(
-          `Checkpoint tensor ${a.name} is ${a.shape.join('×')}, the graph's ${w.name} is ${w.shape.join('×')}.`,
-        )
-      w.write(tf.tensor(a.data, a.shape, a.dtype))
-    })
-  })
 }
 
 async function getOptimizerState(optimizer: tfjsModule.Optimizer): Promise<NamedArray[]> {

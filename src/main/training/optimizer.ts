@@ -1,7 +1,7 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import type { Hyperparameters } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { FUSED_ADAM, type FusedAdamAttrs } from './wasm-kernels/adam'
+import { FUSED_ADAM, type FusedAdamAttrs } from '../tfjs/wasm-kernels/adam'
 
 type Optimizer = tfjsModule.Optimizer
 type Tensor = tfjsModule.Tensor

@@ -6,7 +6,8 @@ import type {
   Hyperparameters,
 } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
-import type { Checkpoint, EarlyStopping, ResumeState } from './loop'
+import type { DatasetRow } from '../db/datasets-repo'
+import type { Checkpoint, ResumeState, RunProgress } from '../model/checkpoint'
 
 /** Messages between the training service (main thread) and the training worker thread. */
 
@@ -23,25 +24,24 @@ export interface TrainJob {
 export type ToWorker =
   { type: 'start'; job: TrainJob } | { type: 'pause' } | { type: 'resume' } | { type: 'stop' }
 
-export type FromWorker =
+/**
+ * What a training engine reports about its run, in order: the worker thread posts these, and any
+ * other engine is to report the same. The run supervisor (services/run-supervisor.ts) writes each
+ * one to the repositories as it is, computing nothing from it.
+ */
+export type RunEvent =
   | {
       type: 'started'
       backend: string
       device: string
-      dataset: {
-        id: string
-        name: string
-        hash: string
-        classes: string[]
-        source: string
-        sizeBytes: number
-        samples: number
-      }
+      /** The dataset as the `datasets` table registers it. */
+      dataset: DatasetRow
       samples: { train: number; validation: number; test: number }
     }
   | ({ type: 'batch' } & Omit<BatchProgress, 'runId'>)
   | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'checkpoint'; checkpoint: Checkpoint; progress: EarlyStopping }
+  /** After every epoch: its checkpoint, and the run's progress with it (the best epoch's score included). */
+  | { type: 'checkpoint'; checkpoint: Checkpoint; progress: RunProgress }
   | { type: 'paused' }
   | { type: 'resumed' }
   | {

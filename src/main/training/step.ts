@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import type { TrainData } from './loop'
+import type { TrainData } from '../datasets/train-data'
 
 type Tensor = tfjsModule.Tensor
 

@@ -1,6 +1,6 @@
 import { chain } from '../../shared/graph/test-doc'
-import type { TrainData } from './loop'
-import { mulberry32 } from './random'
+import { mulberry32 } from '../datasets/random'
+import type { TrainData } from '../datasets/train-data'
 
 /**
  * A small, learnable two-class problem for loop tests: 8×8 images bright in the top half (class 0)

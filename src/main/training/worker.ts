@@ -1,12 +1,12 @@
 import { parentPort } from 'node:worker_threads'
-import { loadDatasetFor } from './dataset-for-graph'
-import { buildModel } from './build-model'
-import { loadBackend } from './backends'
+import { loadDatasetFor } from '../datasets/dataset-for-graph'
+import { makeTrainData } from '../datasets/train-data'
+import { buildModel } from '../model/build-model'
+import { loadBackend } from '../tfjs/backends'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { trainLoop, type LoopControl } from './loop'
 import type { GradientHelper } from './step'
-import { makeTrainData } from './data'
-import type { FromWorker, ToWorker, TrainJob } from './protocol'
+import type { RunEvent, ToWorker, TrainJob } from './protocol'
 
 /**
  * The training worker thread: loads a backend, the dataset and the model, runs the loop, and
@@ -15,7 +15,7 @@ import type { FromWorker, ToWorker, TrainJob } from './protocol'
  */
 if (!parentPort) throw new Error('worker.ts runs only as a worker thread')
 const port = parentPort
-const post = (m: FromWorker) => port.postMessage(m)
+const post = (m: RunEvent) => port.postMessage(m)
 
 let paused = false
 let stopped = false
@@ -66,11 +66,12 @@ async function run(job: TrainJob) {
       dataset: {
         id: dataset.id,
         name: dataset.name,
-        hash: dataset.contentHash,
-        classes: dataset.classes,
-        source: dataset.source,
+        source: 'builtin' in job.dataset ? 'builtin' : 'folder',
+        path: dataset.source,
         sizeBytes: [dataset.train, dataset.test].reduce((n, x) => n + x.images.length + x.labels.length, 0),
         samples: dataset.train.count + dataset.test.count,
+        classes: dataset.classes,
+        contentHash: dataset.contentHash,
       },
       samples: { train: data.trainCount, validation: data.valCount, test: data.testCount },
     })

@@ -1,6 +1,6 @@
 import { ApiError, createApi, type Api, type Handlers } from '../../shared/api/contract'
 import { dispatch } from '../../shared/api/dispatch'
-import { summariseTemplate } from '../../shared/api/template-summary'
+import { templateHandlers } from '../../shared/api/templates'
 import { inferGraph } from '../../shared/graph/infer'
 
 // Loaded on first use, so the Electron build fetches the templates from the services instead.
@@ -35,12 +35,8 @@ const noTraining = {
  * `unavailable` and needs the Electron app or `npx cnn-studio serve`.
  */
 const inPage: Partial<Handlers> = {
-  'templates.list': async () => (await loadTemplates()).map(summariseTemplate),
-  'templates.get': async ({ name }) => {
-    const t = (await loadTemplates()).find((x) => x.name === name)
-    if (!t) throw new ApiError('not-found', `No template named '${name}'.`)
-    return structuredClone(t.document)
-  },
+  'templates.list': async (request) => templateHandlers(await loadTemplates())['templates.list'](request),
+  'templates.get': async (request) => templateHandlers(await loadTemplates())['templates.get'](request),
   'graph.analyse': ({ document }) => inferGraph(document),
   ...noTraining,
 }

@@ -42,7 +42,7 @@ export function SourceList({
                 {r.epochsDone} {r.epochsDone === 1 ? 'epoch' : 'epochs'}
               </span>
               <span className="muted">
-                best val {formatPercent(r.bestValAccuracy)} · test {formatPercent(r.testAccuracy)} ·{' '}
+                best val {formatPercent(r.bestValScore)} · test {formatPercent(r.testAccuracy)} ·{' '}
                 {formatDate(r.createdAt)}
                 {latestVersionId !== null &&
                   r.versionId !== latestVersionId &&

@@ -93,7 +93,7 @@ export function RunList({
                 <td>
                   {h.optimizer} · lr {formatRate(h.learningRate)} · {r.epochsDone}/{h.epochs} ep
                 </td>
-                <td className="num">{formatPercent(r.bestValAccuracy)}</td>
+                <td className="num">{formatPercent(r.bestValScore)}</td>
                 <td
                   className="num"
                   data-testid="run-test-accuracy"

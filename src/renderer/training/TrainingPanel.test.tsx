@@ -193,7 +193,7 @@ describe('a live run', () => {
     const finished = summary({
       status: 'finished',
       epochsDone: 3,
-      bestValAccuracy: 0.9875,
+      bestValScore: 0.9875,
       testAccuracy: 0.98123,
       testLoss: 0.06123,
       elapsedMs: 95_000,

@@ -2,6 +2,7 @@ import { BUILTIN_DATASETS, type DatasetInfo, type DatasetRef } from '../../share
 import type { GraphNode } from '../../shared/graph/document'
 import { parseParams } from '../../shared/graph/parse-params'
 import { getLayer } from '../../shared/layers/registry'
+import { datasetId, datasetRefOf } from '../../shared/training/dataset-id'
 import { datasetMismatch, type DatasetShape } from '../../shared/training/dataset-mismatch'
 
 /** What the graph's Input takes and its Output predicts; null where the graph does not say (yet). */
@@ -38,18 +39,18 @@ export function mismatchOf(io: GraphIoGuess, data: DatasetShape): string[] {
 export const isBuiltin = (id: string): id is (typeof BUILTIN_DATASETS)[number] =>
   (BUILTIN_DATASETS as readonly string[]).includes(id)
 
-/** How to ask for a listed dataset: a built-in by id, an image folder by its path. */
+/** How to ask for a listed dataset: a built-in by its id, an image folder by its path. */
 export function refOf(info: DatasetInfo): DatasetRef | null {
-  if (isBuiltin(info.id)) return { builtin: info.id }
+  const ref = datasetRefOf(info.id)
+  if (ref && 'builtin' in ref) return ref
   return info.location ? { folder: info.location } : null
 }
 
 /** Whether a listed dataset can be trained on now (a built-in must be on this machine). */
 export const isPresent = (info: DatasetInfo): boolean => info.location !== null
 
-/** A stable key for a dataset choice: `builtin:mnist`, `folder:/data/flowers`. */
-export const keyOf = (ref: DatasetRef): string =>
-  'builtin' in ref ? `builtin:${ref.builtin}` : `folder:${ref.folder}`
+/** A stable key for a dataset choice: its id (`mnist`, `folder:/data/flowers`). */
+export const keyOf = (ref: DatasetRef): string => datasetId(ref)
 
 /** The dataset's shape as the mismatch check needs it, from a listing (null when unknown). */
 export function shapeOf(info: DatasetInfo): DatasetShape | null {

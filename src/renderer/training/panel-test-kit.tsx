@@ -129,7 +129,7 @@ export function summary(over: Partial<RunSummary> = {}): RunSummary {
     backend: null,
     device: null,
     epochsDone: 0,
-    bestValAccuracy: null,
+    bestValScore: null,
     testAccuracy: null,
     testLoss: null,
     elapsedMs: 0,

@@ -20,7 +20,7 @@ const run: RunSummary = {
   backend: 'cpu',
   device: 'CPU',
   epochsDone: 0,
-  bestValAccuracy: null,
+  bestValScore: null,
   testAccuracy: null,
   testLoss: null,
   elapsedMs: 0,

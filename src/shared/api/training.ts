@@ -100,7 +100,8 @@ export interface RunSummary {
   device: string | null
   /** Epochs finished (and checkpointed). */
   epochsDone: number
-  bestValAccuracy: number | null
+  /** The best epoch's validation accuracy (training accuracy without validation); null before one. */
+  bestValScore: number | null
   testAccuracy: number | null
   testLoss: number | null
   elapsedMs: number

@@ -35,7 +35,7 @@ export interface LayerSpec<K extends string = string, S extends z.ZodType = z.Zo
   paramCount(p: z.output<S>, inputs: Shape[], out: Shape): ParamCount
   /** Multiply-accumulates for one sample; convention in docs/counting.md. */
   macs(p: z.output<S>, inputs: Shape[], out: Shape): number
-  /** The TF.js layer (training/build-model.ts); only Input has none (build-model calls `tf.input`). */
+  /** The TF.js layer (main/model/build-model.ts); only Input has none (build-model calls `tf.input`). */
   toTfjs?(tf: Tfjs, p: z.output<S>, ctx: TfjsBuildCtx): TfLayer
   /** The ONNX nodes and initializers (export/onnx/emit-graph.ts), in NCHW. */
   toOnnx(p: z.output<S>, ctx: OnnxCtx): OnnxFragment

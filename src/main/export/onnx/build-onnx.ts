@@ -1,6 +1,6 @@
 import { irVersionFor, type InputLayout } from '../../../shared/api/export'
 import { APP_VERSION } from '../../app-version'
-import type { BuiltModel } from '../../training/build-model'
+import type { BuiltModel } from '../../model/build-model'
 import { emitGraph } from './emit-graph'
 import { serializeModel, type OnnxModel } from './serialize'
 

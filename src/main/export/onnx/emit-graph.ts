@@ -2,7 +2,7 @@ import { parseParams } from '../../../shared/graph/parse-params'
 import { getLayer } from '../../../shared/layers/registry'
 import type { OnnxNode, OnnxTensor } from '../../../shared/layers/onnx/types'
 import type { Shape } from '../../../shared/tensor/shape'
-import type { TrainableGraph } from '../../training/preflight'
+import type { BuildableGraph } from '../../model/buildable'
 import type { OnnxValueInfo } from './serialize'
 
 /** The tensor names every exported model uses at its edges. */
@@ -23,7 +23,7 @@ export interface EmittedGraph {
 }
 
 /** Nodes the Output depends on: what TF.js keeps in the model (a dead-end branch is left out). */
-function ancestorsOf(graph: TrainableGraph): Set<string> {
+function ancestorsOf(graph: BuildableGraph): Set<string> {
   const sources = new Map<string, string[]>()
   for (const e of graph.expanded.edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source])
   const seen = new Set<string>()
@@ -49,7 +49,7 @@ const tensorName = (id: string) => (RESERVED.has(id) ? `${id}/output` : id)
  * topological order, the model input `images` (NCHW, or NHWC when asked), and two outputs:
  * `logits` (what the Output node receives, what TF.js computes) and `probabilities` (their softmax).
  */
-export function emitGraph(graph: TrainableGraph, options: EmitOptions): EmittedGraph {
+export function emitGraph(graph: BuildableGraph, options: EmitOptions): EmittedGraph {
   const { expanded, analysis } = graph
   const nodes = new Map(expanded.nodes.map((n) => [n.id, n]))
   const inputsOf = new Map<string, string[]>()

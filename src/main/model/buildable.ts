@@ -4,14 +4,14 @@ import { inferGraph, type GraphAnalysis } from '../../shared/graph/infer'
 import { parseParams } from '../../shared/graph/parse-params'
 import { getLayer } from '../../shared/layers/registry'
 
-export interface TrainIssue {
+export interface BuildIssue {
   /** The node at fault (an expanded id `block/inner` inside a block); absent for the graph. */
   nodeId?: string
   message: string
 }
 
-/** What training reads from a valid graph: the expanded layers and the data shape they expect. */
-export interface TrainableGraph {
+/** What building a model reads from a valid graph: the expanded layers and the data shape they expect. */
+export interface BuildableGraph {
   /** Primitive layers only: blocks replaced by their expansion. */
   expanded: GraphDocument
   analysis: GraphAnalysis
@@ -24,9 +24,10 @@ export interface TrainableGraph {
 /** What the graph is checked for; the checks are the same, the messages say which. */
 export type Purpose = 'train' | 'export'
 
-export class TrainPreflightError extends Error {
+/** The graph cannot be built as a TF.js model (to train or to export it): every problem, each with its fix. */
+export class GraphBuildError extends Error {
   constructor(
-    readonly issues: TrainIssue[],
+    readonly issues: BuildIssue[],
     purpose: Purpose = 'train',
   ) {
     super(
@@ -39,17 +40,17 @@ export class TrainPreflightError extends Error {
  * Checks, before anything is built or loaded, that a graph can be trained or exported: no analysis
  * errors, one Input, one Output, every layer buildable in TF.js, and no convolution both dilated and
  * strided (TF.js computes neither its values nor its gradient; dilated stride-1 ones train through
- * space-to-batch, shared/layers/tfjs/dilated-conv.ts). Throws TrainPreflightError listing every problem with its fix.
+ * space-to-batch, shared/layers/tfjs/dilated-conv.ts). Throws GraphBuildError listing every problem with its fix.
  */
-export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): TrainableGraph {
+export function checkBuildable(doc: GraphDocument, purpose: Purpose = 'train'): BuildableGraph {
   const training = purpose === 'train'
   const verb = training ? 'Training' : 'Export'
   const top = inferGraph(doc)
-  const issues: TrainIssue[] = [
+  const issues: BuildIssue[] = [
     ...top.documentErrors.map((message) => ({ message })),
     ...top.errors.map((e) => ({ nodeId: e.nodeId, message: e.message })),
   ]
-  if (issues.length) throw new TrainPreflightError(issues, purpose)
+  if (issues.length) throw new GraphBuildError(issues, purpose)
 
   const expanded = expandDocument(doc, top)
   const analysis = inferGraph(expanded)
@@ -82,8 +83,8 @@ export function preflight(doc: GraphDocument, purpose: Purpose = 'train'): Train
         message: `${node.kind} has dilation ${p.dilation![0]}×${p.dilation![1]} and strides ${p.strides[0]}×${p.strides[1]}: TensorFlow.js computes a dilated convolution only with stride 1. Set strides to 1×1 and downsample with a pooling layer after it.`,
       })
   }
-  if (issues.length) throw new TrainPreflightError(issues, purpose)
-  const input = parseParams(getLayer('Input')!.params, inputs[0].params).value as TrainableGraph['input']
+  if (issues.length) throw new GraphBuildError(issues, purpose)
+  const input = parseParams(getLayer('Input')!.params, inputs[0].params).value as BuildableGraph['input']
   const classes = (parseParams(getLayer('Output')!.params, outputs[0].params).value as { classes: number })
     .classes
   return { expanded, analysis, inputId: inputs[0].id, outputId: outputs[0].id, input, classes }

@@ -1,8 +1,22 @@
 import type { Hyperparameters } from '../../shared/api/training'
-import { channelStats, makeBatch } from '../datasets/batches'
-import { stratifiedSplit } from '../datasets/split'
-import type { LoadedDataset } from '../datasets/types'
-import type { TrainData } from './loop'
+import { channelStats, makeBatch, type Normalization } from './batches'
+import { stratifiedSplit } from './split'
+import type { LoadedDataset } from './types'
+
+/** Batches as the loop consumes them: float32 NHWC images, already normalised, and class indices. */
+export interface TrainData {
+  shape: [number, number, number]
+  classes: number
+  trainCount: number
+  valCount: number
+  testCount: number
+  /** The per-channel standardisation applied (null: bytes / 255 only); export records it. */
+  normalization?: Normalization | null
+  /** Training images at `indices` (into the training split), augmented with `seed` when asked. */
+  trainBatch(indices: Uint32Array, seed: number): { x: Float32Array; y: Int32Array }
+  /** Validation or test images `start` … `start + size − 1`, never augmented. */
+  evalBatch(split: 'val' | 'test', start: number, size: number): { x: Float32Array; y: Int32Array }
+}
 
 /**
  * The loop's view of a dataset: the validation split (stratified, seeded) and an optional

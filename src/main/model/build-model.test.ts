@@ -4,7 +4,7 @@ import { chain } from '../../shared/graph/test-doc'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { getTemplate, TEMPLATES } from '../../shared/templates'
 import { buildModel } from './build-model'
-import { TrainPreflightError } from './preflight'
+import { GraphBuildError } from './buildable'
 
 const tf = tfjs as unknown as Tfjs
 
@@ -126,15 +126,15 @@ describe('buildModel', () => {
   })
 })
 
-describe('preflight', () => {
+describe('checkBuildable', () => {
   const issuesOf = (doc: Parameters<typeof buildModel>[1]) => {
     try {
       buildModel(tf, doc)
     } catch (e) {
-      expect(e).toBeInstanceOf(TrainPreflightError)
-      return (e as TrainPreflightError).issues
+      expect(e).toBeInstanceOf(GraphBuildError)
+      return (e as GraphBuildError).issues
     }
-    throw new Error('expected a TrainPreflightError')
+    throw new Error('expected a GraphBuildError')
   }
 
   it('refuses a convolution both dilated and strided before building, naming the node and the fix', () => {

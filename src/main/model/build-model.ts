@@ -4,11 +4,11 @@ import { parseParams } from '../../shared/graph/parse-params'
 import { getLayer } from '../../shared/layers/registry'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
 import type { Shape } from '../../shared/tensor/shape'
-import { preflight, type Purpose, type TrainableGraph } from './preflight'
+import { checkBuildable, type BuildableGraph, type Purpose } from './buildable'
 
 type Sym = tfjsModule.SymbolicTensor
 
-export interface BuiltModel extends TrainableGraph {
+export interface BuiltModel extends BuildableGraph {
   /** Input: images NHWC; output: the logits feeding the Output node. */
   model: tfjsModule.LayersModel
   /** Each expanded node's output tensor, for shape checks and activation views. */
@@ -30,7 +30,7 @@ function layerNamer() {
 }
 
 /**
- * Builds the TF.js functional model of a graph: preflight (throws TrainPreflightError), then each
+ * Builds the TF.js functional model of a graph: checkBuildable (throws GraphBuildError), then each
  * expanded layer through its kind's `toTfjs`, in topological order. `seed` fixes every initial
  * weight and dropout mask; `weightsFollow` (the caller sets every weight next: a checkpoint, a
  * helper thread's copy) starts kernels at zero instead of drawing them (2 s for VGG-16).
@@ -40,7 +40,7 @@ export function buildModel(
   doc: GraphDocument,
   options: { seed?: number; purpose?: Purpose; weightsFollow?: boolean } = {},
 ): BuiltModel {
-  const graph = preflight(doc, options.purpose)
+  const graph = checkBuildable(doc, options.purpose)
   const { expanded, analysis } = graph
   const seed = options.seed ?? 1
   const nodes = new Map(expanded.nodes.map((n) => [n.id, n]))
@@ -67,7 +67,7 @@ export function buildModel(
       return
     }
     const sources = inputsOf.get(id) ?? []
-    // Nodes that no Input reaches were refused by preflight; a branch that reaches no Output is
+    // Nodes that no Input reaches were refused by checkBuildable; a branch that reaches no Output is
     // built but left out of the model by TF.js, as it should be.
     const inputs = sources.map((s) => tensors.get(s)!)
     const params = parseParams(spec.params, node.params).value

@@ -1,9 +1,9 @@
 import type { DatasetRef } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
-import { loadDataset } from '../datasets/catalog'
-import type { LoadedDataset } from '../datasets/types'
+import { checkBuildable } from '../model/buildable'
+import { loadDataset } from './catalog'
+import type { LoadedDataset } from './types'
 import { datasetMismatch } from '../../shared/training/dataset-mismatch'
-import { preflight } from './preflight'
 
 /**
  * Loads the dataset a run asked for, in the graph's Input size for image folders, and refuses one
@@ -14,7 +14,7 @@ export async function loadDatasetFor(
   ref: DatasetRef,
   dataDir: string,
 ): Promise<LoadedDataset> {
-  const graph = preflight(document)
+  const graph = checkBuildable(document)
   const ds = await loadDataset(ref, dataDir, graph.input)
   const problems = datasetMismatch(graph, {
     name: ds.name,

@@ -1,5 +1,6 @@
 /**
- * Weights and optimizer state as one self-describing blob for the `checkpoints` table: a 4-byte
+ * Checkpoints: what a run stores after each epoch and resumes from, and the encoding of weights and
+ * optimizer state as one self-describing blob for the `checkpoints` table: a 4-byte
  * little-endian header length, a JSON header listing each tensor's name, dtype and shape, then the
  * tensors' bytes in order. Small, dependency-free, and checked thoroughly on read.
  */
@@ -9,6 +10,33 @@ export interface NamedArray {
   dtype: 'float32' | 'int32'
   shape: number[]
   data: Float32Array | Int32Array
+}
+
+/** What a run stores after each epoch (the `checkpoints` table): weights and optimizer state as blobs. */
+export interface Checkpoint {
+  /** Epochs finished, 1-based: the run resumes at this epoch index. */
+  epoch: number
+  weights: Uint8Array
+  optimizer: Uint8Array
+  isBest: boolean
+}
+
+/**
+ * A run's progress as stored with each checkpoint: the best epoch so far (by validation loss, or
+ * training loss without validation), its score, and early stopping's count.
+ */
+export interface RunProgress {
+  bestValLoss: number | null
+  bestEpoch: number | null
+  /** The best epoch's validation accuracy (training accuracy without validation). */
+  bestValScore: number | null
+  /** Epochs since the best: early stopping ends the run when this reaches the patience. */
+  epochsWithoutImprovement: number
+}
+
+/** Where a resumed run picks up: its last checkpoint and its progress then. */
+export interface ResumeState extends RunProgress {
+  checkpoint: Checkpoint
 }
 
 const MAGIC = 'cnn-studio/tensors@1'

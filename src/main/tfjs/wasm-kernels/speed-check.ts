@@ -1,6 +1,6 @@
 /**
  * Training speed and heap use on the wasm backend with the training kernels registered, so the numbers
- * can be quoted. Run: `npx tsx src/main/training/wasm-kernels/speed-check.ts [--resnet18] [--keras-bn]`.
+ * can be quoted. Run: `npx tsx src/main/tfjs/wasm-kernels/speed-check.ts [--resnet18] [--keras-bn]`.
  *   LeNet-5 (28×28×1: conv 6 5×5 same, avg pool, conv 16 5×5, avg pool, dense 120/84/10), Adam,
  *   batch 64: samples/s.
  *   A CIFAR ResNet-18-like stack (32×32×3: 3×3 conv + BN + ReLU blocks of 64, 128, 256, 512 channels at
