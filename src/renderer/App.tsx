@@ -3,7 +3,7 @@ import type { Api, TemplateSummary } from '../shared/api/contract'
 import { emptyDocument, type GraphDocument } from '../shared/graph/document'
 import { getTemplate } from '../shared/templates'
 import type { OpenedProject, ViewState } from '../shared/api/projects'
-import { Editor } from './editor/Editor'
+import { Workspace } from './Workspace'
 import { ProjectList } from './projects/ProjectList'
 import type { OpenProject } from './projects/use-autosave'
 import { readGraphFile } from './read-graph-file'
@@ -97,7 +97,7 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   if (restoring) return <p className="muted restoring">Opening your last project…</p>
   if (editing)
     return (
-      <Editor
+      <Workspace
         api={api}
         project={editing.project}
         initialView={editing.view}

@@ -1,6 +1,7 @@
 import type { GraphDocument } from '../../shared/graph/document'
 import { expandDocument } from '../../shared/graph/expand'
 import { inferGraph, type GraphAnalysis } from '../../shared/graph/infer'
+import { graphIo, type GraphIo } from '../../shared/graph/io'
 import { parseParams } from '../../shared/graph/parse-params'
 import { getLayer } from '../../shared/layers/registry'
 
@@ -84,8 +85,7 @@ export function checkBuildable(doc: GraphDocument, purpose: Purpose = 'train'): 
       })
   }
   if (issues.length) throw new GraphBuildError(issues, purpose)
-  const input = parseParams(getLayer('Input')!.params, inputs[0].params).value as BuildableGraph['input']
-  const classes = (parseParams(getLayer('Output')!.params, outputs[0].params).value as { classes: number })
-    .classes
-  return { expanded, analysis, inputId: inputs[0].id, outputId: outputs[0].id, input, classes }
+  // One Input, one Output and no analysis errors: the graph states its whole contract.
+  const io = graphIo(expanded.nodes) as GraphIo
+  return { expanded, analysis, inputId: inputs[0].id, outputId: outputs[0].id, ...io }
 }

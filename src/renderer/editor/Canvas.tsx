@@ -21,8 +21,8 @@ import { addNode, connect, moveNodes, removeEdges, removeNodes } from '../store/
 import { useUi } from '../store/ui-store'
 import { layoutBlock } from './block-layout'
 import { InnerNode } from './InnerNode'
-import { blockExpansion, nodeById } from './kind-info'
 import { LayerNode } from './LayerNode'
+import { nodeById } from './node-by-id'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
@@ -62,7 +62,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
     const nodes: Node[] = []
     const innerEdges: Edge[] = []
     for (const n of doc.nodes) {
-      const sub = n.expanded ? blockExpansion(n, analysis.nodes[n.id]?.inputShapes[0]) : null
+      const sub = n.expanded ? analysis.nodes[n.id]?.expansion : undefined
       const layout = sub ? layoutBlock(sub) : null
       nodes.push({
         id: n.id,

@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react'
-import { memo, useCallback, useEffect, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { PROJECT_FILE_EXTENSION, type ViewState } from '../../shared/api/projects'
 import { download } from '../projects/ProjectList'
@@ -15,6 +15,7 @@ import { Inspector } from './Inspector'
 import { autoLayout } from './layout'
 import { Palette } from './Palette'
 import { editCommand, useEditorShortcuts, type EditCommand } from './shortcuts'
+import { StatusBar } from './StatusBar'
 
 // The panels read the stores themselves: the editor's own state (the save status) must not
 // re-render them.
@@ -24,16 +25,30 @@ const MemoInspector = memo(Inspector)
 const MemoStatusBar = memo(StatusBar)
 
 const EDIT_COMMANDS = new Set(['undo', 'redo', 'cut', 'copy', 'paste', 'duplicate'])
-import { StatusBar } from './StatusBar'
-import { TrainingPanel } from '../training/TrainingPanel'
-import { ExportDialog } from '../export/ExportDialog'
 
-interface EditorProps {
+/**
+ * The panels the app shell puts beside the canvas (the editor opens and closes them from its
+ * toolbar and the menu): the editor does not import them, so that they may import what it shares.
+ */
+export interface EditorPanels {
+  /** The training panel: rendered once first opened, then kept (hidden while closed). */
+  training(props: {
+    hidden: boolean
+    /** Saves pending edits; rejects when the project could not be saved. */
+    save: () => Promise<void>
+    onClose: () => void
+  }): ReactNode
+  /** The export dialog, while it is open. */
+  exportDialog(props: { save: () => Promise<SaveStatus>; onClose: () => void }): ReactNode
+}
+
+export interface EditorProps {
   api: Api
   /** The project being edited, saved automatically; null edits without saving (no services). */
   project: OpenProject | null
   initialView?: ViewState | null
   onClose?: () => void
+  panels: EditorPanels
 }
 
 function Toolbar({
@@ -110,7 +125,7 @@ function Toolbar({
   )
 }
 
-function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
+function EditorLayout({ api, project, initialView, onClose, panels }: EditorProps) {
   useEditorShortcuts()
   const { status, flush } = useAutosave(api, project)
   const [training, setTraining] = useState(false)
@@ -165,26 +180,10 @@ function EditorLayout({ api, project, initialView, onClose }: EditorProps) {
       <MemoPalette />
       <MemoCanvas initialView={initialView} />
       <MemoInspector />
-      {trainingUsed && (
-        <TrainingPanel
-          key={project?.id}
-          hidden={!training}
-          api={api}
-          projectId={project?.id ?? null}
-          save={saveForTraining}
-          onClose={() => setTraining(false)}
-        />
-      )}
+      {trainingUsed &&
+        panels.training({ hidden: !training, save: saveForTraining, onClose: () => setTraining(false) })}
       <MemoStatusBar />
-      {exporting && (
-        <ExportDialog
-          key={project?.id}
-          api={api}
-          projectId={project?.id ?? null}
-          save={flush}
-          onClose={() => setExporting(false)}
-        />
-      )}
+      {exporting && panels.exportDialog({ save: flush, onClose: () => setExporting(false) })}
     </div>
   )
 }

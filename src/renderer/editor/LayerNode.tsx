@@ -7,7 +7,7 @@ import { formatShape } from '../../shared/tensor/shape'
 import { formatCount } from '../format'
 import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
-import { hasOutput, inputCount, nodeById } from './kind-info'
+import { nodeById } from './node-by-id'
 
 /**
  * What a card shows, as plain values: the card re-renders only when one of them changes, not on
@@ -23,8 +23,8 @@ function cardView(doc: GraphDocument, id: string) {
     label: spec?.palette.label ?? node.kind,
     category: spec?.palette.category ?? 'unknown',
     name: node.name ?? node.id,
-    ports: node.kind === 'Input' ? 0 : inputCount(node),
-    output: hasOutput(node),
+    ports: a?.inputCount ?? 1,
+    output: node.kind !== 'Output',
     status: a?.status ?? 'unknown',
     summary: a?.summary ?? '',
     shape: a?.outputShape ? formatShape(a.outputShape) : null,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
-import type { FieldSpec } from './param-fields'
-import { readNumber } from './param-fields'
+import type { FieldSpec } from '../forms/param-fields'
+import { readNumber } from '../forms/param-fields'
 
 interface Props {
   field: FieldSpec

@@ -2,7 +2,6 @@ import dagre from '@dagrejs/dagre'
 import type { Subgraph } from '../../shared/blocks/define-block'
 import { BLOCK_INPUT } from '../../shared/blocks/define-block'
 import type { GraphAnalysis } from '../../shared/graph/infer'
-import { blockExpansion } from './kind-info'
 import { NODE_HEIGHT, NODE_WIDTH, type SizeOf } from './layout'
 
 export const INNER_WIDTH = 180
@@ -48,7 +47,7 @@ export function layoutBlock(sub: Subgraph): BlockLayout {
 /** The size a document node takes on the canvas: a card, or an expanded block's group. */
 export function nodeSizer(analysis: GraphAnalysis): SizeOf {
   return (node) => {
-    const sub = node.expanded ? blockExpansion(node, analysis.nodes[node.id]?.inputShapes[0]) : null
+    const sub = node.expanded ? analysis.nodes[node.id]?.expansion : undefined
     if (!sub) return { width: NODE_WIDTH, height: NODE_HEIGHT }
     const { width, height } = layoutBlock(sub)
     return { width, height }

@@ -1,17 +1,10 @@
 import { useEffect, useId, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import type { DatasetInfo } from '../../shared/api/training'
+import type { GraphIoGuess } from '../../shared/graph/io'
 import { errorMessage } from '../error-message'
 import { formatBytes } from '../format'
-import {
-  defaultChoice,
-  isBuiltin,
-  isPresent,
-  keyOf,
-  refOf,
-  type DatasetChoice,
-  type GraphIoGuess,
-} from './dataset-fit'
+import { defaultChoice, isBuiltin, isPresent, keyOf, refOf, type DatasetChoice } from './dataset-fit'
 
 type Download = { bytes: number; total: number | null; file: string }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DatasetInfo } from '../../shared/api/training'
-import { chain } from '../../shared/graph/test-doc'
-import { defaultChoice, graphIo, keyOf, mismatchOf, refOf, shapeOf } from './dataset-fit'
+import { defaultChoice, keyOf, mismatchOf, refOf, shapeOf } from './dataset-fit'
 
 const info = (over: Partial<DatasetInfo>): DatasetInfo => ({
   id: 'mnist',
@@ -13,25 +12,6 @@ const info = (over: Partial<DatasetInfo>): DatasetInfo => ({
   testSamples: 2,
   image: { height: 28, width: 28, channels: 1 },
   ...over,
-})
-
-describe('graphIo', () => {
-  it("reads the Input's size and the Output's classes, with their defaults", () => {
-    const doc = chain([
-      ['in', 'Input', { channels: 3 }],
-      ['out', 'Output', {}],
-    ])
-    expect(graphIo(doc.nodes)).toEqual({ input: { height: 28, width: 28, channels: 3 }, classes: 10 })
-  })
-
-  it('leaves open what the graph does not say: no Input, two Outputs, a bad parameter', () => {
-    const doc = chain([
-      ['o1', 'Output', {}],
-      ['o2', 'Output', {}],
-    ])
-    expect(graphIo(doc.nodes)).toEqual({ input: null, classes: null })
-    expect(graphIo(chain([['in', 'Input', { height: -1 }]]).nodes).input).toBeNull()
-  })
 })
 
 describe('mismatchOf', () => {

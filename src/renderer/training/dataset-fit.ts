@@ -1,32 +1,7 @@
 import { BUILTIN_DATASETS, type DatasetInfo, type DatasetRef } from '../../shared/api/training'
-import type { GraphNode } from '../../shared/graph/document'
-import { parseParams } from '../../shared/graph/parse-params'
-import { getLayer } from '../../shared/layers/registry'
+import type { GraphIoGuess } from '../../shared/graph/io'
 import { datasetId, datasetRefOf } from '../../shared/training/dataset-id'
 import { datasetMismatch, type DatasetShape } from '../../shared/training/dataset-mismatch'
-
-/** What the graph's Input takes and its Output predicts; null where the graph does not say (yet). */
-export interface GraphIoGuess {
-  input: { height: number; width: number; channels: number } | null
-  classes: number | null
-}
-
-/** The parameters of the only node of a kind, with the kind's defaults; null without exactly one. */
-function onlyParams<T>(nodes: readonly GraphNode[], kind: 'Input' | 'Output'): T | null {
-  const found = nodes.filter((n) => n.kind === kind)
-  const spec = getLayer(kind)
-  if (found.length !== 1 || !spec) return null
-  const parsed = parseParams(spec.params, found[0].params)
-  return parsed.error ? null : (parsed.value as T)
-}
-
-/** Reads the Input's size and the Output's classes from the document being edited. */
-export function graphIo(nodes: readonly GraphNode[]): GraphIoGuess {
-  return {
-    input: onlyParams<{ height: number; width: number; channels: number }>(nodes, 'Input'),
-    classes: onlyParams<{ classes: number }>(nodes, 'Output')?.classes ?? null,
-  }
-}
 
 /**
  * Why a dataset does not fit the graph, each with what to change (the services' own check, so the

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { hyperparametersSchema, type Hyperparameters } from '../../shared/api/training'
-import { fieldsOf, readNumber, type FieldSpec } from '../editor/param-fields'
+import { fieldsOf, readNumber, type FieldSpec } from '../forms/param-fields'
 
 export type HyperparameterKey = keyof Hyperparameters
 /** The form as typed: numbers as text (kept while not a number yet), switches as booleans. */

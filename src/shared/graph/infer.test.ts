@@ -154,4 +154,58 @@ describe('inferGraph', () => {
     const a = inferGraph(chain(nodes))
     expect(a.nodes.c4999.outputShape).toEqual([null, 8, 8, 4])
   })
+
+  it("gives each node its number of inputs: the kind's for its parameters, else the least, else 1", () => {
+    const a = inferGraph(
+      testDoc([
+        ['in', 'Input', { height: 8, width: 8, channels: 4 }],
+        ['badIn', 'Input', { height: -1 }],
+        ['c', 'Conv2D'],
+        ['add3', 'Add', { inputs: 3 }],
+        ['badAdd', 'Add', { inputs: 'many' }],
+        ['cat', 'Concat', { inputs: 4 }],
+        ['block', 'ResidualBasic', {}],
+        ['ghost', 'NoSuchKind'],
+      ]),
+    )
+    const counts = Object.fromEntries(Object.values(a.nodes).map((n) => [n.id, n.inputCount]))
+    expect(counts).toEqual({ in: 0, badIn: 0, c: 1, add3: 3, badAdd: 2, cat: 4, block: 1, ghost: 1 })
+  })
+
+  it("keeps a block's expansion on its analysis, the layers its inner analyses are of", () => {
+    const a = inferGraph(
+      chain([
+        ['in', 'Input', { height: 8, width: 8, channels: 16 }],
+        ['block', 'ResidualBasic', { filters: 32, strides: 2 }],
+      ]),
+    )
+    const block = a.nodes.block
+    expect(block.expansion!.nodes.map((n) => n.id)).toContain('proj')
+    expect(block.expansion!.output).toBe('out_relu')
+    expect(block.inner).toEqual(block.expansion!.nodes.map((n) => `block/${n.id}`))
+    expect(a.nodes.in.expansion).toBeUndefined()
+    // No input shape, bad parameters, an input the block cannot take: nothing to expand.
+    const none = inferGraph(
+      testDoc(
+        [
+          ['lonely', 'ResidualBasic'],
+          ['in', 'Input', { height: 8, width: 8, channels: 16 }],
+          ['bad', 'ResidualBasic', { filters: 0 }],
+          ['flat', 'Flatten'],
+          ['wrong', 'ResidualBasic'],
+        ],
+        [
+          ['in', 'bad'],
+          ['in', 'flat'],
+          ['flat', 'wrong'],
+        ],
+      ),
+    )
+    expect(['lonely', 'bad', 'wrong'].map((id) => none.nodes[id].expansion)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ])
+    expect(none.nodes.wrong.status).toBe('error')
+  })
 })

@@ -1,4 +1,4 @@
-import { BLOCK_INPUT } from '../blocks/define-block'
+import { BLOCK_INPUT, type Subgraph } from '../blocks/define-block'
 import { isVariadic, type ParamCount } from '../layers/define-layer'
 import type { LayerError } from '../layers/errors'
 import { elementsPerSample, type Shape } from '../tensor/shape'
@@ -20,6 +20,12 @@ export interface NodeAnalysis {
   outputShape: Shape | null
   /** Per input port; null where unknown. */
   inputShapes: (Shape | null)[]
+  /**
+   * How many inputs the node takes (the editor's input handles): its kind's number for these
+   * parameters (Add and Concat follow `inputs`, Input takes none, a block one). Where the parameters
+   * do not parse, the kind's least; for an unknown kind, 1.
+   */
+  inputCount: number
   params: ParamCount | null
   /** Multiply-accumulates per sample. */
   macs: number | null
@@ -30,6 +36,8 @@ export interface NodeAnalysis {
   summary: string | null
   /** Blocks: ids of the expansion's nodes in `GraphAnalysis.inner`, in order. */
   inner?: string[]
+  /** Blocks: the layers `expand` gave for the block's input shape (absent when it could not expand). */
+  expansion?: Subgraph
 }
 
 export interface GraphAnalysis {
@@ -76,6 +84,7 @@ function analyse(
 ): { nodes: Record<string, NodeAnalysis>; order: string[]; documentErrors: string[] } {
   const kinds = new Map<string, ResolvedKind | undefined>()
   const parsed = new Map<string, unknown>()
+  const counts = new Map<string, number>()
   const out: Record<string, NodeAnalysis> = {}
   const preErrors = new Map<string, LayerError>()
 
@@ -88,17 +97,23 @@ function analyse(
       preErrors.set(node.id, {
         message: `Unknown kind '${node.kind}'. Replace this node with one from the palette.`,
       })
+      counts.set(node.id, 1)
       continue
     }
     const p = parseParams(resolved.spec.params, node.params)
     if (p.error) preErrors.set(node.id, p.error)
     else parsed.set(node.id, p.value)
+    counts.set(
+      node.id,
+      resolved.type === 'block'
+        ? 1
+        : p.error
+          ? resolved.spec.arity.min
+          : resolved.spec.inputCount(p.value as never),
+    )
   }
-  const inputCount = (id: string): number | undefined => {
-    const k = kinds.get(id)
-    if (!k || !parsed.has(id)) return undefined
-    return k.type === 'block' ? 1 : k.spec.inputCount(parsed.get(id) as never)
-  }
+  // Wiring knows the ports only of nodes whose parameters parse; the others take theirs from the edges.
+  const inputCount = (id: string): number | undefined => (parsed.has(id) ? counts.get(id) : undefined)
   const variadic = (id: string): boolean => {
     const k = kinds.get(id)
     return k?.type === 'layer' && isVariadic(k.spec)
@@ -116,6 +131,7 @@ function analyse(
       inputShapes: ports.map((src) =>
         src === undefined ? null : (external?.get(src) ?? out[src]?.outputShape ?? null),
       ),
+      inputCount: counts.get(id)!,
       params: null,
       macs: null,
       activationBytes: null,
@@ -166,6 +182,7 @@ function analyseBlock(
     result.error = expansion.error
     return
   }
+  result.expansion = expansion
   const sub = analyse(expansion.nodes, expansion.edges, new Map([[BLOCK_INPUT, input]]), inner, prefix)
   const params = { trainable: 0, nonTrainable: 0 }
   let macs = 0

@@ -4,9 +4,6 @@ export type Dim = number | null
 /** A tensor shape, channels-last (NHWC), batch first: [null, H, W, C] or [null, features]. */
 export type Shape = readonly Dim[]
 
-export const is4d = (s: Shape): boolean => s.length === 4
-export const is2d = (s: Shape): boolean => s.length === 2
-
 /** Height, width and channels of a 4-D NHWC shape. */
 export function hwc(s: Shape): { h: number; w: number; c: number } {
   return { h: s[1] as number, w: s[2] as number, c: s[3] as number }

@@ -1,8 +1,4 @@
-/** The graph's data contract: what its Input takes and how many classes its Output predicts. */
-export interface GraphIo {
-  input: { height: number; width: number; channels: number }
-  classes: number
-}
+import type { GraphIo } from '../graph/io'
 
 export interface DatasetShape {
   name: string
