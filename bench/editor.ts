@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core'
 import { expandDocument } from '../src/shared/graph/expand'
 import { getTemplate } from '../src/shared/templates'
 import { resnet152 } from '../src/shared/templates/networks/resnet'
-import { launchBrowser, openAtStart, startServer } from '../test/e2e/app'
+import { launchBrowser, openAtStart, startServer } from '../test/e2e/test-kit'
 
 const EDIT_TARGET_MS = 50
 /** One refresh at 60 Hz, with rounding slack: the best an animation-frame interval can be. */

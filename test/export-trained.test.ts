@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadBuiltin } from '../src/main/datasets/catalog'
 import { parseModel } from '../src/main/export/onnx/serialize'
-import { checkOnnxFiles, findOnnxChecker } from './onnx-checker'
+import { checkOnnxFiles, findOnnxChecker } from './onnx-test-kit'
 
 const BIN = new URL('../bin/cnn-studio.js', import.meta.url).pathname
 const FASHION = '/usr/share/datasets/fashion-mnist'

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { folderCycles, importGraph, SRC, topFolder } from './import-graph'
+import { folderCycles, importGraph, SRC, topFolder } from './import-graph-test-kit'
 
 /**
  * Arrows run one way (ARCHITECTURE section 1): no module imports one that imports it back, and no

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chain, testDoc } from '../src/shared/graph/test-doc'
+import { chain, testDoc } from '../src/shared/graph/test-kit'
 import type { GraphDocument } from '../src/shared/graph/document'
 import { LAYER_KINDS } from '../src/shared/layers/registry'
 import type { Tfjs } from '../src/shared/layers/tfjs/types'
@@ -12,8 +12,7 @@ import { loadBackend } from '../src/main/tfjs/backends'
 import { onnxBytes } from '../src/main/export/onnx/build-onnx'
 import { verifyOnnx } from '../src/main/export/onnx/verify-onnx'
 import { everyKind } from './fixtures/every-kind'
-import { checkOnnxFiles, findOnnxChecker } from './onnx-checker'
-import { exportAndRun, relativeDiff } from './onnx-test-kit'
+import { checkOnnxFiles, exportAndRun, findOnnxChecker, relativeDiff } from './onnx-test-kit'
 
 type NodeSpec = [id: string, kind: string, params?: Record<string, unknown>]
 

@@ -6,7 +6,7 @@ import { exportRequestSchema } from '../src/shared/api/export'
 import { inferGraph } from '../src/shared/graph/infer'
 import { TEMPLATES } from '../src/shared/templates'
 import { createServices } from '../src/main/services'
-import { checkOnnxFiles, findOnnxChecker } from './onnx-checker'
+import { checkOnnxFiles, findOnnxChecker } from './onnx-test-kit'
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-onnx-templates-'))
 const services = createServices({ dataDir: join(dir, 'data') })

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { openDataDatabase } from '../src/main/db/open'
-import { tempDir } from '../src/main/db/test-db'
+import { tempDir } from '../src/main/db/test-kit'
 import { createServices } from '../src/main/services'
 
 /**

@@ -3,7 +3,7 @@ import { createRoot, type Root } from 'react-dom/client'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ApiError, type Api, type Handlers, type TemplateSummary } from '../shared/api/contract'
 import { inferGraph } from '../shared/graph/infer'
-import { chain } from '../shared/graph/test-doc'
+import { chain } from '../shared/graph/test-kit'
 import { App } from './App'
 import { createInPageApi } from './api/local'
 

@@ -1,7 +1,7 @@
 import { act } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { chain } from '../shared/graph/test-doc'
+import { chain } from '../shared/graph/test-kit'
 import { createInPageApi } from './api/local'
 import { useDocument } from './store/document-store'
 import { Workspace } from './Workspace'

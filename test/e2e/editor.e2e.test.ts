@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, dropKind, launchBrowser, openAtStart, SCREENSHOTS, startServer } from './app'
+import { connect, dropKind, launchBrowser, openAtStart, SCREENSHOTS, startServer } from './test-kit'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser

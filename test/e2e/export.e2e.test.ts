@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, SCREENSHOTS, startServer, watchErrors } from './app'
+import { launchBrowser, SCREENSHOTS, startServer, watchErrors } from './test-kit'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, startServer, watchErrors } from './app'
+import { launchBrowser, startServer, watchErrors } from './test-kit'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser

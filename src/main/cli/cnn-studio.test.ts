@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../../shared/graph/infer'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { getTemplate } from '../../shared/templates'
 
 const BIN = new URL('../../../bin/cnn-studio.js', import.meta.url).pathname

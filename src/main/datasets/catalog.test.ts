@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { BuiltinDataset } from '../../shared/api/training'
 import { datasetRefOf } from '../../shared/training/dataset-id'
-import { tempDir } from '../db/test-db'
+import { tempDir } from '../db/test-kit'
 import {
   BUILTINS,
   DEBIAN_FASHION_MNIST,
@@ -20,7 +20,7 @@ import {
   type DownloadProgress,
 } from './catalog'
 import { DatasetFileError } from './idx'
-import { cifarFiles, idxBytes, pngBytes, tarBytes } from './test-files'
+import { cifarFiles, idxBytes, pngBytes, tarBytes } from './test-kit'
 
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex')
 

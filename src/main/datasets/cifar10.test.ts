@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../db/test-db'
+import { tempDir } from '../db/test-kit'
 import {
   CIFAR10_CLASSES,
   CIFAR10_TEST_FILE,
@@ -9,7 +9,7 @@ import {
   loadCifar10,
   parseCifarBatches,
 } from './cifar10'
-import { cifarFiles, cifarRecord, concat } from './test-files'
+import { cifarFiles, cifarRecord, concat } from './test-kit'
 
 function writeCifar(dir: string, perBatch = 2): void {
   mkdirSync(dir, { recursive: true })

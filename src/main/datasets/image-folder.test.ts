@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../db/test-db'
+import { tempDir } from '../db/test-kit'
 import { decodeImage, loadImageFolder, resizeInto, sniffImage } from './image-folder'
 import { classCounts } from './split'
-import { jpegBytes, pngBytes } from './test-files'
+import { jpegBytes, pngBytes } from './test-kit'
 
 const write = (file: string, bytes: Uint8Array | string) => {
   mkdirSync(path.dirname(file), { recursive: true })

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../db/test-db'
+import { tempDir } from '../db/test-kit'
 import { classCounts } from './split'
 import { FASHION_MNIST_CLASSES, hasMnistFiles, loadMnist } from './mnist'
-import { idxBytes, writeMnist } from './test-files'
+import { idxBytes, writeMnist } from './test-kit'
 
 const DEBIAN = '/usr/share/datasets/fashion-mnist'
 

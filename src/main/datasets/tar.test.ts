@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { tempDir } from '../db/test-db'
+import { tempDir } from '../db/test-kit'
 import { extractTarGz, readTar, TarReader } from './tar'
-import { concat, tarBytes } from './test-files'
+import { concat, tarBytes } from './test-kit'
 
 const text = (s: string) => new TextEncoder().encode(s)
 const big = Uint8Array.from({ length: 5000 }, (_, i) => i % 251)

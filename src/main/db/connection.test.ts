@@ -3,7 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { BUSY_TIMEOUT_MS, DatabaseOpenError, openConnection } from './connection'
-import { tempDir } from './test-db'
+import { tempDir } from './test-kit'
 
 /** Root ignores file permissions, so the permission tests only mean something for other users. */
 const isRoot = process.getuid?.() === 0

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createDatasetsRepo, type DatasetRow } from './datasets-repo'
-import { openTestDb } from './test-db'
+import { openTestDb } from './test-kit'
 
 const fashion: DatasetRow = {
   id: 'fashion-mnist',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { createGraphVersionsRepo } from './graph-versions-repo'
 import { createProjectsRepo } from './projects-repo'
-import { openTestDb } from './test-db'
+import { openTestDb } from './test-kit'
 
 const at = '2025-01-01T00:00:00.000Z'
 const doc = chain([

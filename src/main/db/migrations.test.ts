@@ -6,7 +6,7 @@ import { DB_FILE } from '../data-dir'
 import { DatabaseOpenError, openConnection } from './connection'
 import { migrate, MIGRATIONS, SCHEMA_VERSION, userVersion } from './migrations'
 import { openDataDatabase } from './open'
-import { tempDir } from './test-db'
+import { tempDir } from './test-kit'
 
 const tables = (db: Database.Database) =>
   db

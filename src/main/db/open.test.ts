@@ -6,7 +6,7 @@ import { DatabaseOpenError } from './connection'
 import { SCHEMA_VERSION, userVersion } from './migrations'
 import { openDataDatabase } from './open'
 import { createProjectsRepo } from './projects-repo'
-import { tempDir } from './test-db'
+import { tempDir } from './test-kit'
 
 const project = {
   id: 'p1',

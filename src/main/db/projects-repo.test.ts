@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { emptyDocument } from '../../shared/graph/document'
 import { createGraphVersionsRepo } from './graph-versions-repo'
 import { createProjectsRepo, type ProjectRow } from './projects-repo'
-import { openTestDb } from './test-db'
+import { openTestDb } from './test-kit'
 
 const row = (id: string, at: string, lastOpenedAt: string | null = null): ProjectRow => ({
   id,

@@ -4,7 +4,7 @@ import { emptyDocument } from '../../shared/graph/document'
 import { createGraphVersionsRepo } from './graph-versions-repo'
 import { createProjectsRepo } from './projects-repo'
 import { createRunsRepo } from './runs-repo'
-import { openTestDb } from './test-db'
+import { openTestDb } from './test-kit'
 
 const NOW = '2026-11-25T10:00:00.000Z'
 

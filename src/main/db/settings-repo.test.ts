@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createSettingsRepo } from './settings-repo'
-import { openTestDb } from './test-db'
+import { openTestDb } from './test-kit'
 
 describe('settings repository', () => {
   it('sets, overwrites, reads and deletes JSON values', () => {

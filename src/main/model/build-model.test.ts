@@ -1,6 +1,6 @@
 import * as tfjs from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { getTemplate, TEMPLATES } from '../../shared/templates'
 import { buildModel } from './build-model'

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { METHOD_NAMES } from '../../shared/api/contract'
 import { dispatch } from '../../shared/api/dispatch'
 import { DB_FILE } from '../data-dir'
-import { tempDir } from '../db/test-db'
+import { tempDir } from '../db/test-kit'
 import { createServices } from '.'
 
 describe('createServices', () => {

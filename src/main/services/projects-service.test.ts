@@ -4,10 +4,10 @@ import { dispatch } from '../../shared/api/dispatch'
 import type { ProjectFile } from '../../shared/api/projects'
 import { emptyDocument, type GraphDocument } from '../../shared/graph/document'
 import { inferGraph } from '../../shared/graph/infer'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { getTemplate, TEMPLATES } from '../../shared/templates'
 import type { DB } from '../db/connection'
-import { openTestDb } from '../db/test-db'
+import { openTestDb } from '../db/test-kit'
 import { createProjectsService, type ProjectsService } from './projects-service'
 
 const doc = chain([

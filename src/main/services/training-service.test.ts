@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { EventName, EventPayload } from '../../shared/api/contract'
-import { openTestDb } from '../db/test-db'
+import { openTestDb } from '../db/test-kit'
 import { createServices } from '.'
 
 /** The training service with real worker threads, the wasm backend and the real Fashion-MNIST. */

@@ -5,7 +5,7 @@ import {
   dilatedSeparableConv2d,
   unfusedConv2d,
 } from '../../shared/layers/tfjs/dilated-conv'
-import { expectClose, on, rand, setUpWasm, tf } from '../tfjs/wasm-kernels/test-util'
+import { expectClose, on, rand, setUpWasm, tf } from '../tfjs/wasm-kernels/test-kit'
 
 beforeAll(setUpWasm)
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import type { GraphDocument } from '../../shared/graph/document'
 import { buildModel } from '../model/build-model'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
@@ -8,8 +8,8 @@ import { makeOptimizer } from './optimizer'
 import { hyperparametersSchema } from '../../shared/api/training'
 import { chunksOf, HelperFailedError, trainStep, type GradientHelper } from './step'
 import { trainLoop } from './loop'
-import { stripesData, stripesNet } from './test-data'
-import { expectClose, setUpWasm, tf } from '../tfjs/wasm-kernels/test-util'
+import { stripesData, stripesNet } from './test-kit'
+import { expectClose, setUpWasm, tf } from '../tfjs/wasm-kernels/test-kit'
 
 beforeAll(async () => {
   await setUpWasm()

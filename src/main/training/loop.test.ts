@@ -5,7 +5,7 @@ import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { buildModel } from '../model/build-model'
 import type { Checkpoint } from '../model/checkpoint'
 import { trainLoop, type LoopControl } from './loop'
-import { stripesData, stripesNet } from './test-data'
+import { stripesData, stripesNet } from './test-kit'
 
 const tf = tfjs as unknown as Tfjs
 beforeAll(async () => {

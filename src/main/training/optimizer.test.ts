@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { makeAdam } from './optimizer'
 import { FUSED_ADAM } from '../tfjs/wasm-kernels/adam'
-import { expectClose, rand, setUpWasm, tf } from '../tfjs/wasm-kernels/test-util'
+import { expectClose, rand, setUpWasm, tf } from '../tfjs/wasm-kernels/test-kit'
 
 beforeAll(setUpWasm)
 

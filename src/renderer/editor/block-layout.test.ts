@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../../shared/graph/infer'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { GROUP_HEADER, layoutBlock, nodeSizer } from './block-layout'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { analyse } from './analysis'
 import { moveNodes, setParam } from './edits'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../../shared/graph/infer'
-import { chain, testDoc } from '../../shared/graph/test-doc'
+import { chain, testDoc } from '../../shared/graph/test-kit'
 import { addNode, applyFix, connect, copy, paste, removeNodes, setParam } from './edits'
 
 describe('document edits', () => {

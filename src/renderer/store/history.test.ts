@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { useDocument } from './document-store'
 import { addNode, moveNodes, setParam } from './edits'
 

@@ -15,7 +15,7 @@ import {
   setValue,
   click,
   setUpPanelTests,
-} from './panel-test-kit'
+} from './test-kit'
 
 setUpPanelTests()
 

@@ -4,7 +4,8 @@ import type { DatasetInfo } from '../../shared/api/training'
 import type { GraphIoGuess } from '../../shared/graph/io'
 import { errorMessage } from '../error-message'
 import { formatBytes } from '../format'
-import { defaultChoice, isBuiltin, isPresent, keyOf, refOf, type DatasetChoice } from './dataset-fit'
+import { datasetId, isBuiltinDataset } from '../../shared/training/dataset-id'
+import { defaultChoice, isPresent, refOf, type DatasetChoice } from './dataset-fit'
 
 type Download = { bytes: number; total: number | null; file: string }
 
@@ -66,10 +67,10 @@ export function DatasetChooser({
     // Only when the list arrives or changes, not on every edit of the graph.
   }, [list])
 
-  const chosen = value ? keyOf(value.ref) : null
+  const chosen = value ? datasetId(value.ref) : null
 
   const download = async (info: DatasetInfo) => {
-    if (!isBuiltin(info.id)) return
+    if (!isBuiltinDataset(info.id)) return
     const id = info.id
     setDownloads((d) => ({ ...d, [info.id]: { bytes: 0, total: null, file: '' } }))
     setFailed(({ [info.id]: _, ...rest }) => rest)
@@ -110,7 +111,7 @@ export function DatasetChooser({
                   type="radio"
                   name={name}
                   value={d.id}
-                  checked={ref !== null && chosen === keyOf(ref)}
+                  checked={ref !== null && chosen === datasetId(ref)}
                   disabled={!ref || !isPresent(d)}
                   onChange={() => ref && onChange({ ref, info: d })}
                 />
@@ -154,9 +155,7 @@ export function DatasetChooser({
               type="radio"
               name={name}
               value="folder"
-              checked={
-                chosen !== null && chosen.startsWith('folder:') && chosen === `folder:${folder.trim()}`
-              }
+              checked={chosen !== null && chosen === datasetId({ folder: folder.trim() })}
               disabled={folder.trim() === ''}
               onChange={chooseFolder}
             />

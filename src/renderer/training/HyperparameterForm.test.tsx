@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  services,
-  render,
-  waitFor,
-  byId,
-  text,
-  setValue,
-  startButton,
-  setUpPanelTests,
-} from './panel-test-kit'
+import { services, render, waitFor, byId, text, setValue, startButton, setUpPanelTests } from './test-kit'
 
 setUpPanelTests()
 

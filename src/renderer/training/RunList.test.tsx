@@ -13,7 +13,7 @@ import {
   click,
   circles,
   setUpPanelTests,
-} from './panel-test-kit'
+} from './test-kit'
 
 setUpPanelTests()
 

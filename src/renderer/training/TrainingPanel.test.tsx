@@ -14,7 +14,7 @@ import {
   startButton,
   circles,
   setUpPanelTests,
-} from './panel-test-kit'
+} from './test-kit'
 
 setUpPanelTests()
 

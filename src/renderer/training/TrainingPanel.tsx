@@ -6,7 +6,8 @@ import { errorMessage } from '../error-message'
 import { useDocument } from '../store/document-store'
 import { BackendChooser } from './BackendChooser'
 import { DatasetChooser } from './DatasetChooser'
-import { keyOf, mismatchOf, shapeOf, type DatasetChoice } from './dataset-fit'
+import { datasetId } from '../../shared/training/dataset-id'
+import { mismatchOf, shapeOf, type DatasetChoice } from './dataset-fit'
 import { DatasetPreview } from './DatasetPreview'
 import { HyperparameterForm } from './HyperparameterForm'
 import { labelOf, readHyperparameters, valuesOf, type HyperparameterKey } from './hyperparameters'
@@ -53,7 +54,7 @@ export function TrainingPanel({
   const read = useMemo(() => readHyperparameters(values), [values])
 
   // The chosen dataset's classes, counts and samples.
-  const datasetKey = dataset ? keyOf(dataset.ref) : null
+  const datasetKey = dataset ? datasetId(dataset.ref) : null
   useEffect(() => {
     if (!dataset || !datasetKey) return setPreview(null)
     let current = true

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DatasetInfo } from '../../shared/api/training'
-import { defaultChoice, keyOf, mismatchOf, refOf, shapeOf } from './dataset-fit'
+import { defaultChoice, mismatchOf, refOf, shapeOf } from './dataset-fit'
 
 const info = (over: Partial<DatasetInfo>): DatasetInfo => ({
   id: 'mnist',
@@ -34,7 +34,6 @@ describe('dataset refs', () => {
     expect(refOf(info({}))).toEqual({ builtin: 'mnist' })
     expect(refOf(info({ id: 'folder-1', location: '/data/flowers' }))).toEqual({ folder: '/data/flowers' })
     expect(refOf(info({ id: 'folder-1', location: null }))).toBeNull()
-    expect(keyOf({ folder: '/x' })).toBe('folder:/x')
     expect(shapeOf(info({ id: 'f', location: '/f' }))!.resizable).toBe(true)
     expect(shapeOf(info({ image: null }))).toBeNull()
   })

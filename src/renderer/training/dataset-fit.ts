@@ -1,6 +1,6 @@
-import { BUILTIN_DATASETS, type DatasetInfo, type DatasetRef } from '../../shared/api/training'
+import type { DatasetInfo, DatasetRef } from '../../shared/api/training'
 import type { GraphIoGuess } from '../../shared/graph/io'
-import { datasetId, datasetRefOf } from '../../shared/training/dataset-id'
+import { datasetRefOf, isBuiltinDataset } from '../../shared/training/dataset-id'
 import { datasetMismatch, type DatasetShape } from '../../shared/training/dataset-mismatch'
 
 /**
@@ -10,9 +10,6 @@ import { datasetMismatch, type DatasetShape } from '../../shared/training/datase
 export function mismatchOf(io: GraphIoGuess, data: DatasetShape): string[] {
   return datasetMismatch({ input: io.input ?? data.image, classes: io.classes ?? data.classes }, data)
 }
-
-export const isBuiltin = (id: string): id is (typeof BUILTIN_DATASETS)[number] =>
-  (BUILTIN_DATASETS as readonly string[]).includes(id)
 
 /** How to ask for a listed dataset: a built-in by its id, an image folder by its path. */
 export function refOf(info: DatasetInfo): DatasetRef | null {
@@ -24,13 +21,15 @@ export function refOf(info: DatasetInfo): DatasetRef | null {
 /** Whether a listed dataset can be trained on now (a built-in must be on this machine). */
 export const isPresent = (info: DatasetInfo): boolean => info.location !== null
 
-/** A stable key for a dataset choice: its id (`mnist`, `folder:/data/flowers`). */
-export const keyOf = (ref: DatasetRef): string => datasetId(ref)
-
 /** The dataset's shape as the mismatch check needs it, from a listing (null when unknown). */
 export function shapeOf(info: DatasetInfo): DatasetShape | null {
   if (!info.image || info.classes.length === 0) return null
-  return { name: info.name, image: info.image, classes: info.classes.length, resizable: !isBuiltin(info.id) }
+  return {
+    name: info.name,
+    image: info.image,
+    classes: info.classes.length,
+    resizable: !isBuiltinDataset(info.id),
+  }
 }
 
 /** The dataset the panel trains on: how to ask for it, and its listing when it has one. */

@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { GraphDocument } from '../graph/document'
 import type { GraphAnalysis } from '../graph/infer'
-import { chain } from '../graph/test-doc'
+import { chain } from '../graph/test-kit'
 import {
   ApiError,
   CONTRACT,

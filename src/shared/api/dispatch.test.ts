@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { chain } from '../graph/test-doc'
+import { chain } from '../graph/test-kit'
 import { inferGraph } from '../graph/infer'
 import { ApiError, type Handlers } from './contract'
 import { dispatch } from './dispatch'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chain } from '../graph/test-doc'
+import { chain } from '../graph/test-kit'
 import { parseProjectFile } from './project-file'
 
 const doc = chain([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../graph/infer'
-import { chain } from '../graph/test-doc'
+import { chain } from '../graph/test-kit'
 import type { Subgraph } from './define-block'
-import { analyseBlock, expandBlock, feeds } from './test-util'
+import { analyseBlock, expandBlock, feeds } from './test-kit'
 import { residualBasic } from './residual-basic'
 
 const analyse = (params: Record<string, unknown>, input: [number, number, number]) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Subgraph } from './define-block'
-import { analyseBlock, expandBlock, feeds } from './test-util'
+import { analyseBlock, expandBlock, feeds } from './test-kit'
 import { residualBottleneck } from './residual-bottleneck'
 
 const analyse = (params: Record<string, unknown>, input: [number, number, number]) =>

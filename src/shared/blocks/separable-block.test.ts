@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Subgraph } from './define-block'
-import { analyseBlock } from './test-util'
+import { analyseBlock } from './test-kit'
 import { separableBlock } from './separable-block'
 
 const analyse = (params: Record<string, unknown>, input: [number, number, number]) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from './infer'
-import { chain, testDoc } from './test-doc'
+import { chain, testDoc } from './test-kit'
 
 describe('inferGraph', () => {
   it('infers shapes, counts and totals along a chain', () => {
@@ -207,5 +207,25 @@ describe('inferGraph', () => {
       undefined,
     ])
     expect(none.nodes.wrong.status).toBe('error')
+  })
+
+  it('keeps the expansion of a block whose first input is known but whose wiring is wrong', () => {
+    const a = inferGraph(
+      testDoc(
+        [
+          ['in', 'Input', { height: 8, width: 8, channels: 16 }],
+          ['other', 'Input', { height: 8, width: 8, channels: 16 }],
+          ['block', 'ResidualBasic', { filters: 16 }],
+        ],
+        [
+          ['in', 'block'],
+          ['other', 'block', 1],
+        ],
+      ),
+    )
+    const block = a.nodes.block
+    expect(block.status).toBe('error')
+    expect(block.error!.message).toMatch(/takes 1 input/)
+    expect(block.expansion!.output).toBe('out_relu')
   })
 })

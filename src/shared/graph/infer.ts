@@ -144,6 +144,12 @@ function analyse(
     if (resolved && parsed.has(id)) result.summary = resolved.spec.palette.summary(parsed.get(id) as never)
     if (error || !resolved) {
       result.error = error ?? null
+      // A block miswired beyond its first input still shows its layers when expanded on the canvas.
+      const first = result.inputShapes[0]
+      if (resolved?.type === 'block' && parsed.has(id) && first) {
+        const sub = resolved.spec.expand(parsed.get(id) as never, first)
+        if (!('error' in sub)) result.expansion = sub
+      }
       continue
     }
     if (result.inputShapes.some((x) => x === null)) {

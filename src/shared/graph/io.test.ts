@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { getTemplate } from '../templates'
 import { expandDocument } from './expand'
 import { graphIo } from './io'
-import { chain, testDoc } from './test-doc'
+import { chain, testDoc } from './test-kit'
 
 describe('graphIo', () => {
   it("reads the Input's size and the Output's classes, with their defaults", () => {

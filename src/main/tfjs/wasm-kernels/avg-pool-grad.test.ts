@@ -15,7 +15,7 @@ import {
   tfLoss,
   type Pad,
   type Shape4,
-} from './test-util'
+} from './test-kit'
 
 interface Case {
   name: string

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { expectClose, on, rand, setUpWasm, size, tf } from './test-util'
+import { expectClose, on, rand, setUpWasm, size, tf } from './test-kit'
 
 beforeAll(setUpWasm)
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { batchNormTraining, leanBatchNormalization } from '../../../shared/layers/tfjs/batch-norm'
-import { expectClose, f64, fdGrad, on, rand, setUpWasm, size, tf } from './test-util'
+import { expectClose, f64, fdGrad, on, rand, setUpWasm, size, tf } from './test-kit'
 
 beforeAll(async () => {
   await setUpWasm()

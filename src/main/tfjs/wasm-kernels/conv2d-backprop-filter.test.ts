@@ -16,7 +16,7 @@ import {
   tfLoss,
   CONV_CASES,
   type Shape4,
-} from './test-util'
+} from './test-kit'
 
 beforeAll(setUpWasm)
 

@@ -16,7 +16,7 @@ import {
   tf,
   tfLoss,
   type Shape4,
-} from './test-util'
+} from './test-kit'
 
 beforeAll(setUpWasm)
 

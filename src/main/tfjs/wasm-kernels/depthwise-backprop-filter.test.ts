@@ -12,7 +12,7 @@ import {
   size,
   tf,
   tfLoss,
-} from './test-util'
+} from './test-kit'
 
 beforeAll(setUpWasm)
 

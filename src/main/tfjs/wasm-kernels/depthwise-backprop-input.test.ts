@@ -11,7 +11,7 @@ import {
   size,
   tf,
   tfLoss,
-} from './test-util'
+} from './test-kit'
 
 beforeAll(setUpWasm)
 

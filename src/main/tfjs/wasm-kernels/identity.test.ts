@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { setUpWasm, tf } from './test-util'
+import { setUpWasm, tf } from './test-kit'
 
 beforeAll(async () => {
   await setUpWasm()

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './index'
-import { expectClose, f64, fdGrad, on, rand, setUpWasm, size, tf, tfLoss } from './test-util'
+import { expectClose, f64, fdGrad, on, rand, setUpWasm, size, tf, tfLoss } from './test-kit'
 
 beforeAll(async () => {
   await setUpWasm()

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { leadingAxes } from './reduce-leading'
-import { expectClose, on, rand, setUpWasm, tf } from './test-util'
+import { expectClose, on, rand, setUpWasm, tf } from './test-kit'
 
 beforeAll(setUpWasm)
 

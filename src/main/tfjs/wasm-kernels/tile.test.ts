@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { tileInto } from './tile'
-import { on, rand, setUpWasm, size, tf } from './test-util'
+import { on, rand, setUpWasm, size, tf } from './test-kit'
 
 beforeAll(setUpWasm)
 

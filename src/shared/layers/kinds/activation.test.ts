@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('Activation', () => {
   it('keeps the shape of a map or a vector for every function, without parameters', () => {

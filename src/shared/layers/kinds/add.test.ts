@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../../graph/infer'
-import { testDoc } from '../../graph/test-doc'
-import { one } from '../test-util'
+import { testDoc } from '../../graph/test-kit'
+import { one } from '../test-kit'
 
 describe('Add', () => {
   it('adds equal shapes, without parameters', () => {

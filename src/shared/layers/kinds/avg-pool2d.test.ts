@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('AvgPool2D', () => {
   it('pools with valid, same and explicit padding, without parameters', () => {

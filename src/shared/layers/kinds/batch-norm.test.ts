@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('BatchNorm', () => {
   it('counts γ and β as trainable and the moving statistics as non-trainable (Keras)', () => {

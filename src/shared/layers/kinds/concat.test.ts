@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('Concat', () => {
   it('joins channels in input order (Inception 3a: 64 + 128 + 32 + 32)', () => {

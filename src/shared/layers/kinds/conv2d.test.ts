@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('Conv2D', () => {
   it('computes valid, same, explicit and dilated output sizes as PyTorch and TensorFlow', () => {

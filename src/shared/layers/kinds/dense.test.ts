@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('Dense', () => {
   it('counts weights, bias and MACs as Keras (LeNet F5: 400 → 120)', () => {

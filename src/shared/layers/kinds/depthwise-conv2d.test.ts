@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('DepthwiseConv2D', () => {
   it('multiplies channels by the depth multiplier and counts per-channel kernels', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../../graph/infer'
-import { chain } from '../../graph/test-doc'
-import { one } from '../test-util'
+import { chain } from '../../graph/test-kit'
+import { one } from '../test-kit'
 
 describe('Flatten', () => {
   it('unrolls H×W×C into one vector, without parameters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('GlobalAvgPool2D', () => {
   it('reduces a map to one value per channel (ResNet-50: 7×7×2048 → 2048)', () => {

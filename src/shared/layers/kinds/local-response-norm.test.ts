@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('LocalResponseNorm', () => {
   it('keeps the shape, without parameters (AlexNet: size 5, α 1e-4, β 0.75, k 2)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('MaxPool2D', () => {
   it('halves a map by default, per channel, with no parameters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('Output', () => {
   it('takes logits with one feature per class and gives probabilities', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('SeparableConv2D', () => {
   it('counts depthwise + pointwise weights as Keras does', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { one } from '../test-util'
+import { one } from '../test-kit'
 
 describe('ZeroPadding2D', () => {
   it('pads one pixel on each side by default, without parameters', () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { inferGraph } from '../graph/infer'
-import { chain } from '../graph/test-doc'
+import { chain } from '../graph/test-kit'
 import type { BlockSpec, Subgraph } from './define-block'
 
 /** Analyses one block of `kind` fed by an Input of h×w×c; `inner` lists the expansion's ids. For tests. */

@@ -30,7 +30,7 @@ export async function importGraph(dir: string, tsConfig?: string): Promise<Impor
   return { files: result.obj(), fileCycles: result.circular(), skipped: result.warnings().skipped }
 }
 
-const isTestCode = (file: string): boolean => /\.test\.tsx?$|(^|\/)test-[^/]*$|test-kit\.tsx?$/.test(file)
+const isTestCode = (file: string): boolean => /\.test\.tsx?$|test-kit\.tsx?$/.test(file)
 
 /**
  * Folder-level cycles: `folderOf` maps a file to its folder (e.g. `main/db`); two folders whose

@@ -13,9 +13,9 @@ import {
   type RunDetail,
   type RunSummary,
 } from '../../shared/api/training'
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { useDocument } from '../store/document-store'
-import { createTestApi } from './test-api'
+import { createTestApi } from '../api/test-kit'
 import { TrainingPanel } from './TrainingPanel'
 
 declare global {

@@ -1,4 +1,4 @@
-import { chain } from '../../shared/graph/test-doc'
+import { chain } from '../../shared/graph/test-kit'
 import { mulberry32 } from '../datasets/random'
 import type { TrainData } from '../datasets/train-data'
 

@@ -1,5 +1,5 @@
 import { inferGraph, type NodeAnalysis } from '../graph/infer'
-import { testDoc } from '../graph/test-doc'
+import { testDoc } from '../graph/test-kit'
 
 /**
  * Analyses one layer fed by Inputs of the given [h, w, c] shapes, or by a Flatten of them for a
