@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { stronglyConnected } from '../src/shared/graph/strongly-connected'
 
 /** The part of madge's API used here (madge ships no types). */
 interface MadgeResult {
@@ -49,43 +50,13 @@ export function folderCycles(files: ImportGraph['files'], folderOf: (file: strin
       edges.get(a)!.add(b)
     }
   }
-  return stronglyConnected(edges).filter((c) => c.length > 1)
+  const folders = [...new Set([...edges.keys(), ...[...edges.values()].flatMap((s) => [...s])])]
+  return stronglyConnected(folders, (f) => [...(edges.get(f) ?? [])])
+    .filter((c) => c.length > 1)
+    .map((c) => c.sort())
 }
 
 /** The folder two levels down: `main/tfjs/wasm-kernels/adam.ts` → `main/tfjs`. */
 export const topFolder = (file: string): string => file.split('/').slice(0, 2).join('/')
-
-/** Tarjan's strongly connected components (the graph is a few dozen folders: recursion is fine). */
-function stronglyConnected(edges: Map<string, Set<string>>): string[][] {
-  const index = new Map<string, number>()
-  const low = new Map<string, number>()
-  const stack: string[] = []
-  const onStack = new Set<string>()
-  const out: string[][] = []
-  const visit = (v: string) => {
-    index.set(v, index.size)
-    low.set(v, index.get(v)!)
-    stack.push(v)
-    onStack.add(v)
-    for (const w of edges.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w)
-        low.set(v, Math.min(low.get(v)!, low.get(w)!))
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!))
-    }
-    if (low.get(v) === index.get(v)) {
-      const component: string[] = []
-      let w: string
-      do {
-        w = stack.pop()!
-        onStack.delete(w)
-        component.push(w)
-      } while (w !== v)
-      out.push(component.sort())
-    }
-  }
-  for (const v of edges.keys()) if (!index.has(v)) visit(v)
-  return out
-}
 
 export const SRC = join(import.meta.dirname, '..', 'src')
