@@ -1,6 +1,6 @@
 import type { RunSummary } from '../../shared/api/training'
-import { formatPercent } from '../training/run-format'
-import { StatusBadge } from '../training/StatusBadge'
+import { formatPercent } from '../runs/run-format'
+import { StatusBadge } from '../runs/StatusBadge'
 import { formatDate, UNTRAINED } from './export-format'
 
 /**

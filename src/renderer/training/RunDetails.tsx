@@ -2,10 +2,10 @@ import type { Api } from '../../shared/api/contract'
 import type { Hyperparameters } from '../../shared/api/training'
 import { RunCharts } from './RunCharts'
 import { RunControls } from './RunControls'
-import { formatLoss, formatPercent, formatRate, formatSeconds } from './run-format'
+import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/run-format'
 import { isLive } from './run-view'
 import { RunProgress } from './RunProgress'
-import { StatusBadge } from './StatusBadge'
+import { StatusBadge } from '../runs/StatusBadge'
 import { useRunView } from './use-run-view'
 
 /**

@@ -2,9 +2,9 @@ import { useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import type { RunSummary } from '../../shared/api/training'
 import { errorMessage } from '../error-message'
-import { formatLoss, formatPercent, formatRate, formatSeconds } from './run-format'
+import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/run-format'
 import { isLive } from './run-view'
-import { StatusBadge } from './StatusBadge'
+import { StatusBadge } from '../runs/StatusBadge'
 
 /**
  * The project's runs, newest first: status, dataset, settings, best validation and test accuracy,

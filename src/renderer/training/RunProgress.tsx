@@ -1,5 +1,5 @@
 import type { BatchProgress, RunSummary } from '../../shared/api/training'
-import { formatLoss, formatSeconds, formatSpeed } from './run-format'
+import { formatLoss, formatSeconds, formatSpeed } from '../runs/run-format'
 
 /**
  * Where a live run is: epoch e/E and batch b/B as a bar over the whole run, the training speed and

@@ -1,4 +1,5 @@
 import type { RunStatus } from '../../shared/api/training'
+import './status-badge.css'
 
 /** A run's status as a coloured label. */
 export function StatusBadge({ status, testId = 'run-status' }: { status: RunStatus; testId?: string }) {
