@@ -39,11 +39,15 @@ export interface Child {
   kill(): Promise<void>
 }
 
-export function startScript(script: string): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+/** An ES module script run through tsx, as the services run in the app. */
+export const startScript = (script: string) =>
+  startNode(['--import', 'tsx', '--input-type=module', '-e', script])
+
+/** The `cnn-studio` command, not waited for. */
+export const startCli = (args: string[]) => startNode([BIN, ...args])
+
+function startNode(args: string[]): Child {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   const lines: string[] = []
   let partial = ''
   let stderr = ''
