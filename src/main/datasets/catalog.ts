@@ -28,6 +28,7 @@ import {
   MNIST_GZ_FILES,
   mnistFilesIn,
 } from './mnist'
+import { recordSkipped } from './skipped-list'
 import { extractTarGz, readTar } from './tar'
 import type { LoadedDataset } from './types'
 
@@ -146,11 +147,14 @@ export const DEFAULT_FOLDER_SIZE: ImageSize = { height: 32, width: 32, channels:
 
 /**
  * Loads a dataset: a built-in from this machine (at its own size: `size` applies to image folders
- * only, which are resized to it), or a folder of class sub-folders of images.
+ * only, which are resized to it), or a folder of class sub-folders of images, whose skipped files
+ * are listed in the data folder (skipped-list.ts).
  */
 export function loadDataset(ref: DatasetRef, dataDir: string, size?: ImageSize): LoadedDataset {
   if ('builtin' in ref) return loadBuiltin(ref.builtin, dataDir)
-  return loadImageFolder(ref.folder, size ?? DEFAULT_FOLDER_SIZE)
+  const ds = loadImageFolder(ref.folder, size ?? DEFAULT_FOLDER_SIZE)
+  recordSkipped(dataDir, ds.source, ds.skipped)
+  return ds
 }
 
 /** Whether `dir` holds the complete files of a built-in, as laid out in its dataset folder. */
