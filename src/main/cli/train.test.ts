@@ -71,7 +71,7 @@ describe('cnn-studio train on an image folder with unreadable files', () => {
     const r = train()
     expect(r.status, r.stderr).toBe(0)
     const list = path.join(data, 'skipped-files', `${path.basename(folder)}-`)
-    const warning = r.stderr.split('\n').filter((l) => /skipped|^  /.test(l))
+    const warning = r.stderr.split('\n').filter((l) => /skipped|^ {2}/.test(l))
     expect(warning[0]).toBe(
       `warning: 3 files in ${folder} could not be read and were skipped (corrupt, empty or not PNG/JPEG images):`,
     )
