@@ -47,3 +47,22 @@ export function dataFlag(argv: readonly string[]): string | undefined {
   }
   return undefined
 }
+
+/** Downloaded and imported built-in datasets: `<data folder>/datasets/<id>/`. */
+export const DATASETS_FOLDER = 'datasets'
+/** The lists of files an image-folder dataset skipped (corrupt, empty, not images). */
+export const SKIPPED_LISTS_FOLDER = 'skipped-files'
+
+/**
+ * What CNN Studio owns in the data folder, by top-level name: the database with SQLite's companions
+ * (`-wal`, `-shm`, `-journal`: any name starting with the database's), the datasets and the skipped
+ * lists. Names compare without case, as macOS's and Windows's file systems do. Exports never write
+ * here (docs/export.md); everything else in the folder is the user's.
+ */
+export function dataFolderEntry(name: string): 'database' | 'datasets' | 'skipped lists' | null {
+  const n = name.toLowerCase()
+  if (n.startsWith(DB_FILE)) return 'database'
+  if (n === DATASETS_FOLDER) return 'datasets'
+  if (n === SKIPPED_LISTS_FOLDER) return 'skipped lists'
+  return null
+}

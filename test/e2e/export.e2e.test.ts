@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
@@ -75,6 +84,60 @@ describe('exporting in browser mode', () => {
     expect(statSync(out).size).toBe(bytes)
 
     // The refused call is an HTTP 400, which Chromium logs; nothing else may be.
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([])
+    await page.close()
+  }, 120_000)
+
+  it("asks before replacing an existing file, and refuses the data folder's database", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    const errors = watchErrors(page)
+    await page.goto(server.url)
+    // The app reopens the last project (the test above made one), else starts at the gallery.
+    const template = page.getByText('LeNet-5 (MNIST)', { exact: true })
+    await Promise.race([page.waitForSelector('.react-flow__node'), template.waitFor()])
+    if ((await page.locator('.react-flow__node').count()) === 0) {
+      await template.click()
+      await page.getByRole('button', { name: 'Open in editor' }).click()
+      await page.waitForSelector('.react-flow__node')
+    }
+    await page.getByTestId('export-toggle').click()
+    await expect.poll(() => page.getByTestId('export-source').count(), { timeout: 20_000 }).toBe(1)
+
+    const out = join(dir, 'existing.onnx')
+    writeFileSync(out, 'kept until the user says otherwise')
+    await page.getByTestId('export-path').fill(out)
+    await page.getByTestId('export-start').click()
+    await page.getByTestId('export-confirm').waitFor({ timeout: 20_000 })
+    expect(await page.getByTestId('export-confirm').textContent()).toContain(
+      `${out} already exists. Replace it with this export?`,
+    )
+    await page
+      .getByTestId('export-dialog')
+      .screenshot({ path: join(SCREENSHOTS, 'export-replace-light.png') })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.getByTestId('export-dialog').screenshot({ path: join(SCREENSHOTS, 'export-replace-dark.png') })
+    await page.emulateMedia({ colorScheme: 'light' })
+
+    // Keeping it writes nothing; replacing it exports over it.
+    await page.getByTestId('export-keep').click()
+    expect(await page.getByTestId('export-confirm').count()).toBe(0)
+    expect(readFileSync(out, 'utf8')).toBe('kept until the user says otherwise')
+    await page.getByTestId('export-start').click()
+    await page.getByTestId('export-replace').click()
+    await page.getByTestId('export-report').waitFor({ timeout: 60_000 })
+    expect(statSync(out).size).toBeGreaterThan(240_000)
+    expect(readdirSync(dir).filter((n) => n.includes('cnn-studio-tmp'))).toEqual([])
+
+    // The project database is never a target: the reason at once, the projects still listed.
+    const db = join(server.dataDir, 'sub', '..', 'cnn-studio.db')
+    await page.getByTestId('export-path').fill(db)
+    await page.getByTestId('export-start').click()
+    await page.getByTestId('export-error').waitFor({ timeout: 20_000 })
+    expect(await page.getByTestId('export-error').textContent()).toMatch(
+      /^Refusing to export there: .* is CNN Studio's project database/,
+    )
+    expect(await page.getByTestId('export-confirm').count()).toBe(0)
+    // The refused check is an HTTP 400, which Chromium logs; nothing else may be.
     expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([])
     await page.close()
   }, 120_000)

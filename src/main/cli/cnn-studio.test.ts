@@ -133,6 +133,16 @@ describe('cnn-studio inspect', () => {
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toMatch(/'resnet19' is neither a template nor a \.json file\. Templates: lenet5, /)
   })
+
+  it('exits 2 naming where a graph file nests too deeply (20,000 levels)', () => {
+    const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`
+    const text = `{"format":"cnn-studio/graph","version":1,"edges":[],"nodes":[{"id":"x","kind":"Dense","params":{"units":2,"deep":${deep}}}]}`
+    const r = cli('inspect', file('deep.json', text))
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(
+      /deep\.json: Invalid graph document: nodes\[0\]\.params\.deep\.a\.a…: nested more than 400 levels deep/,
+    )
+  })
 })
 
 describe('cnn-studio', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -33,5 +33,19 @@ describe('cnn-studio datasets', () => {
       /\/no\/such\/folder does not exist/,
     )
     expect(cli('a', 'b', 'c', 'd').stderr).toMatch(/'datasets' takes 0 to 3 arguments, got 4/)
+  })
+
+  it("names the user's damaged file, not a temporary copy, and exits 2", () => {
+    const data = mkdtempSync(join(tmpdir(), 'cnn-datasets-'))
+    const folder = mkdtempSync(join(tmpdir(), 'cnn-datasets-src-'))
+    for (const f of ['train-images', 't10k-images'])
+      writeFileSync(join(folder, `${f}-idx3-ubyte.gz`), 'not an IDX file')
+    for (const f of ['train-labels', 't10k-labels'])
+      writeFileSync(join(folder, `${f}-idx1-ubyte.gz`), 'not an IDX file')
+    const r = cli('import', 'mnist', folder, '--data', data)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe(
+      `cnn-studio datasets: ${join(folder, 'train-images-idx3-ubyte.gz')}: not an IDX file (it must start with two zero bytes, a type and a rank). Download the file again, or use the one from the dataset as published.\n`,
+    )
   })
 })

@@ -32,11 +32,15 @@ untrained) and written only when their logits agree within the tolerance.
   --tolerance X       largest |difference| allowed in the logits, relative beyond logits of 1
                       (default 1e-4)
   --seed N            initial weights when exporting untrained (default 1)
+  --force             replace an existing file (for tfjs: model.json and weights.bin in the folder);
+                      without it an existing target is refused. The data folder's own files
+                      (cnn-studio.db, its -wal and -shm, datasets/, skipped-files/) never are written
   --data DIR          the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json              one line {"out","bytes","opset","maxAbsDiff","top1Agreement","inputs","outputs"}
 
-Exit status: 0 exported; 1 the graph, run or path cannot be exported, or the export disagreed with
-TF.js (nothing is written then); 2 bad usage or an unknown project, run or template.`
+Exit status: 0 exported; 1 the graph, run or path cannot be exported (an existing target without
+--force included), or the export disagreed with TF.js (nothing is written then); 2 bad usage or an
+unknown project, run or template.`
 
 export const command: CliCommand = {
   help,
@@ -47,6 +51,7 @@ export const command: CliCommand = {
     opset: { type: 'string' },
     tolerance: { type: 'string' },
     seed: { type: 'string' },
+    force: { type: 'boolean' },
     data: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -124,6 +129,7 @@ async function exportCommand(v: Record<string, unknown>, target: string, io: Cli
       opset: num(v.opset),
       tolerance: num(v.tolerance),
       seed: num(v.seed),
+      overwrite: v.force === true,
     })
     if (!request.success) throw new UsageError(formatIssues(request.error))
     if (note && v.json !== true) io.err(note)
@@ -134,7 +140,9 @@ async function exportCommand(v: Record<string, unknown>, target: string, io: Cli
   } catch (e) {
     if (e instanceof ApiError) {
       io.err(`cnn-studio export: ${e.message}`)
-      return e.code === 'invalid' || e.code === 'internal' ? EXIT.graphErrors : EXIT.usage
+      return e.code === 'invalid' || e.code === 'conflict' || e.code === 'internal'
+        ? EXIT.graphErrors
+        : EXIT.usage
     }
     throw e
   } finally {

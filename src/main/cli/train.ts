@@ -18,6 +18,7 @@ import { createServices, type Services } from '../services'
 import { findProject } from './find-project'
 import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
 import { progressLine } from './progress'
+import { folderOf, skippedLines, skippedReport } from './skipped-notice'
 
 const help = `Usage: cnn-studio train <project | template> --dataset NAME [options]
        cnn-studio train --resume <run id> [--data DIR] [--json]
@@ -37,7 +38,12 @@ resumed later with --resume, as can a run whose process was killed.
   --backend NAME        ${BACKEND_NAMES.join(', ')} (default: the fastest that loads)
   --data DIR            the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json                one JSON object per epoch, then a last line
-                        {"runId","status","testAccuracy","testLoss","samplesPerSecond","backend","epochs"}
+                        {"runId","status","testAccuracy","testLoss","samplesPerSecond","backend","epochs",
+                         "skipped"}: skipped is null for built-in datasets, else {"count","list","first"}
+
+Files of an image folder that cannot be read (corrupt, empty, not PNG/JPEG) are skipped: the count
+and the first few are printed when training starts, and the whole list is written to
+DIR/skipped-files/<folder>-<hash>.tsv (one "path<TAB>reason" per line).
   --resume              continue the stopped or interrupted run <run id> from its last checkpoint
 
 Exit status: 0 finished, 1 the graph or dataset cannot be trained or the run failed, 2 bad usage.`
@@ -87,10 +93,18 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
   const json = v.json === true
   const tty = !json && process.stderr.isTTY === true
   let lastLine = ''
+  // An image folder's skipped files are listed once the run reports progress (it loaded the folder).
+  let folder: string | null = null
+  let loaded = false
   const services = createServices({
     dataDir,
     db,
     emit: (event, payload) => {
+      if (!loaded && (event === 'training.batch' || event === 'training.epoch')) {
+        loaded = true
+        if (folder && !json)
+          for (const line of skippedLines(skippedReport(dataDir, folder), folder)) io.err(line)
+      }
       if (event === 'training.batch' && tty) {
         lastLine = progressLine(payload as never)
         process.stderr.write(`\r${lastLine}`)
@@ -123,8 +137,10 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
     void Promise.resolve(services['training.stop']({ runId: run.id })).catch(() => {})
   }
   try {
-    if (v.resume === true) run = await services['training.resume']({ runId: target })
-    else {
+    if (v.resume === true) {
+      run = await services['training.resume']({ runId: target })
+      folder = folderOf(run.dataset?.id)
+    } else {
       const hyperparameters = hyperparametersSchema.partial().safeParse({
         epochs: number('epochs', v.epochs),
         batchSize: number('batch-size', v['batch-size']),
@@ -138,9 +154,11 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
       const backend = z.enum(BACKEND_NAMES).optional().safeParse(v.backend)
       if (!backend.success) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}.`)
       const projectId = await resolveProject(services, target)
+      const dataset = datasetRef(v.dataset as string | undefined)
+      folder = folderOf(dataset)
       run = await services['training.start']({
         projectId,
-        dataset: datasetRef(v.dataset as string | undefined),
+        dataset,
         hyperparameters: hyperparameters.data,
         backend: backend.data,
       })
@@ -162,6 +180,7 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
       device: final.device,
       epochs: final.epochsDone,
       message: final.message,
+      skipped: folder && loaded ? skippedReport(dataDir, folder) : null,
     }
     if (json) io.out(JSON.stringify(summary))
     else {

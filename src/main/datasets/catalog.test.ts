@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -312,7 +312,7 @@ describe('importing local files', () => {
     for (const [name, bytes] of mnistFiles()) writeFileSync(path.join(bad, name), bytes)
     writeFileSync(path.join(bad, 't10k-labels-idx1-ubyte.gz'), gzipSync(idxBytes([9], [])))
     expect(() => importLocal('mnist', bad, dir)).toThrow(
-      /t10k-labels-idx1-ubyte\.gz: the header promises 9 = 9 bytes of data but the file holds 0/,
+      `${path.join(bad, 't10k-labels-idx1-ubyte.gz')}: the header promises 9 = 9 bytes of data but the file holds 0. The file is truncated or not what its name says. Download the file again, or use the one from the dataset as published.`,
     )
     expect(readdirSync(path.join(dir, 'datasets'))).toEqual(['mnist'])
     expect(loadBuiltin('mnist', dir).train.count).toBe(5)
@@ -321,6 +321,54 @@ describe('importing local files', () => {
       /is a file: give the folder holding train-images-idx3-ubyte\.gz/,
     )
     expect(() => importLocal('mnist', tempDir(), dir)).toThrow(/does not hold the MNIST IDX files/)
+  })
+
+  it("names the user's file in every error, never the temporary copy", () => {
+    const dir = tempDir()
+    const src = tempDir('src-')
+    mkdirSync(path.join(src, 'MNIST', 'raw'), { recursive: true })
+    for (const [name, bytes] of mnistFiles()) writeFileSync(path.join(src, 'MNIST', 'raw', name), bytes)
+    const images = path.join(src, 'MNIST', 'raw', 'train-images-idx3-ubyte.gz')
+    writeFileSync(images, Buffer.from('not an idx file'))
+    const message = (f: () => unknown) => {
+      try {
+        f()
+      } catch (e) {
+        return (e as Error).message
+      }
+      throw new Error('expected an error')
+    }
+    expect(message(() => importLocal('mnist', src, dir))).toBe(
+      `${images}: not an IDX file (it must start with two zero bytes, a type and a rank). Download the file again, or use the one from the dataset as published.`,
+    )
+    rmSync(images)
+    expect(message(() => importLocal('mnist', src, dir))).toMatch(
+      new RegExp(`^${path.join(src, 'MNIST', 'raw', 'train-images-idx3-ubyte')}\\.gz is missing`),
+    )
+
+    // CIFAR-10, from a folder of batches: the batch by its own path.
+    const folder = tempDir('src-')
+    for (const f of cifarFiles()) writeFileSync(path.join(folder, f.path), f.bytes)
+    writeFileSync(path.join(folder, 'data_batch_3.bin'), new Uint8Array(100))
+    expect(message(() => importLocal('cifar10', folder, dir))).toBe(
+      `${path.join(folder, 'data_batch_3.bin')}: 100 bytes is not a whole number of CIFAR-10 records (3073 bytes each: a label and 32×32×3 pixels). The file is truncated or not a CIFAR-10 binary batch: download cifar-10-binary.tar.gz again.`,
+    )
+
+    // From the archive: the archive and the member.
+    const archive = path.join(tempDir('src-'), 'cifar-10-binary.tar.gz')
+    const members = cifarFiles().map((f) => ({ ...f, path: `cifar-10-batches-bin/${f.path}` }))
+    members[1] = { ...members[1], bytes: new Uint8Array(100) }
+    writeFileSync(archive, gzipSync(tarBytes(members)))
+    expect(message(() => importLocal('cifar10', archive, dir))).toMatch(
+      new RegExp(`^${archive}: cifar-10-batches-bin/data_batch_2\\.bin: 100 bytes is not a whole number`),
+    )
+    writeFileSync(archive, gzipSync(tarBytes(members.filter((m) => !m.path.endsWith('test_batch.bin')))))
+    expect(message(() => importLocal('cifar10', archive, dir))).toMatch(
+      new RegExp(`^${archive}: cifar-10-batches-bin lacks test_batch\\.bin: CIFAR-10 needs all of`),
+    )
+    // Nothing was kept, and no error named a folder that no longer exists.
+    expect(existsSync(path.join(dir, 'datasets'))).toBe(true)
+    expect(readdirSync(path.join(dir, 'datasets'))).toEqual([])
   })
 
   it('finds torchvision’s MNIST/raw layout', () => {

@@ -28,6 +28,7 @@ import {
   MNIST_GZ_FILES,
   mnistFilesIn,
 } from './mnist'
+import { recordSkipped } from './skipped-list'
 import { extractTarGz, readTar } from './tar'
 import type { LoadedDataset } from './types'
 
@@ -146,11 +147,14 @@ export const DEFAULT_FOLDER_SIZE: ImageSize = { height: 32, width: 32, channels:
 
 /**
  * Loads a dataset: a built-in from this machine (at its own size: `size` applies to image folders
- * only, which are resized to it), or a folder of class sub-folders of images.
+ * only, which are resized to it), or a folder of class sub-folders of images, whose skipped files
+ * are listed in the data folder (skipped-list.ts).
  */
 export function loadDataset(ref: DatasetRef, dataDir: string, size?: ImageSize): LoadedDataset {
   if ('builtin' in ref) return loadBuiltin(ref.builtin, dataDir)
-  return loadImageFolder(ref.folder, size ?? DEFAULT_FOLDER_SIZE)
+  const ds = loadImageFolder(ref.folder, size ?? DEFAULT_FOLDER_SIZE)
+  recordSkipped(dataDir, ds.source, ds.skipped)
+  return ds
 }
 
 /** Whether `dir` holds the complete files of a built-in, as laid out in its dataset folder. */
@@ -315,61 +319,115 @@ export async function download(
 const mnistCandidates = (dir: string) =>
   ['', 'raw', 'MNIST/raw', 'FashionMNIST/raw'].map((sub) => path.join(dir, sub))
 
+/** Why the data folder could not take the files, and what to check. */
+const cannotStore = (what: string, dataDir: string, e: unknown) =>
+  new DatasetFileError(
+    `Could not ${what} into ${path.join(dataDir, 'datasets')} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the data folder's permissions and free space.`,
+  )
+
+/** Copies the user's `file` into `dir` (in the staging folder). */
+function copyInto(file: string, dir: string, dataDir: string): void {
+  try {
+    copyFileSync(file, path.join(dir, path.basename(file)))
+  } catch (e) {
+    throw cannotStore(`copy ${file}`, dataDir, e)
+  }
+}
+
+/**
+ * Runs `check` on files extracted from the user's `archive` into `staging`, and names the archive
+ * and its member in any error instead of the temporary copy (removed by the time the user reads it).
+ */
+function inArchive<T>(archive: string, staging: string, check: () => T): T {
+  try {
+    return check()
+  } catch (e) {
+    if (!(e instanceof DatasetFileError)) throw e
+    const inside = e.message.split(`${staging}${path.sep}`).join(`${archive}: `)
+    throw new DatasetFileError(inside.split(staging).join(archive))
+  }
+}
+
 /**
  * Imports a built-in dataset from files the user already has: a folder holding the four IDX files
  * (gzipped or not; torchvision's `MNIST/raw/` layout is found too), or CIFAR-10's batches (the
- * folder or its `cifar-10-batches-bin/`) or `cifar-10-binary.tar.gz`. The files are copied to a
- * temporary folder and loaded from there; only files that parse are renamed into
- * `<dataDir>/datasets/<id>/`, replacing what was there. Returns the folder.
+ * folder or its `cifar-10-batches-bin/`) or `cifar-10-binary.tar.gz`. The files are checked where
+ * they are, so that every error names the user's file (an archive's, with its member), then copied
+ * to a temporary folder that is renamed into `<dataDir>/datasets/<id>/`, replacing what was there.
+ * Returns the folder.
  */
 export function importLocal(id: BuiltinDataset, source: string, dataDir: string): string {
   const entry = entryOf(id)
-  if (!existsSync(source)) throw new DatasetFileError(`${source} does not exist.`)
+  if (!existsSync(source))
+    throw new DatasetFileError(
+      `${source} does not exist. Check the path: give the folder holding ${entry.files.map((f) => f.name).join(', ')}${id === 'cifar10' ? ', or the archive itself' : ''}.`,
+    )
+  const isFile = statSync(source).isFile()
+  const archive =
+    id === 'cifar10' &&
+    (isFile ? source : [path.join(source, entry.files[0].name)].find((f) => existsSync(f)))
+  const fromArchive = archive && (isFile || !cifarFolder(source))
+  if (fromArchive && !/\.(tar\.gz|tgz)$/.test(archive))
+    throw new DatasetFileError(
+      `${source} is not a .tar.gz archive: give CIFAR-10's folder of batches (data_batch_1.bin …), or cifar-10-binary.tar.gz.`,
+    )
+  if (!fromArchive && isFile)
+    throw new DatasetFileError(
+      `${source} is a file: give the folder holding ${entry.files.map((f) => f.name).join(', ')} (gzipped or not).`,
+    )
+  let found: string | undefined
+  if (!fromArchive) {
+    found =
+      id === 'cifar10'
+        ? cifarFolder(source)
+        : mnistCandidates(source).find((d) => existsSync(d) && mnistFilesIn(d).length > 0)
+    if (!found)
+      throw new DatasetFileError(
+        id === 'cifar10'
+          ? `${source} holds no CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin) and no cifar-10-binary.tar.gz. Give the folder they are in, or the archive.`
+          : `${source} does not hold the ${entry.name} IDX files (${MNIST_GZ_FILES.join(', ')}, gzipped or not). Give the folder they are in.`,
+      )
+    // Parse before copying: a missing or damaged file is refused here, by its own name.
+    if (id === 'cifar10') loadCifar10(found)
+    else loadMnist(found, id)
+  }
   const staging = stagingFolder(dataDir, `import-${id}`)
   try {
-    const isFile = statSync(source).isFile()
-    const archive =
-      id === 'cifar10' &&
-      (isFile ? source : [path.join(source, entry.files[0].name)].find((f) => existsSync(f)))
-    if (archive && (isFile || !cifarFolder(source))) {
-      if (!/\.(tar\.gz|tgz)$/.test(archive))
-        throw new DatasetFileError(`${source}: give CIFAR-10's folder of batches, or cifar-10-binary.tar.gz.`)
+    if (fromArchive) {
+      let gz: Uint8Array
+      try {
+        gz = readFileSync(archive)
+      } catch (e) {
+        throw new DatasetFileError(
+          `${archive} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check its permissions.`,
+        )
+      }
       let tar: Uint8Array
       try {
-        tar = gunzipSync(readFileSync(archive))
+        tar = gunzipSync(gz)
       } catch (e) {
-        throw new DatasetFileError(`${archive}: the gzip data is damaged (${(e as Error).message}).`)
-      }
-      for (const f of readTar(tar, path.basename(archive))) {
-        const target = path.join(staging, f.path)
-        mkdirSync(path.dirname(target), { recursive: true })
-        writeFileSync(target, f.bytes)
-      }
-    } else if (isFile) {
-      throw new DatasetFileError(
-        `${source} is a file: give the folder holding ${entry.files.map((f) => f.name).join(', ')} (gzipped or not).`,
-      )
-    } else if (id === 'cifar10') {
-      const found = cifarFolder(source)
-      if (!found)
         throw new DatasetFileError(
-          `${source} holds no CIFAR-10 binary batches (data_batch_1.bin … data_batch_5.bin, test_batch.bin) and no cifar-10-binary.tar.gz.`,
+          `${archive}: the gzip data is damaged (${(e as Error).message}). Download cifar-10-binary.tar.gz again.`,
         )
+      }
+      for (const f of readTar(tar, archive)) {
+        const target = path.join(staging, f.path)
+        try {
+          mkdirSync(path.dirname(target), { recursive: true })
+          writeFileSync(target, f.bytes)
+        } catch (e) {
+          throw cannotStore(`unpack ${archive}`, dataDir, e)
+        }
+      }
+      inArchive(archive, staging, () => loadCifar10(staging))
+    } else if (id === 'cifar10') {
       const into = path.join(staging, 'cifar-10-batches-bin')
       mkdirSync(into)
       for (const f of CIFAR10_FILES)
-        if (existsSync(path.join(found, f))) copyFileSync(path.join(found, f), path.join(into, f))
+        if (existsSync(path.join(found!, f))) copyInto(path.join(found!, f), into, dataDir)
     } else {
-      const found = mnistCandidates(source).find((d) => existsSync(d) && mnistFilesIn(d).length > 0)
-      if (!found)
-        throw new DatasetFileError(
-          `${source} does not hold the ${entry.name} IDX files (${MNIST_GZ_FILES.join(', ')}, gzipped or not).`,
-        )
-      for (const f of mnistFilesIn(found)) copyFileSync(f, path.join(staging, path.basename(f)))
+      for (const f of mnistFilesIn(found!)) copyInto(f, staging, dataDir)
     }
-    // Parse before keeping: a missing or damaged file is refused here, with its reason.
-    if (id === 'cifar10') loadCifar10(staging)
-    else loadMnist(staging, id)
     return moveIntoPlace(id, staging, dataDir)
   } finally {
     rmSync(staging, { recursive: true, force: true })

@@ -31,7 +31,7 @@ export function parseCifarBatches(files: { name: string; bytes: Uint8Array }[]):
   for (const { name, bytes } of files) {
     if (bytes.length === 0 || bytes.length % RECORD !== 0)
       throw new DatasetFileError(
-        `${name}: ${bytes.length} bytes is not a whole number of CIFAR-10 records (${RECORD} bytes each: a label and 32×32×3 pixels). The file is truncated or not a CIFAR-10 binary batch.`,
+        `${name}: ${bytes.length} bytes is not a whole number of CIFAR-10 records (${RECORD} bytes each: a label and 32×32×3 pixels). The file is truncated or not a CIFAR-10 binary batch: download cifar-10-binary.tar.gz again.`,
       )
     count += bytes.length / RECORD
   }
@@ -43,7 +43,7 @@ export function parseCifarBatches(files: { name: string; bytes: Uint8Array }[]):
       const label = bytes[r]
       if (label > 9)
         throw new DatasetFileError(
-          `${name}: record ${r / RECORD + 1} has label ${label}; CIFAR-10 labels are 0 to 9. Is this CIFAR-100?`,
+          `${name}: record ${r / RECORD + 1} has label ${label}; CIFAR-10 labels are 0 to 9. Is this CIFAR-100? Use CIFAR-10's binary version (cifar-10-binary.tar.gz).`,
         )
       labels[n] = label
       const out = n * 3 * PIXELS
@@ -104,14 +104,14 @@ export function loadCifar10(dir: string): LoadedDataset {
   const missing = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].filter((f) => !existsSync(path.join(folder, f)))
   if (missing.length)
     throw new DatasetFileError(
-      `${folder} lacks ${missing.join(', ')}: CIFAR-10 needs all of ${[...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].join(', ')}. Extract cifar-10-binary.tar.gz again.`,
+      `${folder} lacks ${missing.join(', ')}: CIFAR-10 needs all of ${[...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].join(', ')}. Extract cifar-10-binary.tar.gz again, or download it again.`,
     )
   const read = (name: string) => {
     const file = path.join(folder, name)
     try {
       return { name: file, bytes: new Uint8Array(readFileSync(file)) }
     } catch (e) {
-      throw new DatasetFileError(`${file} cannot be read (${(e as Error).message}).`)
+      throw new DatasetFileError(`${file} cannot be read (${(e as Error).message}). Check its permissions.`)
     }
   }
   const classes = readNames(path.join(folder, 'batches.meta.txt'))

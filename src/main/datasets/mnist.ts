@@ -76,7 +76,7 @@ function readIdxFile(dir: string, base: string, variant: string) {
   try {
     bytes = new Uint8Array(readFileSync(file))
   } catch (e) {
-    throw new DatasetFileError(`${file} cannot be read (${(e as Error).message}).`)
+    throw new DatasetFileError(`${file} cannot be read (${(e as Error).message}). Check its permissions.`)
   }
   return { file, array: parseIdx(file, bytes) }
 }
@@ -86,7 +86,7 @@ function readSplit(dir: string, split: 'train' | 'test', variant: string, classe
   const images = readIdxFile(dir, names.images, variant)
   const labels = readIdxFile(dir, names.labels, variant)
   const set = pairImagesAndLabels(images.array, labels.array, [images.file, labels.file])
-  if (set.count === 0) throw new DatasetFileError(`${images.file} holds no images.`)
+  if (set.count === 0) throw new DatasetFileError(`${images.file} holds no images. Download the file again.`)
   const bad = set.labels.findIndex((l) => l >= classes)
   if (bad !== -1)
     throw new DatasetFileError(
@@ -110,7 +110,7 @@ export function loadMnist(dir: string, variant: MnistVariant = 'mnist'): LoadedD
   const test = readSplit(dir, 'test', name, classes.length)
   if (train.height !== test.height || train.width !== test.width)
     throw new DatasetFileError(
-      `${dir}: the training images are ${train.height}×${train.width} but the test images ${test.height}×${test.width}; the files come from different datasets.`,
+      `${dir}: the training images are ${train.height}×${train.width} but the test images ${test.height}×${test.width}; the files come from different datasets. Put the four files of one dataset in the folder.`,
     )
   return {
     id: variant,

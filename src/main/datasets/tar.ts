@@ -72,7 +72,8 @@ export class TarReader {
       throw new DatasetFileError(
         `${this.name}: the archive ends inside ${this.current || 'a header'}; it is truncated. Download it again.`,
       )
-    if (this.entries === 0) throw new DatasetFileError(`${this.name}: the archive holds no files.`)
+    if (this.entries === 0)
+      throw new DatasetFileError(`${this.name}: the archive holds no files. Download it again.`)
   }
 
   private text(at: number, length: number): string {
@@ -104,7 +105,7 @@ export class TarReader {
     if (this.number(148, 8) !== sum)
       throw new DatasetFileError(
         offset === 0
-          ? `${this.name} is not a tar archive.`
+          ? `${this.name} is not a tar archive. Download it again.`
           : `${this.name}: the tar header at byte ${offset} is damaged (its checksum does not match). Download it again.`,
       )
     this.entries++

@@ -90,7 +90,9 @@ function withNativeExportDialogs(services: Services, appWindow: () => BrowserWin
         properties: ['createDirectory', 'showOverwriteConfirmation'],
       }
       const picked = await (win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options))
-      return { path: picked.canceled || !picked.filePath ? null : picked.filePath }
+      // The save dialog asked before replacing an existing file: the export need not ask again.
+      const path = picked.canceled || !picked.filePath ? null : picked.filePath
+      return { path, overwriteConfirmed: path !== null }
     }
     const options: OpenDialogOptions = {
       title: 'Choose the folder for the TF.js model (model.json and its weights)',
@@ -100,6 +102,7 @@ function withNativeExportDialogs(services: Services, appWindow: () => BrowserWin
     }
     const picked = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options))
     const path = picked.filePaths[0]
-    return { path: picked.canceled || !path ? null : path }
+    // A folder chooser asks nothing about model.json inside: the Export dialog does.
+    return { path: picked.canceled || !path ? null : path, overwriteConfirmed: false }
   }
 }

@@ -1,6 +1,6 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import type { z } from 'zod'
 import type { exportRequestSchema, ExportReport, Verification } from '../../shared/api/export'
 import type { DatasetRef, Hyperparameters } from '../../shared/api/training'
@@ -16,8 +16,9 @@ import { compareLogits, withinTolerance } from './compare'
 import { ONNX_NAMES } from './onnx/emit-graph'
 import { onnxBytes, type Preprocess } from './onnx/build-onnx'
 import { verifyOnnx, type VerifyBatch } from './onnx/verify-onnx'
+import { checkExportTarget } from './export-target'
 import { TFJS_FILES, tfjsLayersFiles } from './tfjs-layers'
-import { checkWritableFolder, writeFilesAtomically } from './write-atomic'
+import { checkWritableFolder, writeFilesAtomically, writeFolderAtomically } from './write-atomic'
 
 export type ParsedExportRequest = z.output<typeof exportRequestSchema>
 
@@ -118,7 +119,8 @@ const predict = (tf: Tfjs, model: tfjsModule.LayersModel, b: VerifyBatch): Float
  * files: builds the TF.js model, emits the file in memory, runs it (onnxruntime, or TF.js reloading
  * the written format) on the run's test images or random ones next to the TF.js model, and writes
  * it atomically only when the two agree within the tolerance. Throws GraphBuildError (the graph
- * cannot be exported), ExportPathError, or ExportVerificationError, having written nothing.
+ * cannot be exported), ExportTargetError (the data folder's own files; an existing target without
+ * `overwrite`), ExportPathError, or ExportVerificationError, having written nothing.
  */
 export async function exportModel(
   tf: Tfjs,
@@ -127,7 +129,7 @@ export async function exportModel(
   dataDir: string,
 ): Promise<ExportReport> {
   const started = Date.now()
-  const out = resolve(request.path)
+  const { out } = checkExportTarget(request, dataDir)
   // A TF.js folder may be new (created on write): then its parent must be writable.
   const folderExists = request.format === 'tfjs' && existsSync(out)
   await checkWritableFolder(folderExists ? resolve(out, TFJS_FILES.model) : out)
@@ -185,7 +187,14 @@ export async function exportModel(
       files = written.files
     }
     if (!verification.passed) throw new ExportVerificationError(verification)
-    await writeFilesAtomically(files)
+    // Again: the target may have appeared, or become a link into the data folder, while verifying.
+    checkExportTarget(request, dataDir)
+    if (request.format === 'onnx') await writeFilesAtomically(files)
+    else
+      await writeFolderAtomically(
+        out,
+        files.map((f) => ({ name: basename(f.path), data: f.data })),
+      )
     return {
       format: request.format,
       out,

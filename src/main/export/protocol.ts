@@ -11,10 +11,11 @@ export interface ExportJob {
 
 /**
  * Why an export failed, as the service answers it: `invalid` (the graph, run or path cannot be
- * exported: the user can fix it), `verification` (the written model would disagree with TF.js: a
- * defect of ours), `unavailable` (no TF.js backend loads), `internal` (anything else).
+ * exported: the user can fix it), `conflict` (the target exists and overwriting was not
+ * confirmed), `verification` (the written model would disagree with TF.js: a defect of ours),
+ * `unavailable` (no TF.js backend loads), `internal` (anything else).
  */
-export type ExportFailure = 'invalid' | 'verification' | 'unavailable' | 'internal'
+export type ExportFailure = 'invalid' | 'conflict' | 'verification' | 'unavailable' | 'internal'
 
 export type FromExportWorker =
   { type: 'done'; report: ExportReport } | { type: 'failed'; failure: ExportFailure; message: string }

@@ -51,9 +51,10 @@ export async function tfjsLayersFiles(
     'CnnStudioDilatedDepthwiseConv2D',
   ].filter((c) => topology.includes(`"${c}"`))
   return {
+    // model.json last: the writer renames the entry file into place after the weights it describes.
     files: [
-      { path: join(folder, TFJS_FILES.model), data: JSON.stringify(modelJson) },
       { path: join(folder, TFJS_FILES.weights), data: weights },
+      { path: join(folder, TFJS_FILES.model), data: JSON.stringify(modelJson) },
     ],
     artifacts: { ...a, weightData: weights.buffer },
     customClasses,

@@ -3,6 +3,7 @@ import { CheckpointError } from '../model/checkpoint'
 import { GraphBuildError } from '../model/buildable'
 import { loadBackend } from '../tfjs/backends'
 import { exportModel, ExportVerificationError } from './export-model'
+import { ExportTargetError } from './export-target'
 import type { ExportFailure, ExportJob, FromExportWorker } from './protocol'
 import { ExportPathError } from './write-atomic'
 
@@ -15,11 +16,15 @@ if (!parentPort) throw new Error('export/worker.ts runs only as a worker thread'
 const port = parentPort
 
 const failureOf = (e: unknown): ExportFailure =>
-  e instanceof GraphBuildError || e instanceof ExportPathError || e instanceof CheckpointError
-    ? 'invalid'
-    : e instanceof ExportVerificationError
-      ? 'verification'
-      : 'internal'
+  e instanceof ExportTargetError
+    ? e.reason === 'exists'
+      ? 'conflict'
+      : 'invalid'
+    : e instanceof GraphBuildError || e instanceof ExportPathError || e instanceof CheckpointError
+      ? 'invalid'
+      : e instanceof ExportVerificationError
+        ? 'verification'
+        : 'internal'
 
 const post = (m: FromExportWorker) => port.postMessage(m)
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -103,10 +103,41 @@ describe('export.model refuses bad input clearly and writes nothing', () => {
     expect(listing(folder)).toEqual([])
   })
 
-  it('an existing file is replaced whole, and an untrained export says so', async () => {
+  it('an existing file is refused without overwrite, before any worker starts', async () => {
+    const out = join(dir, 'kept.onnx')
+    writeFileSync(out, 'old contents')
+    const e = await failure({ source: { template: 'lenet5' }, path: out })
+    expect(e.code).toBe('conflict')
+    expect(e.message).toMatch(/already exists\. Choose another name, or confirm replacing it/)
+    expect(readFileSync(out, 'utf8')).toBe('old contents')
+    expect(await services['export.checkTarget']({ path: out, format: 'onnx' })).toEqual({
+      out,
+      replaces: [out],
+    })
+  })
+
+  it("the data folder's database is never a target, whatever the path looks like", async () => {
+    for (const path of [join(data, 'cnn-studio.db'), join(data, 'a', '..', 'cnn-studio.db-wal')]) {
+      const e = await failure({ source: { template: 'lenet5' }, path, overwrite: true })
+      expect(e.code).toBe('invalid')
+      expect(e.message).toMatch(/^Refusing to export there: .* project database/)
+      await expect(services['export.checkTarget']({ path, format: 'onnx' })).rejects.toMatchObject({
+        code: 'invalid',
+      })
+    }
+    expect((await services['projects.list']({})).length).toBeGreaterThan(0)
+  })
+
+  it('an existing file is replaced whole with overwrite, and an untrained export says so', async () => {
     const out = join(dir, 'lenet.onnx')
     writeFileSync(out, 'old contents')
-    const report = await exportTo({ source: { template: 'lenet5' }, path: out, layout: 'NHWC', opset: 13 })
+    const report = await exportTo({
+      source: { template: 'lenet5' },
+      path: out,
+      layout: 'NHWC',
+      opset: 13,
+      overwrite: true,
+    })
     expect(report).toMatchObject({
       out,
       files: [out],
@@ -116,6 +147,6 @@ describe('export.model refuses bad input clearly and writes nothing', () => {
       inputs: [{ name: 'images', shape: ['N', 32, 32, 1] }],
     })
     expect(report.warnings[0]).toMatch(/^Untrained: the weights are freshly initialised \(seed 1\)/)
-    expect(readdirSync(dir).filter((f) => f.includes('.partial') || f.includes('.probe'))).toEqual([])
+    expect(readdirSync(dir).filter((f) => f.includes('.cnn-studio-tmp-'))).toEqual([])
   })
 })

@@ -10,10 +10,25 @@ import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { createProjectsRepo } from '../db/projects-repo'
 import { createRunsRepo } from '../db/runs-repo'
 import type { ExportInput } from '../export/export-model'
+import { checkExportTarget, ExportTargetError } from '../export/export-target'
 import { ExportWorkerError, runExportInWorker } from '../export/run-in-worker'
 import { spawnWorker } from '../workers/spawn-worker'
 
-export type ExportService = Pick<Handlers, 'export.model' | 'export.suggestPath' | 'export.choosePath'>
+export type ExportService = Pick<
+  Handlers,
+  'export.model' | 'export.suggestPath' | 'export.choosePath' | 'export.checkTarget'
+>
+
+/** The target's check as the contract answers it: `invalid` never writable, `conflict` exists. */
+function checkTarget(...args: Parameters<typeof checkExportTarget>) {
+  try {
+    return checkExportTarget(...args)
+  } catch (e) {
+    if (e instanceof ExportTargetError)
+      throw new ApiError(e.reason === 'exists' ? 'conflict' : 'invalid', e.message)
+    throw e
+  }
+}
 
 /** What `export.choosePath` answers outside the desktop app. */
 export const NO_NATIVE_DIALOG =
@@ -118,6 +133,8 @@ export function createExportService(
 
   return {
     async 'export.model'(request) {
+      // Before the worker starts (about a second): a refusal answers at once. The worker checks again.
+      checkTarget(request, options.dataDir)
       const input = inputOf(request.source)
       try {
         return await runExportInWorker({ input, request, dataDir: options.dataDir }, spawn)
@@ -132,6 +149,10 @@ export function createExportService(
     },
     'export.choosePath'() {
       throw new ApiError('unavailable', NO_NATIVE_DIALOG)
+    },
+    async 'export.checkTarget'({ path, format }) {
+      const { out, replaces } = checkTarget({ path, format, overwrite: true }, options.dataDir)
+      return { out, replaces }
     },
   }
 }

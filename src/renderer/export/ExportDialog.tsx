@@ -60,6 +60,10 @@ export function ExportDialog({
   const [opset, setOpset] = useState(ONNX_OPSET)
   const [path, setPath] = useState('')
   const [native, setNative] = useState(false)
+  /** The path the native save dialog already asked about replacing (ONNX, desktop app). */
+  const [nativeConfirmed, setNativeConfirmed] = useState<string | null>(null)
+  /** The files an export would replace, while the dialog asks whether to. */
+  const [confirm, setConfirm] = useState<string[] | null>(null)
   const suggested = useRef('')
   const [busy, setBusy] = useState(false)
   const [report, setReport] = useState<ExportReport | null>(null)
@@ -125,19 +129,32 @@ export function ExportDialog({
     setError(null)
     try {
       const picked = await api.export.choosePath({ suggested: path, format })
-      if (picked.path) setPath(picked.path)
+      if (picked.path) {
+        setPath(picked.path)
+        setConfirm(null)
+        setNativeConfirmed(picked.overwriteConfirmed && format === 'onnx' ? picked.path : null)
+      }
     } catch (e) {
       setError(errorMessage(e))
     }
   }
 
-  const start = async (e?: FormEvent) => {
+  /** Exports; `overwrite` once the user confirmed replacing what is there. */
+  const start = async (e?: FormEvent, overwrite = false) => {
     e?.preventDefault()
     if (!projectId || busy || !sources || !path.trim()) return
+    const target = path.trim()
     setBusy(true)
     setError(null)
     setReport(null)
+    setConfirm(null)
     try {
+      // Ask before replacing anything, unless the native save dialog already asked for this file.
+      const confirmed = overwrite || (format === 'onnx' && target === nativeConfirmed)
+      if (!confirmed) {
+        const { replaces } = await api.export.checkTarget({ path: target, format })
+        if (replaces.length) return setConfirm(replaces)
+      }
       if (source === UNTRAINED) {
         // Untrained exports the latest saved version: it must be what the canvas shows.
         const saved = await save()
@@ -149,7 +166,8 @@ export function ExportDialog({
       const result = await api.export.model({
         source: source === UNTRAINED ? { projectId } : { runId: source },
         format,
-        path: path.trim(),
+        path: target,
+        overwrite: confirmed,
         ...(format === 'onnx' ? { layout, opset } : {}),
       })
       setReport(result)
@@ -240,7 +258,7 @@ export function ExportDialog({
                     name="export-format"
                     data-testid="export-format-onnx"
                     checked={format === 'onnx'}
-                    onChange={() => setFormat('onnx')}
+                    onChange={() => (setFormat('onnx'), setConfirm(null))}
                   />
                   ONNX
                 </label>
@@ -250,7 +268,7 @@ export function ExportDialog({
                     name="export-format"
                     data-testid="export-format-tfjs"
                     checked={format === 'tfjs'}
-                    onChange={() => setFormat('tfjs')}
+                    onChange={() => (setFormat('tfjs'), setConfirm(null))}
                   />
                   TF.js layers (model.json + weights)
                 </label>
@@ -298,7 +316,7 @@ export function ExportDialog({
                   data-testid="export-path"
                   spellCheck={false}
                   value={path}
-                  onChange={(e) => setPath(e.target.value)}
+                  onChange={(e) => (setPath(e.target.value), setConfirm(null))}
                 />
                 {native && (
                   <button type="button" data-testid="export-choose" onClick={() => void choose()}>
@@ -308,29 +326,38 @@ export function ExportDialog({
               </div>
               {!native && (
                 <p className="muted hint">
-                  A path on the machine running CNN Studio's services. An existing file is replaced.
+                  A path on the machine running CNN Studio's services. You are asked before an existing file
+                  is replaced.
                 </p>
               )}
             </fieldset>
-            <div className="export-actions">
-              <button
-                type="submit"
-                className="primary"
-                data-testid="export-start"
-                disabled={busy || !sources || !path.trim()}
-              >
-                {busy ? 'Exporting…' : 'Export'}
-              </button>
-              {busy && (
-                <span className="muted" role="status" data-testid="export-busy">
-                  Building the model and checking it against TF.js{' '}
-                  {format === 'onnx' ? 'in onnxruntime' : 'by reloading it'}…
-                </span>
-              )}
-              <button type="button" className="close" disabled={busy} onClick={close}>
-                {report ? 'Done' : 'Cancel'}
-              </button>
-            </div>
+            {confirm ? (
+              <ReplaceConfirmation
+                files={confirm}
+                onReplace={() => void start(undefined, true)}
+                onKeep={() => setConfirm(null)}
+              />
+            ) : (
+              <div className="export-actions">
+                <button
+                  type="submit"
+                  className="primary"
+                  data-testid="export-start"
+                  disabled={busy || !sources || !path.trim()}
+                >
+                  {busy ? 'Exporting…' : 'Export'}
+                </button>
+                {busy && (
+                  <span className="muted" role="status" data-testid="export-busy">
+                    Building the model and checking it against TF.js{' '}
+                    {format === 'onnx' ? 'in onnxruntime' : 'by reloading it'}…
+                  </span>
+                )}
+                <button type="button" className="close" disabled={busy} onClick={close}>
+                  {report ? 'Done' : 'Cancel'}
+                </button>
+              </div>
+            )}
             {error && (
               <p className="error export-error" role="alert" data-testid="export-error">
                 {error}
@@ -339,6 +366,45 @@ export function ExportDialog({
             {report && <ExportReportView report={report} />}
           </form>
         )}
+      </div>
+    </div>
+  )
+}
+
+/** Asks before an export replaces existing files; the safe answer has the focus. */
+function ReplaceConfirmation({
+  files,
+  onReplace,
+  onKeep,
+}: {
+  files: string[]
+  onReplace(): void
+  onKeep(): void
+}) {
+  const one = files.length === 1
+  return (
+    <div
+      className="export-confirm"
+      role="alertdialog"
+      aria-labelledby="export-confirm-text"
+      data-testid="export-confirm"
+    >
+      <p id="export-confirm-text" className="warning">
+        {files.map((f, i) => (
+          <span key={f}>
+            {i > 0 && ' and '}
+            <code>{f}</code>
+          </span>
+        ))}{' '}
+        already exist{one ? 's' : ''}. Replace {one ? 'it' : 'them'} with this export?
+      </p>
+      <div className="export-actions">
+        <button type="button" className="primary" data-testid="export-replace" onClick={onReplace}>
+          Replace
+        </button>
+        <button type="button" data-testid="export-keep" autoFocus onClick={onKeep}>
+          Keep {one ? 'it' : 'them'}
+        </button>
       </div>
     </div>
   )

@@ -143,6 +143,7 @@ describe('method names', () => {
       'export.model',
       'export.suggestPath',
       'export.choosePath',
+      'export.checkTarget',
       'datasets.list',
       'datasets.preview',
       'datasets.download',

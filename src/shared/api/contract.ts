@@ -26,11 +26,14 @@ import {
   type RunSummary,
 } from './training'
 import {
+  exportCheckTargetSchema,
   exportChoosePathSchema,
   exportRequestSchema,
   exportSuggestPathSchema,
+  type ChosenPath,
   type ExportReport,
   type SuggestedPath,
+  type TargetCheck,
 } from './export'
 
 /**
@@ -196,9 +199,13 @@ export const CONTRACT = {
       exportSuggestPathSchema,
       "A file (or TF.js folder) named after the project in the user's Downloads or home folder that does not exist yet.",
     ),
-    'export.choosePath': method<{ path: string | null }>()(
+    'export.choosePath': method<ChosenPath>()(
       exportChoosePathSchema,
       'Asks for the export path in a native save dialog (desktop app only); null when cancelled.',
+    ),
+    'export.checkTarget': method<TargetCheck>()(
+      exportCheckTargetSchema,
+      "The files an export to this path would replace; refuses (invalid) a path that can never be written, such as the data folder's own files.",
     ),
     'datasets.list': method<DatasetInfo[]>()(
       noArgs,

@@ -42,6 +42,11 @@ export const exportRequestSchema = z.strictObject({
   tolerance: z.number().gt(0).max(1).default(1e-4),
   /** Seed of the initial weights when exporting untrained. */
   seed: z.int().min(0).default(1),
+  /**
+   * Replace an existing target (for TF.js: model.json or weights.bin in the folder). Without it an
+   * existing target is refused with `conflict`: the user confirms first (`--force`, the dialog).
+   */
+  overwrite: z.boolean().default(false),
 })
 export type ExportRequest = z.input<typeof exportRequestSchema>
 
@@ -96,6 +101,25 @@ export interface SuggestedPath {
   path: string
   /** Whether `export.choosePath` can show a native file dialog (the desktop app only). */
   native: boolean
+}
+
+/** A target checked before exporting, so the dialog can ask before replacing anything. */
+export const exportCheckTargetSchema = z.strictObject({
+  path: z.string().min(1).max(4096),
+  format: z.enum(EXPORT_FORMATS).default('onnx'),
+})
+export interface TargetCheck {
+  /** The ONNX file or TF.js folder, absolute. */
+  out: string
+  /** The files an export there would replace: none, or what the user must confirm. */
+  replaces: string[]
+}
+
+export interface ChosenPath {
+  /** null when the dialog was cancelled. */
+  path: string | null
+  /** The dialog itself asked before replacing an existing file (the ONNX save dialog), so the export may overwrite. */
+  overwriteConfirmed: boolean
 }
 
 /** A native save dialog (the desktop app), starting at the suggested path. */

@@ -49,4 +49,16 @@ describe('parseProjectFile', () => {
       /^Invalid project file: "document": This graph was saved by a newer CNN Studio/,
     )
   })
+
+  it('refuses a document nested too deeply, naming where, at any depth', () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 20_000; i++) deep = { a: deep }
+    const nodes = [{ id: 'c', kind: 'Conv2D', params: { filters: 2, kernelSize: 3, deep } }]
+    expect(parseProjectFile({ ...file, document: { ...doc, nodes } }).error).toMatch(
+      /^Invalid project file: "document": Invalid graph document: nodes\[0\]\.params\.deep\.a\.a…: nested more than 400 levels deep/,
+    )
+    expect(parseProjectFile({ ...doc, nodes }).error).toMatch(
+      /^Invalid graph document: nodes\[0\]\.params\.deep/,
+    )
+  })
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_DOCUMENT_DEPTH, pathDeeperThan, pathText, shortPath } from './json-depth'
 
 /**
  * The graph document: what the editor edits, SQLite stores and templates ship. It holds only what
@@ -29,14 +30,26 @@ export const edgeSchema = z.strictObject({
   targetPort: z.int().min(0).default(0),
 })
 
-export const documentSchema = z.strictObject({
-  format: z.literal(GRAPH_FORMAT),
-  version: z.literal(GRAPH_VERSION),
-  name: z.string().default('Untitled'),
-  description: z.string().optional(),
-  nodes: z.array(nodeSchema),
-  edges: z.array(edgeSchema),
-})
+export const documentSchema = z
+  .strictObject({
+    format: z.literal(GRAPH_FORMAT),
+    version: z.literal(GRAPH_VERSION),
+    name: z.string().default('Untitled'),
+    description: z.string().optional(),
+    nodes: z.array(nodeSchema),
+    edges: z.array(edgeSchema),
+  })
+  // Parameters are free-form JSON: without a limit, deep nesting fails in SQLite (json_valid) or
+  // overflows the stack (JSON.stringify) instead of being refused here (json-depth.ts).
+  .superRefine((doc, ctx) => {
+    const path = pathDeeperThan(doc, MAX_DOCUMENT_DEPTH)
+    if (path)
+      ctx.addIssue({
+        code: 'custom',
+        path: shortPath(path),
+        message: `nested more than ${MAX_DOCUMENT_DEPTH} levels deep (objects or arrays inside each other). Parameter values are numbers, strings, booleans or short lists: remove the nesting.`,
+      })
+  })
 
 export type GraphNode = z.output<typeof nodeSchema>
 export type GraphEdge = z.output<typeof edgeSchema>
@@ -52,11 +65,7 @@ export function formatIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 10)
     .map((i) => {
-      const path = i.path.reduce<string>(
-        (acc, key) =>
-          typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key),
-        '',
-      )
+      const path = pathText(i.path)
       return path ? `${path}: ${i.message}` : i.message
     })
     .join('; ')
