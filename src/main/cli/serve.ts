@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { resolveDataDir } from '../data-dir'
 import { DatabaseOpenError, type DB } from '../db/connection'
 import { openDataDatabase } from '../db/open'
+import { installLastResort } from '../last-resort'
 import { createServices } from '../services'
 import { startServer, type RunningServer } from '../transport/http-server'
 import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
@@ -97,6 +98,8 @@ export async function serve(
   const dataDir = resolveDataDir({ flag: opts.data })
   const staticDir = ensureRendererBuilt(ROOT, io)
   const db = openDatabase(dataDir)
+  // One failing request or run must not end the server and every tab's session with it.
+  const removeLastResort = installLastResort({ log: io.err })
   let server: RunningServer | undefined
   let services: ReturnType<typeof createServices> | undefined
   let removeRedirect = () => {}
@@ -115,6 +118,7 @@ export async function serve(
     await server?.close()
     db.close()
     removeRedirect()
+    removeLastResort()
   }
   return EXIT.ok
 }

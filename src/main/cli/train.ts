@@ -14,6 +14,7 @@ import { getTemplate } from '../../shared/templates'
 import { resolveDataDir } from '../data-dir'
 import { DatabaseOpenError } from '../db/connection'
 import { openDataDatabase } from '../db/open'
+import { installLastResort } from '../last-resort'
 import { createServices, type Services } from '../services'
 import { findProject } from './find-project'
 import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
@@ -136,6 +137,8 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
     io.err('\nStopping after this batch (Ctrl+C again to quit at once)…')
     void Promise.resolve(services['training.stop']({ runId: run.id })).catch(() => {})
   }
+  // A fault nothing handled is logged; the run's own faults end it as failed (run-supervisor.ts).
+  const removeLastResort = installLastResort({ log: io.err })
   try {
     if (v.resume === true) {
       run = await services['training.resume']({ runId: target })
@@ -185,7 +188,10 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
     if (json) io.out(JSON.stringify(summary))
     else {
       io.out(
-        `${final.status}: ${final.epochsDone} epochs on ${final.backend} (${final.device})` +
+        // A run that failed before its worker reported a backend (its dataset would not load) has none.
+        (final.backend
+          ? `${final.status}: ${final.epochsDone} epochs on ${final.backend} (${final.device})`
+          : `${final.status} before training started`) +
           (final.testAccuracy !== null
             ? `, test accuracy ${(100 * final.testAccuracy).toFixed(2)}%, test loss ${final.testLoss!.toFixed(4)}`
             : ''),
@@ -204,6 +210,7 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
     process.off('SIGTERM', onSignal)
     await services.close()
     db.close()
+    removeLastResort()
   }
 }
 

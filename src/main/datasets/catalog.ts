@@ -129,8 +129,8 @@ function importHint(entry: BuiltinEntry, dataDir: string): string {
   )
 }
 
-/** Loads a built-in dataset from this machine, or says how to get it. */
-export function loadBuiltin(id: BuiltinDataset, dataDir: string): LoadedDataset {
+/** The folder a built-in dataset is read from on this machine, or a DatasetFileError saying how to get it. */
+export function builtinFolder(id: BuiltinDataset, dataDir: string): string {
   const entry = entryOf(id)
   const own = datasetFolder(id, dataDir)
   // A folder of our own that is incomplete is read anyway: its error names what is missing.
@@ -139,6 +139,12 @@ export function loadBuiltin(id: BuiltinDataset, dataDir: string): LoadedDataset 
     throw new DatasetFileError(
       `${entry.name} is not on this machine. Download it (the training panel's Download button, or \`cnn-studio datasets download ${id}\`; about ${mb(entry.downloadBytes)}), or ${importHint(entry, dataDir)}.`,
     )
+  return dir
+}
+
+/** Loads a built-in dataset from this machine, or says how to get it. */
+export function loadBuiltin(id: BuiltinDataset, dataDir: string): LoadedDataset {
+  const dir = builtinFolder(id, dataDir)
   return id === 'cifar10' ? loadCifar10(dir) : loadMnist(dir, id)
 }
 

@@ -278,14 +278,15 @@ function layoutOf(folder: string): { train: string; test?: string } {
 }
 
 /**
- * A folder of PNG and JPEG images with one sub-folder per class (class names: the sorted
- * sub-folder names), or `train/` and `test/` (or `val/`) each laid out so. Images are decoded and
- * resized to `size`. Without a test folder, a seeded, stratified sixth of each class is the test
- * split. Unreadable files are reported in `skipped`; a folder without class sub-folders, a class
- * without readable images, or a folder that is not there is a DatasetFileError.
+ * The listing of an image folder, without reading an image: where its splits are and its class
+ * names (the sorted sub-folder names). A folder that is not there, or has fewer than two or more
+ * than 256 class sub-folders, is a DatasetFileError that says how to lay it out.
  */
-export function loadImageFolder(folder: string, size: ImageSize, seed = 1): LoadedDataset {
-  checkSize(size)
+export function imageFolderClasses(folder: string): {
+  root: string
+  layout: { train: string; test?: string }
+  classes: string[]
+} {
   const root = path.resolve(folder)
   if (!existsSync(root))
     throw new DatasetFileError(
@@ -297,7 +298,6 @@ export function loadImageFolder(folder: string, size: ImageSize, seed = 1): Load
     )
   const layout = layoutOf(root)
   const classes = subfolders(layout.train)
-  const skipped: LoadedDataset['skipped'] = []
   if (classes.length < 2) {
     const loose = visible(layout.train).filter((n) => /\.(png|jpe?g)$/i.test(n)).length
     throw new DatasetFileError(
@@ -310,6 +310,20 @@ export function loadImageFolder(folder: string, size: ImageSize, seed = 1): Load
     throw new DatasetFileError(
       `${layout.train} has ${classes.length} class sub-folders; at most 256 are supported.`,
     )
+  return { root, layout, classes }
+}
+
+/**
+ * A folder of PNG and JPEG images with one sub-folder per class (class names: the sorted
+ * sub-folder names), or `train/` and `test/` (or `val/`) each laid out so. Images are decoded and
+ * resized to `size`. Without a test folder, a seeded, stratified sixth of each class is the test
+ * split. Unreadable files are reported in `skipped`; a folder without class sub-folders, a class
+ * without readable images, or a folder that is not there is a DatasetFileError.
+ */
+export function loadImageFolder(folder: string, size: ImageSize, seed = 1): LoadedDataset {
+  checkSize(size)
+  const { root, layout, classes } = imageFolderClasses(folder)
+  const skipped: LoadedDataset['skipped'] = []
   for (const n of visible(layout.train))
     if (!isDir(path.join(layout.train, n)) && sniffImage(readHead(path.join(layout.train, n))))
       skipped.push({ file: path.join(layout.train, n), reason: 'not in a class sub-folder' })

@@ -29,6 +29,17 @@ describe('openConnection', () => {
     expect(existsSync(file)).toBe(true)
   })
 
+  it('takes its busy timeout from CNN_STUDIO_BUSY_TIMEOUT_MS when set', () => {
+    process.env.CNN_STUDIO_BUSY_TIMEOUT_MS = '250'
+    try {
+      const db = openConnection(path.join(tempDir(), 't.db'))
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(250)
+      db.close()
+    } finally {
+      delete process.env.CNN_STUDIO_BUSY_TIMEOUT_MS
+    }
+  })
+
   it('runs the check before anything is written', () => {
     const file = path.join(tempDir(), 'b.db')
     new Database(file).pragma('user_version = 3')

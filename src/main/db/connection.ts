@@ -18,6 +18,12 @@ export class DatabaseOpenError extends Error {
 /** How long a statement waits for another process (the app and `cnn-studio serve`) to release a lock. */
 export const BUSY_TIMEOUT_MS = 5000
 
+/** The busy timeout new connections get: {@link BUSY_TIMEOUT_MS}, or `CNN_STUDIO_BUSY_TIMEOUT_MS`. */
+export function busyTimeoutMs(): number {
+  const v = Number(process.env.CNN_STUDIO_BUSY_TIMEOUT_MS)
+  return process.env.CNN_STUDIO_BUSY_TIMEOUT_MS && Number.isInteger(v) && v >= 0 ? v : BUSY_TIMEOUT_MS
+}
+
 const SQLITE_HEADER = 'SQLite format 3\0'
 const ELSEWHERE = 'choose another data folder with --data DIR or the CNN_STUDIO_DATA environment variable'
 
@@ -30,7 +36,7 @@ export function openConnection(file: string, check?: (db: DB) => void): DB {
   refuseForeignFile(file)
   let db: DB | undefined
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS })
+    db = new Database(file, { timeout: busyTimeoutMs() })
     // Reads page 1 and the schema: a damaged file fails here, before any write.
     db.prepare('SELECT count(*) FROM sqlite_schema').get()
     check?.(db)
@@ -99,7 +105,7 @@ export function explain(e: unknown, file: string): DatabaseOpenError {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
     return new DatabaseOpenError(
       'busy',
-      `${file} is locked by another process for more than ${BUSY_TIMEOUT_MS / 1000} s (SQLite: "${detail}"). Close the other CNN Studio and try again.`,
+      `${file} is locked by another process for more than ${busyTimeoutMs() / 1000} s (SQLite: "${detail}"). Close the other CNN Studio and try again.`,
       { cause: e },
     )
   if (

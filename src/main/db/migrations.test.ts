@@ -69,6 +69,30 @@ describe('migrate', () => {
   })
 })
 
+describe('migration 3 (run heartbeat)', () => {
+  it('adds the owner, heartbeat and resumable columns to a version 2 database, keeping its runs', () => {
+    const file = path.join(tempDir(), DB_FILE)
+    const db = openConnection(file)
+    migrate(db, MIGRATIONS.slice(0, 2))
+    const at = '2025-01-01T00:00:00.000Z'
+    db.prepare(`INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p', 'P', ?, ?)`).run(at, at)
+    db.prepare(`INSERT INTO graph_versions (project_id, created_at, document) VALUES ('p', ?, '{}')`).run(at)
+    db.prepare(
+      `INSERT INTO runs (id, graph_version_id, status, hyperparameters, owner_pid, created_at, updated_at)
+       VALUES ('r', 1, 'running', '{}', 42, ?, ?)`,
+    ).run(at, at)
+    expect(migrate(db)).toEqual([3])
+    expect(db.prepare('SELECT owner_pid, owner_id, heartbeat_at, resumable FROM runs').get()).toEqual({
+      owner_pid: 42,
+      owner_id: null,
+      heartbeat_at: null,
+      resumable: 0,
+    })
+    expect(() => db.prepare(`UPDATE runs SET resumable = 2`).run()).toThrow(/CHECK constraint failed/)
+    db.close()
+  })
+})
+
 describe('the schema', () => {
   const db = openDataDatabase(tempDir())
   const at = '2025-01-01T00:00:00.000Z'

@@ -1,6 +1,7 @@
 import { DatabaseOpenError, type DB } from './connection'
 import { INITIAL } from './migrations/0001-initial'
 import { RUN_PROGRESS } from './migrations/0002-run-progress'
+import { RUN_HEARTBEAT } from './migrations/0003-run-heartbeat'
 
 export interface Migration {
   /** The `user_version` the database has once this migration has run: 1, 2, 3 … in order. */
@@ -13,6 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: INITIAL },
   { version: 2, name: 'run progress', sql: RUN_PROGRESS },
+  { version: 3, name: 'run heartbeat', sql: RUN_HEARTBEAT },
 ]
 
 /** The schema version this build writes. */

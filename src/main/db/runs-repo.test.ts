@@ -19,7 +19,7 @@ function setup() {
     viewState: null,
   })
   const versionId = createGraphVersionsRepo(db).append('p1', emptyDocument(), NOW)
-  const runs = createRunsRepo(db)
+  const runs = createRunsRepo(db, { pid: process.pid, id: 'me' })
   const run = runs.create({
     id: 'r1',
     versionId,
@@ -32,6 +32,8 @@ function setup() {
   return { db, runs, run, versionId }
 }
 
+const LATER = '2026-11-25T10:00:05.000Z'
+
 const blob = (n: number) => Uint8Array.from({ length: 8 }, (_, i) => n * 10 + i)
 
 describe('runs repository (real SQLite file)', () => {
@@ -40,7 +42,9 @@ describe('runs repository (real SQLite file)', () => {
     expect(run).toMatchObject({ id: 'r1', projectId: 'p1', versionId, status: 'queued', epochsDone: 0 })
     expect(run.dataset).toEqual({ id: 'fashion-mnist', name: 'Fashion-MNIST', hash: null })
     expect(runs.list('p1').map((r) => r.id)).toEqual(['r1'])
-    expect(runs.live()).toEqual([{ run: expect.objectContaining({ id: 'r1' }), ownerPid: process.pid }])
+    expect(runs.live()).toEqual([
+      { run: expect.objectContaining({ id: 'r1' }), ownerPid: process.pid, ownerId: 'me', heartbeatAt: NOW },
+    ])
   })
 
   it('stores epoch and batch metrics and reads them back as the run detail', () => {
@@ -155,5 +159,53 @@ describe('runs repository (real SQLite file)', () => {
     runs.delete('r1')
     expect(runs.get('r1')).toBeUndefined()
     expect(db.prepare('SELECT count(*) AS n FROM checkpoints').get()).toEqual({ n: 0 })
+  })
+
+  it('restarts a run killed before its first checkpoint from nothing: its metrics are deleted', () => {
+    const { runs } = setup()
+    runs.addBatchLoss('r1', 1, 1, 2.3)
+    runs.addBatchLoss('r1', 1, 2, 2.2)
+    expect(runs.rewindToLastCheckpoint('r1')).toBeUndefined()
+    const d = runs.detail('r1')!
+    expect(d.batches).toEqual([])
+    expect(d.epochs).toEqual([])
+    expect(d.epochsDone).toBe(0)
+  })
+
+  it('heartbeats add the training time since the last one, for the owner only', () => {
+    const { runs, db } = setup()
+    expect(runs.heartbeat('r1', 1200.4, LATER)).toBe(true)
+    expect(runs.heartbeat('r1', 800, LATER)).toBe(true)
+    expect(runs.get('r1')!.elapsedMs).toBe(2000)
+    expect(runs.live()[0].heartbeatAt).toBe(LATER)
+    const other = createRunsRepo(db, { pid: process.pid, id: 'someone else' })
+    expect(other.heartbeat('r1', 5000, LATER)).toBe(false)
+    runs.setStatus('r1', 'stopped', null, LATER)
+    expect(runs.heartbeat('r1', 5000, LATER)).toBe(false)
+    expect(runs.get('r1')!.elapsedMs).toBe(2000)
+  })
+
+  it('interrupts a live run only if it did not report since it was seen', () => {
+    const { runs } = setup()
+    runs.heartbeat('r1', 0, LATER)
+    expect(runs.interrupt('r1', 'gone', NOW, LATER)).toBe(false)
+    expect(runs.interrupt('r1', 'gone', LATER, LATER)).toBe(true)
+    expect(runs.get('r1')).toMatchObject({ status: 'interrupted', message: 'gone', resumable: true })
+    expect(runs.live()).toEqual([])
+  })
+
+  it('fails a run resumably for its owner, and claims a resumable run once', () => {
+    const { runs, db } = setup()
+    const other = createRunsRepo(db, { pid: process.pid, id: 'someone else' })
+    expect(other.fail('r1', 'The database is full', true, LATER)).toBe(false)
+    expect(runs.fail('r1', 'The database is full', true, LATER)).toBe(true)
+    expect(runs.get('r1')).toMatchObject({ status: 'failed', resumable: true })
+    expect(other.claimForResume('r1', LATER)).toBe(true)
+    expect(runs.claimForResume('r1', LATER)).toBe(false)
+    expect(runs.get('r1')).toMatchObject({ status: 'queued', resumable: false, message: null })
+    expect(runs.live()[0]).toMatchObject({ ownerId: 'someone else' })
+    other.setStatus('r1', 'failed', 'The training loss became NaN', LATER)
+    expect(runs.get('r1')!.resumable).toBe(false)
+    expect(runs.claimForResume('r1', LATER)).toBe(false)
   })
 })

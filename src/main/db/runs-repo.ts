@@ -1,6 +1,5 @@
-import path from 'node:path'
+import { randomUUID } from 'node:crypto'
 import {
-  hyperparametersSchema,
   type DatasetRef,
   type EpochMetrics,
   type Hyperparameters,
@@ -9,47 +8,30 @@ import {
   type RunSummary,
 } from '../../shared/api/training'
 import type { Checkpoint, ResumeState, RunProgress } from '../model/checkpoint'
-import { datasetId } from '../../shared/training/dataset-id'
 import type { DB } from './connection'
-
-interface RunRow {
-  id: string
-  project_id: string
-  graph_version_id: number
-  status: RunStatus
-  dataset_ref: string | null
-  dataset_name: string | null
-  dataset_hash: string | null
-  dataset_id: string | null
-  classes: string | null
-  backend: string | null
-  device: string | null
-  hyperparameters: string
-  best_val_score: number | null
-  best_val_loss: number | null
-  best_epoch: number | null
-  stale_epochs: number
-  epochs_done: number
-  test_accuracy: number | null
-  test_loss: number | null
-  elapsed_ms: number
-  error: string | null
-  owner_pid: number | null
-  created_at: string
-  updated_at: string
-}
-
-/**
- * The id of the dataset a run asked for, before its worker registered the dataset (or after the
- * registration was deleted): a folder by its absolute path, as it is registered.
- */
-const requestedId = (ref: DatasetRef) =>
-  datasetId('folder' in ref ? { folder: path.resolve(ref.folder) } : ref)
-
-const SELECT = `SELECT r.*, v.project_id FROM runs r JOIN graph_versions v ON v.id = r.graph_version_id`
+import { progressOf, SELECT, summaryOf as summary, type RunRow } from './run-rows'
 
 /** Statuses of a run some process is (or was, until it was killed) working on. */
 export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused']
+const LIVE_SQL = LIVE_STATUSES.map((x) => `'${x}'`).join(', ')
+
+/**
+ * Who trains a run: the process, and the training service instance in it (two instances in one
+ * process over one database tell their runs apart by `id`).
+ */
+export interface RunOwner {
+  pid: number
+  id: string
+}
+
+/** A stored live run with who claims it and when it last reported. */
+export interface LiveRun {
+  run: RunSummary
+  ownerPid: number | null
+  ownerId: string | null
+  /** The last heartbeat (ISO time); the last update for runs stored before heartbeats. */
+  heartbeatAt: string
+}
 
 /**
  * The `runs`, `run_metrics` and `checkpoints` tables. Epoch metrics are rows (kind train or
@@ -57,28 +39,46 @@ export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused
  * with their step in `batch`; test results live on the run. Only the last and the best checkpoint
  * of a run are kept (ResNet-50 with Adam: 25.6 M parameters × 4 bytes × 3 (weights, two moments) ≈ 300 MB each).
  */
-export function createRunsRepo(db: DB) {
+export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id: randomUUID() }) {
   const s = {
     insert: db.prepare(
-      `INSERT INTO runs (id, graph_version_id, dataset_ref, dataset_name, status, seed, hyperparameters, macs, owner_pid, created_at, updated_at)
-       VALUES (@id, @versionId, @datasetRef, @datasetName, 'queued', @seed, @hyperparameters, @macs, @pid, @now, @now)`,
+      `INSERT INTO runs (id, graph_version_id, dataset_ref, dataset_name, status, seed, hyperparameters, macs, owner_pid, owner_id, heartbeat_at, created_at, updated_at)
+       VALUES (@id, @versionId, @datasetRef, @datasetName, 'queued', @seed, @hyperparameters, @macs, @pid, @owner, @now, @now, @now)`,
     ),
     get: db.prepare<[string], RunRow>(`${SELECT} WHERE r.id = ?`),
     list: db.prepare<[string], RunRow>(
       `${SELECT} WHERE v.project_id = ? ORDER BY r.created_at DESC, r.rowid DESC`,
     ),
-    live: db.prepare<[], RunRow>(
-      `${SELECT} WHERE r.status IN (${LIVE_STATUSES.map((x) => `'${x}'`).join(', ')})`,
-    ),
+    live: db.prepare<[], RunRow>(`${SELECT} WHERE r.status IN (${LIVE_SQL})`),
+    // A live status claims the run for this owner, with a fresh heartbeat; any other releases it.
     status: db.prepare(
-      `UPDATE runs SET status = @status, error = @message, owner_pid = @pid, updated_at = @now WHERE id = @id`,
+      `UPDATE runs SET status = @status, error = @message, resumable = 0,
+       owner_pid = CASE WHEN @live THEN @pid END, owner_id = CASE WHEN @live THEN @owner END,
+       heartbeat_at = CASE WHEN @live THEN @now ELSE heartbeat_at END, updated_at = @now WHERE id = @id`,
+    ),
+    interrupt: db.prepare(
+      `UPDATE runs SET status = 'interrupted', error = @message, owner_pid = NULL, owner_id = NULL, updated_at = @now
+       WHERE id = @id AND status IN (${LIVE_SQL}) AND coalesce(heartbeat_at, updated_at) = @seen`,
+    ),
+    fail: db.prepare(
+      `UPDATE runs SET status = 'failed', error = @message, resumable = @resumable, owner_pid = NULL, owner_id = NULL,
+       updated_at = @now WHERE id = @id AND owner_id = @owner AND status IN (${LIVE_SQL})`,
+    ),
+    claim: db.prepare(
+      `UPDATE runs SET status = 'queued', error = NULL, resumable = 0, owner_pid = @pid, owner_id = @owner,
+       heartbeat_at = @now, updated_at = @now
+       WHERE id = @id AND (status IN ('interrupted', 'stopped') OR (status = 'failed' AND resumable = 1))`,
     ),
     started: db.prepare(
       `UPDATE runs SET status = 'running', backend = @backend, device = @device, dataset_id = @datasetId,
        dataset_hash = @datasetHash, dataset_name = @datasetName, classes = @classes, error = NULL,
-       owner_pid = @pid, updated_at = @now WHERE id = @id`,
+       owner_pid = @pid, owner_id = @owner, heartbeat_at = @now, updated_at = @now WHERE id = @id`,
     ),
     elapsed: db.prepare(`UPDATE runs SET elapsed_ms = elapsed_ms + @ms, updated_at = @now WHERE id = @id`),
+    heartbeat: db.prepare(
+      `UPDATE runs SET heartbeat_at = @now, elapsed_ms = elapsed_ms + @ms
+       WHERE id = @id AND owner_id = @owner AND status IN (${LIVE_SQL})`,
+    ),
     metric: db.prepare(
       `INSERT INTO run_metrics (run_id, epoch, batch, kind, name, value) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
@@ -89,6 +89,11 @@ export function createRunsRepo(db: DB) {
       `SELECT epoch, batch, value FROM run_metrics WHERE run_id = ? AND batch IS NOT NULL ORDER BY batch`,
     ),
     dropAfter: db.prepare(`DELETE FROM run_metrics WHERE run_id = ? AND epoch > ?`),
+    dropAll: db.prepare(`DELETE FROM run_metrics WHERE run_id = ?`),
+    restart: db.prepare(
+      `UPDATE runs SET epochs_done = 0, best_val_loss = NULL, best_epoch = NULL, best_val_score = NULL,
+       stale_epochs = 0, test_accuracy = NULL, test_loss = NULL WHERE id = ?`,
+    ),
     checkpoint: db.prepare(
       `INSERT INTO checkpoints (run_id, epoch, created_at, weights, optimizer, is_best) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id, epoch) DO UPDATE SET weights = excluded.weights, optimizer = excluded.optimizer,
@@ -118,39 +123,6 @@ export function createRunsRepo(db: DB) {
     delete: db.prepare<[string]>(`DELETE FROM runs WHERE id = ?`),
   }
 
-  /** A run's progress as stored (the columns best_val_loss, best_epoch, best_val_score, stale_epochs). */
-  const progressOf = (r: RunRow): RunProgress => ({
-    bestValLoss: r.best_val_loss,
-    bestEpoch: r.best_epoch,
-    bestValScore: r.best_val_score,
-    epochsWithoutImprovement: r.stale_epochs,
-  })
-
-  const summary = (r: RunRow): RunSummary => ({
-    id: r.id,
-    projectId: r.project_id,
-    versionId: r.graph_version_id,
-    status: r.status,
-    dataset: r.dataset_ref
-      ? {
-          id: r.dataset_id ?? requestedId(JSON.parse(r.dataset_ref) as DatasetRef),
-          name: r.dataset_name ?? '',
-          hash: r.dataset_hash,
-        }
-      : null,
-    hyperparameters: hyperparametersSchema.parse(JSON.parse(r.hyperparameters)),
-    backend: r.backend,
-    device: r.device,
-    epochsDone: r.epochs_done,
-    bestValScore: r.best_val_score,
-    testAccuracy: r.test_accuracy,
-    testLoss: r.test_loss,
-    elapsedMs: r.elapsed_ms,
-    message: r.error,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  })
-
   const repo = {
     create(run: {
       id: string
@@ -169,7 +141,8 @@ export function createRunsRepo(db: DB) {
         seed: run.hyperparameters.seed,
         hyperparameters: JSON.stringify(run.hyperparameters),
         macs: run.macs,
-        pid: process.pid,
+        pid: owner.pid,
+        owner: owner.id,
         now: run.now,
       })
       return repo.get(run.id)!
@@ -191,12 +164,48 @@ export function createRunsRepo(db: DB) {
     list(projectId: string): RunSummary[] {
       return s.list.all(projectId).map(summary)
     },
-    /** Runs marked queued, running or paused, with the process that owns them. */
-    live(): { run: RunSummary; ownerPid: number | null }[] {
-      return s.live.all().map((r) => ({ run: summary(r), ownerPid: r.owner_pid }))
+    /** Runs marked queued, running or paused, with who claims them and when it last reported. */
+    live(): LiveRun[] {
+      return s.live.all().map((r) => ({
+        run: summary(r),
+        ownerPid: r.owner_pid,
+        ownerId: r.owner_id,
+        heartbeatAt: r.heartbeat_at ?? r.updated_at,
+      }))
     },
+    /** Sets the status; a live one claims the run for this repository's owner, any other releases it. */
     setStatus(id: string, status: RunStatus, message: string | null, now: string): void {
-      s.status.run({ id, status, message, pid: LIVE_STATUSES.includes(status) ? process.pid : null, now })
+      const live = LIVE_STATUSES.includes(status) ? 1 : 0
+      s.status.run({ id, status, message, live, pid: owner.pid, owner: owner.id, now })
+    },
+    /**
+     * Marks a live run interrupted, unless it reported again since its heartbeat `seen` was read
+     * (its owner is alive after all). True when it was marked.
+     */
+    interrupt(id: string, message: string, seen: string, now: string): boolean {
+      return s.interrupt.run({ id, message, seen, now }).changes === 1
+    },
+    /**
+     * Fails a live run this owner trains; `resumable` when the failure was the database's. False
+     * when the run is not (any more) this owner's: another process took it over.
+     */
+    fail(id: string, message: string, resumable: boolean, now: string): boolean {
+      return s.fail.run({ id, message, resumable: resumable ? 1 : 0, owner: owner.id, now }).changes === 1
+    },
+    /**
+     * Claims a stopped, interrupted or resumably failed run for this owner as `queued`, atomically:
+     * false when it is not (any more) in such a state, e.g. another process resumed it first.
+     */
+    claimForResume(id: string, now: string): boolean {
+      return s.claim.run({ id, pid: owner.pid, owner: owner.id, now }).changes === 1
+    },
+    /**
+     * Records that this owner still trains the run, adding `ms` of training time since the last
+     * call: a killed run's elapsed time counts up to its last heartbeat. False when the run is no
+     * longer this owner's live run (another process found it stale and took it over).
+     */
+    heartbeat(id: string, ms: number, now: string): boolean {
+      return s.heartbeat.run({ id, ms: Math.max(0, Math.round(ms)), owner: owner.id, now }).changes === 1
     },
     setStarted(
       id: string,
@@ -211,7 +220,14 @@ export function createRunsRepo(db: DB) {
       },
       now: string,
     ): void {
-      s.started.run({ id, ...info, classes: JSON.stringify(info.classes), pid: process.pid, now })
+      s.started.run({
+        id,
+        ...info,
+        classes: JSON.stringify(info.classes),
+        pid: owner.pid,
+        owner: owner.id,
+        now,
+      })
     },
     addElapsed(id: string, ms: number, now: string): void {
       s.elapsed.run({ id, ms: Math.max(0, Math.round(ms)), now })
@@ -248,12 +264,20 @@ export function createRunsRepo(db: DB) {
     /**
      * Rewinds a run to its last checkpoint before it is resumed: **deletes** the metrics of any
      * later, unfinished epoch (so the history continues without duplicates), and returns that
-     * checkpoint with the run's progress then. Undefined (and nothing deleted) when no epoch finished.
+     * checkpoint with the run's progress then. Undefined when no epoch finished: the run starts
+     * over, so all its metrics are deleted and its progress reset.
      */
     rewindToLastCheckpoint(id: string): ResumeState | undefined {
       const last = s.lastCheckpoint.get(id)
       const r = s.get.get(id)
-      if (!last || !r) return undefined
+      if (!r) return undefined
+      if (!last) {
+        db.transaction(() => {
+          s.dropAll.run(id)
+          s.restart.run(id)
+        })()
+        return undefined
+      }
       s.dropAfter.run(id, last.epoch)
       return {
         checkpoint: {

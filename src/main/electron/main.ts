@@ -8,6 +8,7 @@ import {
   type SaveDialogOptions,
 } from 'electron'
 import { dataFlag, resolveDataDir } from '../data-dir'
+import { installLastResort } from '../last-resort'
 import { createServices, type Services } from '../services'
 import { registerIpc, sendEvent } from './ipc'
 import { buildMenu } from './menu'
@@ -17,6 +18,8 @@ import { createMainWindow } from './window'
  * The Electron entry point: a thin shell. The services (src/main/services) run in plain Node and
  * are the same ones the `cnn-studio` command line and browser mode call.
  */
+// An error nothing handled is logged; the window, its projects and live runs stay.
+installLastResort({ log: (line) => console.error(line) })
 app.enableSandbox()
 // The user data folder is named after the app, as the command line's default (src/main/data-dir.ts).
 app.setName('CNN Studio')

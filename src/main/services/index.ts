@@ -10,7 +10,7 @@ import { createDatasetsService } from './datasets-service'
 import { createExportService } from './export-service'
 import { createTemplatesService } from './templates-service'
 import type { Emit } from './emit'
-import { createTrainingService, type TrainingService } from './training-service'
+import { createTrainingService, type TrainingService, type TrainingServiceOptions } from './training-service'
 
 export interface ServicesOptions {
   /**
@@ -25,6 +25,8 @@ export interface ServicesOptions {
   now?: () => Date
   /** Where events go (the window, the WebSocket clients, the terminal); dropped when absent. */
   emit?: Emit
+  /** For tests: the training engine's factory, its heartbeat and how long closing waits for it. */
+  training?: Omit<TrainingServiceOptions, 'dataDir' | 'emit' | 'now'>
 }
 
 /** The contract's handlers, plus what the entry points need to wait for and shut down training. */
@@ -38,7 +40,12 @@ export function createServices(options: ServicesOptions = {}): Services {
     ...createTemplatesService(TEMPLATES),
     ...createGraphService(),
     ...createProjectsService(getDb, { templates: TEMPLATES, now: options.now }),
-    ...createTrainingService(getDb, { dataDir: dataDir(), emit: options.emit, now: options.now }),
+    ...createTrainingService(getDb, {
+      ...options.training,
+      dataDir: dataDir(),
+      emit: options.emit,
+      now: options.now,
+    }),
     ...createDatasetsService({ dataDir: dataDir(), emit: options.emit }),
     ...createExportService(getDb, { dataDir: dataDir() }),
   }

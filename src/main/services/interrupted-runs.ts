@@ -1,4 +1,5 @@
-import type { RunsRepo } from '../db/runs-repo'
+import type { LiveRun, RunsRepo } from '../db/runs-repo'
+import { silence, STALE_AFTER_MS } from './heartbeat'
 
 /** Whether a process is alive; EPERM means it is, but belongs to another user. */
 function isAlive(pid: number): boolean {
@@ -10,24 +11,47 @@ function isAlive(pid: number): boolean {
   }
 }
 
+export interface Orphans {
+  /** The training service instance asking (runs.owner_id). */
+  ownerId: string
+  /** Whether this instance trains the run now. */
+  runningHere: (runId: string) => boolean
+  now: () => string
+  staleAfterMs?: number
+}
+
+/** Why a live run has nobody training it, or null when somebody does. */
+function orphaned(l: LiveRun, o: Orphans, now: number): { silentMs: number } | 'ended' | null {
+  if (l.ownerId === o.ownerId) return o.runningHere(l.run.id) ? null : 'ended'
+  // Another instance's run (in this process or another): alive while its heartbeat is fresh.
+  const silentMs = now - Date.parse(l.heartbeatAt)
+  if (!(silentMs <= (o.staleAfterMs ?? STALE_AFTER_MS))) return { silentMs }
+  // A process that is gone needs no wait (a kill, then a resume at once); a live one may be a reused id.
+  if (l.ownerPid !== null && l.ownerPid !== process.pid && !isAlive(l.ownerPid)) return 'ended'
+  return null
+}
+
 /**
- * Marks interrupted the runs stored as queued, running or paused whose owning process is gone
- * (killed, crashed, the machine restarted), and those this process owns but does not run.
+ * Marks interrupted the runs stored as queued, running or paused that nobody trains any more: their
+ * heartbeat is stale (whatever their process id says: ids are reused), their process is gone, or
+ * they are this instance's but it does not train them. Another instance's run with a fresh
+ * heartbeat, in this process or another, is left alone.
  */
-export function interruptOrphanedRuns(
-  runs: RunsRepo,
-  runningHere: (runId: string) => boolean,
-  now: () => string,
-): void {
-  for (const { run, ownerPid } of runs.live()) {
-    const ours = ownerPid === process.pid
-    if (ours ? runningHere(run.id) : ownerPid !== null && isAlive(ownerPid)) continue
-    const at = run.epochsDone
-    runs.setStatus(
-      run.id,
-      'interrupted',
-      `The process training this run ended (killed or crashed) during epoch ${at + 1}. Resume it to continue from ${at ? `the epoch ${at} checkpoint` : 'the start'}.`,
-      now(),
+export function interruptOrphanedRuns(runs: RunsRepo, o: Orphans): void {
+  const at = o.now()
+  for (const l of runs.live()) {
+    const why = orphaned(l, o, Date.parse(at))
+    if (!why) continue
+    const epoch = l.run.epochsDone
+    const cause =
+      why === 'ended'
+        ? 'ended (killed or crashed)'
+        : `stopped reporting (no heartbeat for ${silence(why.silentMs)})`
+    runs.interrupt(
+      l.run.id,
+      `The process training this run ${cause} during epoch ${epoch + 1}. Resume it to continue from ${epoch ? `the epoch ${epoch} checkpoint` : 'the start'}.`,
+      l.heartbeatAt,
+      at,
     )
   }
 }

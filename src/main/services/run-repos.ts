@@ -4,7 +4,7 @@ import type { DB } from '../db/connection'
 import { createDatasetsRepo } from '../db/datasets-repo'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { createProjectsRepo } from '../db/projects-repo'
-import { createRunsRepo, type RunsRepo } from '../db/runs-repo'
+import { createRunsRepo, type RunOwner, type RunsRepo } from '../db/runs-repo'
 
 /** The repositories the training and runs services use, over one database handle. */
 export interface RunRepos {
@@ -17,16 +17,21 @@ export interface RunRepos {
 
 /**
  * The repositories over the current database handle, made again when the handle changes (the
- * database is opened lazily and may be reopened); `opened` runs once for each new handle.
+ * database is opened lazily and may be reopened); `opened` runs once for each new handle. Runs are
+ * written as `owner`'s.
  */
-export function runReposOver(getDb: () => DB, opened: (repos: RunRepos) => void): () => RunRepos {
+export function runReposOver(
+  getDb: () => DB,
+  owner: RunOwner,
+  opened: (repos: RunRepos) => void,
+): () => RunRepos {
   let repos: RunRepos | undefined
   return () => {
     const db = getDb()
     if (repos?.db !== db) {
       repos = {
         db,
-        runs: createRunsRepo(db),
+        runs: createRunsRepo(db, owner),
         datasets: createDatasetsRepo(db),
         versions: createGraphVersionsRepo(db),
         projects: createProjectsRepo(db),

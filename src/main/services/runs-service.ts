@@ -5,14 +5,17 @@ export type RunsService = Pick<Handlers, 'runs.list' | 'runs.get' | 'runs.delete
 
 /**
  * The stored runs: a project's list, one run with its metrics and checkpoints, and deleting one
- * (not while this process trains it).
+ * (not while this process trains it). `refresh` brings stored statuses up to date before listing
+ * (a run whose trainer died meanwhile shows as interrupted).
  */
 export function createRunsService(
   repos: () => RunRepos,
   runningHere: (runId: string) => boolean,
+  refresh: () => void = () => {},
 ): RunsService {
   return {
     'runs.list'({ id }) {
+      refresh()
       return repos().runs.list(id)
     },
     'runs.get'({ runId }) {

@@ -1,19 +1,29 @@
 import { randomUUID } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
 import { ApiError, type Handlers } from '../../shared/api/contract'
-import { hyperparametersSchema, type BackendReport, type RunSummary } from '../../shared/api/training'
+import {
+  hyperparametersSchema,
+  type BackendReport,
+  type DatasetRef,
+  type RunSummary,
+} from '../../shared/api/training'
+import type { GraphDocument } from '../../shared/graph/document'
+import type { GraphIo } from '../../shared/graph/io'
 import { inferGraph } from '../../shared/graph/infer'
 import type { DB } from '../db/connection'
-import { LIVE_STATUSES } from '../db/runs-repo'
+import { LIVE_STATUSES, type RunOwner } from '../db/runs-repo'
+import { checkDatasetFor } from '../datasets/dataset-for-graph'
+import { DatasetFileError } from '../datasets/idx'
 import { checkBuildable, GraphBuildError } from '../model/buildable'
 import { loadBackend } from '../tfjs/backends'
-import type { ToWorker, TrainJob } from '../training/protocol'
+import type { TrainJob } from '../training/protocol'
 import { spawnTrainingWorker } from '../workers/spawn-worker'
 import type { Emit } from './emit'
 import { interruptOrphanedRuns } from './interrupted-runs'
 import { requireRun, runReposOver } from './run-repos'
 import { createRunSupervisor } from './run-supervisor'
 import { createRunsService, type RunsService } from './runs-service'
+import { createTrainingWorkers } from './training-workers'
 
 export type TrainingService = Pick<
   Handlers,
@@ -22,7 +32,10 @@ export type TrainingService = Pick<
   RunsService & {
     /** Resolves when the run reaches finished, failed, stopped or interrupted (the CLI waits on it). */
     settled(runId: string): Promise<RunSummary>
-    /** Stops every live run of this process (their last checkpoints stay) and waits for the workers. */
+    /**
+     * Stops every live run of this process (their last checkpoints stay) and waits for the
+     * workers; one that does not stop within `closeTimeoutMs` is ended.
+     */
     close(): Promise<void>
   }
 
@@ -32,65 +45,61 @@ export interface TrainingServiceOptions {
   now?: () => Date
   /** The worker factory, for tests. */
   spawn?: () => Worker
+  /** How often a live run's heartbeat is written (services/heartbeat.ts). */
+  heartbeatMs?: number
+  /** How long close() waits for a worker to stop after its current batch before ending it. */
+  closeTimeoutMs?: number
 }
 
-/** A run this process trains: its worker thread, and when that thread has ended. */
-interface Live {
-  worker: Worker
-  done: Promise<void>
+/** The graph as the trainer sees it, or `invalid` with every problem listed. */
+function buildable(document: GraphDocument) {
+  try {
+    return checkBuildable(document)
+  } catch (e) {
+    if (e instanceof GraphBuildError) throw new ApiError('invalid', e.message)
+    throw e
+  }
 }
 
 /**
  * Training runs: start, pause, resume and stop, each run in its own worker thread whose events the
  * run supervisor (run-supervisor.ts) stores and forwards. With them, the `runs.*` methods
- * (runs-service.ts), which must know the runs this process trains. Runs whose process is gone are
- * marked interrupted when the database is opened (interrupted-runs.ts); resuming one continues
- * from its last checkpoint.
+ * (runs-service.ts), which must know the runs this process trains. Before a run is written, its
+ * graph, its dataset (headers and listings) and the worker thread are checked; runs nobody trains
+ * any more (interrupted-runs.ts) are marked interrupted when the database is opened and before
+ * listing or resuming; resuming one continues from its last checkpoint.
  */
 export function createTrainingService(getDb: () => DB, options: TrainingServiceOptions): TrainingService {
   const now = () => (options.now ?? (() => new Date()))().toISOString()
   const emit: Emit = options.emit ?? (() => {})
-  const spawn = options.spawn ?? spawnTrainingWorker
-  const live = new Map<string, Live>()
-  const runningHere = (runId: string) => live.has(runId)
-  const repos = runReposOver(getDb, ({ runs }) => interruptOrphanedRuns(runs, runningHere, now))
-  const supervisor = createRunSupervisor(repos, { emit, now })
+  // This instance, as the runs it trains record it: another instance in this process is another owner.
+  const owner: RunOwner = { pid: process.pid, id: randomUUID() }
+  // Called only once `workers` exists: the repositories are made on the first request.
+  const runningHere = (runId: string) => workers.has(runId)
+  const repos = runReposOver(getDb, owner, ({ runs }) =>
+    interruptOrphanedRuns(runs, { ownerId: owner.id, runningHere, now }),
+  )
+  const supervisor = createRunSupervisor(repos, { emit, now, heartbeatMs: options.heartbeatMs })
+  const workers = createTrainingWorkers(supervisor, {
+    spawn: options.spawn ?? spawnTrainingWorker,
+    closeTimeoutMs: options.closeTimeoutMs,
+  })
   const run = (runId: string) => requireRun(repos().runs, runId)
+  /** The stored runs brought up to date: late failures stored, runs nobody trains interrupted. */
+  const refresh = () => {
+    supervisor.storeUnstored()
+    interruptOrphanedRuns(repos().runs, { ownerId: owner.id, runningHere, now })
+  }
   let backends: Promise<BackendReport> | undefined
 
-  function launch(runId: string, job: TrainJob): void {
-    const worker = spawn()
-    let resolveDone!: () => void
-    live.set(runId, { worker, done: new Promise((r) => (resolveDone = r)) })
-    const report = supervisor.supervise(runId, () => {
-      live.delete(runId)
-      void worker.terminate().then(resolveDone, resolveDone)
-    })
-    worker.on('message', report)
-    worker.on('error', (e) =>
-      report({
-        type: 'done',
-        status: 'failed',
-        message: `The training worker crashed: ${e.message}`,
-        test: null,
-      }),
-    )
-    worker.on('exit', (code) =>
-      report({
-        type: 'done',
-        status: 'failed',
-        message: `The training worker exited unexpectedly (code ${code}).`,
-        test: null,
-      }),
-    )
-    worker.postMessage({ type: 'start', job } satisfies ToWorker)
-  }
-
-  function send(runId: string, message: ToWorker): Live {
-    const l = live.get(runId)
-    if (!l) throw new ApiError('conflict', `Run '${runId}' is not running in this process.`)
-    l.worker.postMessage(message)
-    return l
+  /** The dataset exists, reads at a glance and fits the graph, or `invalid` with what to fix. */
+  function checkDataset(graph: GraphIo, dataset: DatasetRef): void {
+    try {
+      checkDatasetFor(graph, dataset, options.dataDir)
+    } catch (e) {
+      if (e instanceof DatasetFileError) throw new ApiError('invalid', e.message)
+      throw e
+    }
   }
 
   return {
@@ -103,70 +112,98 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
         : versions.latest(projectId)
       if (!version?.document)
         throw new ApiError('not-found', `Project '${projectId}' has no version ${versionId ?? ''}.`)
+      const graph = buildable(version.document)
+      const h = hyperparametersSchema.parse(hyperparameters)
+      checkDataset(graph, dataset)
+      const worker = workers.start()
+      const id = randomUUID()
+      let created: RunSummary
       try {
-        checkBuildable(version.document)
+        created = runs.create({
+          id,
+          versionId: version.id,
+          dataset,
+          datasetName: 'builtin' in dataset ? dataset.builtin : dataset.folder,
+          hyperparameters: h,
+          macs: inferGraph(version.document).totals.macs,
+          now: now(),
+        })
       } catch (e) {
-        if (e instanceof GraphBuildError) throw new ApiError('invalid', e.message)
+        void worker.terminate()
         throw e
       }
-      const h = hyperparametersSchema.parse(hyperparameters)
-      const id = randomUUID()
-      const created = runs.create({
+      workers.launch(
         id,
-        versionId: version.id,
-        dataset,
-        datasetName: 'builtin' in dataset ? dataset.builtin : dataset.folder,
-        hyperparameters: h,
-        macs: inferGraph(version.document).totals.macs,
-        now: now(),
-      })
-      launch(id, {
-        runId: id,
-        document: version.document,
-        dataset,
-        dataDir: options.dataDir,
-        hyperparameters: h,
-        backend,
-      })
+        {
+          runId: id,
+          document: version.document,
+          dataset,
+          dataDir: options.dataDir,
+          hyperparameters: h,
+          backend,
+        },
+        worker,
+      )
       emit('training.status', { runId: id, status: created.status, run: created })
       return created
     },
     'training.pause'({ runId }) {
-      send(runId, { type: 'pause' })
+      workers.send(runId, { type: 'pause' })
       return run(runId)
     },
     'training.stop'({ runId }) {
       const r = run(runId)
       if (!LIVE_STATUSES.includes(r.status)) return r
-      send(runId, { type: 'stop' })
+      workers.send(runId, { type: 'stop' })
       return r
     },
     'training.resume'({ runId }) {
-      const r = run(runId)
-      if (live.has(runId)) {
-        send(runId, { type: 'resume' })
-        return r
+      if (workers.has(runId)) {
+        workers.send(runId, { type: 'resume' })
+        return run(runId)
       }
-      if (r.status !== 'interrupted' && r.status !== 'stopped')
+      refresh()
+      const r = run(runId)
+      if (!r.resumable)
         throw new ApiError(
           'conflict',
           r.status === 'failed'
             ? `Run '${runId}' failed (${r.message ?? 'see its message'}); start a new run instead, for example with a lower learning rate.`
-            : `Run '${runId}' is ${r.status}; only a paused, stopped or interrupted run can be resumed.`,
+            : LIVE_STATUSES.includes(r.status)
+              ? `Run '${runId}' is ${r.status} in another CNN Studio process; pause, stop or resume it there.`
+              : `Run '${runId}' is ${r.status}; only a paused, stopped or interrupted run can be resumed.`,
         )
-      const { runs, versions } = repos()
+      const { runs, versions, db } = repos()
       const internals = runs.internals(runId)!
       const document = versions.document(r.versionId)!
-      runs.setStatus(runId, 'queued', null, now())
-      launch(runId, {
+      checkDataset(buildable(document), internals.datasetRef!)
+      const worker = workers.start()
+      let resume: TrainJob['resume']
+      try {
+        resume = db
+          .transaction(() => {
+            if (!runs.claimForResume(runId, now()))
+              throw new ApiError('conflict', `Run '${runId}' was resumed by another process just now.`)
+            return runs.rewindToLastCheckpoint(runId)
+          })
+          .immediate()
+      } catch (e) {
+        void worker.terminate()
+        throw e
+      }
+      workers.launch(
         runId,
-        document,
-        dataset: internals.datasetRef!,
-        dataDir: options.dataDir,
-        hyperparameters: r.hyperparameters,
-        backend: (r.backend as TrainJob['backend']) ?? undefined,
-        resume: runs.rewindToLastCheckpoint(runId),
-      })
+        {
+          runId,
+          document,
+          dataset: internals.datasetRef!,
+          dataDir: options.dataDir,
+          hyperparameters: r.hyperparameters,
+          backend: (r.backend as TrainJob['backend']) ?? undefined,
+          resume,
+        },
+        worker,
+      )
       return supervisor.announce(runId)
     },
     'training.backends'() {
@@ -180,11 +217,8 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       )
       return backends
     },
-    ...createRunsService(repos, runningHere),
+    ...createRunsService(repos, runningHere, refresh),
     settled: (runId) => supervisor.settled(runId),
-    async close() {
-      for (const l of live.values()) l.worker.postMessage({ type: 'stop' } satisfies ToWorker)
-      await Promise.all([...live.values()].map((l) => l.done))
-    },
+    close: () => workers.close(),
   }
 }

@@ -5,7 +5,8 @@ import { errorMessage } from '../error-message'
 
 /**
  * Pause, resume and stop, as the run's status allows: a running run pauses or stops, a paused one
- * resumes, a stopped or interrupted one resumes from its last checkpoint.
+ * resumes, a stopped or interrupted one (or one failed by its database: a full disk, a lock)
+ * resumes from its last checkpoint.
  */
 export function RunControls({
   api,
@@ -30,7 +31,7 @@ export function RunControls({
     }
   }
   const s = run.status
-  const restart = s === 'stopped' || s === 'interrupted'
+  const restart = s === 'stopped' || s === 'interrupted' || (s === 'failed' && run.resumable)
   return (
     <div className="run-controls">
       {s === 'running' && (

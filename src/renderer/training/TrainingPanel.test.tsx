@@ -183,6 +183,14 @@ describe('a live run', () => {
     expect(byId('train-stop')).toBeNull()
     // A stopped run resumes from its last checkpoint.
     expect(byId('train-resume')!.title).toBe('Continue from the last checkpoint (epoch 1)')
+
+    // So does one that failed because its database could not be written; one whose training failed does not.
+    const full = { ...stopped, status: 'failed' as const, resumable: true, updatedAt: later(3) }
+    await act(async () => emit('training.status', { runId: 'run-1', status: 'failed', run: full }))
+    expect(byId('train-resume')!.title).toBe('Continue from the last checkpoint (epoch 1)')
+    const diverged = { ...full, resumable: false, updatedAt: later(4) }
+    await act(async () => emit('training.status', { runId: 'run-1', status: 'failed', run: diverged }))
+    expect(byId('train-resume')).toBeNull()
   })
 
   it('a finished run shows its test accuracy and loss', async () => {

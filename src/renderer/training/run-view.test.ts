@@ -25,6 +25,7 @@ const run: RunSummary = {
   testLoss: null,
   elapsedMs: 0,
   message: null,
+  resumable: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:01.000Z',
 }

@@ -4,9 +4,12 @@ import type { Series } from './LineChart'
 /** Statuses of a run that a worker is working on (or about to). */
 export const LIVE: readonly RunStatus[] = ['queued', 'running', 'paused']
 export const isLive = (status: RunStatus): boolean => LIVE.includes(status)
-/** A stopped or interrupted run restarts from its last checkpoint; a paused one continues. */
-export const canResume = (status: RunStatus): boolean =>
-  status === 'paused' || status === 'stopped' || status === 'interrupted'
+/**
+ * A stopped or interrupted run (or one failed by its database) restarts from its last checkpoint;
+ * a paused one continues.
+ */
+export const canResume = (run: Pick<RunSummary, 'status' | 'resumable'>): boolean =>
+  run.status === 'paused' || run.resumable
 
 /**
  * What the panel shows of one run: its stored detail (`runs.get`) merged with the events that came

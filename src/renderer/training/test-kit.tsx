@@ -119,11 +119,12 @@ export function previewOf(info: DatasetInfo): DatasetPreview {
 }
 
 export function summary(over: Partial<RunSummary> = {}): RunSummary {
+  const status = over.status ?? 'queued'
   return {
     id: 'run-1',
     projectId: 'p1',
     versionId: 2,
-    status: 'queued',
+    status,
     dataset: { id: 'mnist', name: 'MNIST', hash: null },
     hyperparameters: { ...DEFAULTS, epochs: 3 },
     backend: null,
@@ -134,6 +135,7 @@ export function summary(over: Partial<RunSummary> = {}): RunSummary {
     testLoss: null,
     elapsedMs: 0,
     message: null,
+    resumable: status === 'stopped' || status === 'interrupted',
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
     ...over,

@@ -105,8 +105,13 @@ export interface RunSummary {
   testAccuracy: number | null
   testLoss: number | null
   elapsedMs: number
-  /** Why it failed or stopped early (NaN loss, early stopping, a killed process). */
+  /** Why it failed or stopped early (NaN loss, early stopping, a killed process, a full disk). */
   message: string | null
+  /**
+   * Whether `training.resume` restarts it from its last checkpoint: stopped, interrupted, or failed
+   * because the database could not be written (a full disk, another program's lock).
+   */
+  resumable: boolean
   createdAt: string
   updatedAt: string
 }
