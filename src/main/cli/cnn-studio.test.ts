@@ -40,7 +40,9 @@ describe('cnn-studio inspect', () => {
       params: { trainable: 0, nonTrainable: 0 },
       macs: 0,
       error: null,
+      warning: null,
     })
+    expect(out.warnings).toEqual([])
     expect(Object.keys(out.nodes[1]).sort()).toEqual([
       'error',
       'id',
@@ -49,6 +51,7 @@ describe('cnn-studio inspect', () => {
       'name',
       'outputShape',
       'params',
+      'warning',
     ])
   })
 
@@ -99,6 +102,34 @@ describe('cnn-studio inspect', () => {
       { nodeId: 'fc', message: expect.stringMatching(/^Dense needs a flat vector/) },
     ])
     expect(json.nodes.find((n: { id: string }) => n.id === 'out').outputShape).toBeNull()
+  })
+
+  it('warns of a tensor beyond 2^31 elements on its row and at the end, and still exits 0', () => {
+    const path = file(
+      'huge.json',
+      chain([
+        ['in', 'Input', { height: 28, width: 28, channels: 1 }],
+        ['conv', 'Conv2D', { filters: 1e9, kernelSize: 3 }],
+        ['gap', 'GlobalAvgPool2D'],
+        ['fc', 'Dense', { units: 10 }],
+        ['out', 'Output', { classes: 10 }],
+      ]),
+    )
+    const r = cli('inspect', path)
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(
+      /conv \(Conv2D\)\s+\(None, 26, 26, 1000000000\)\s+10,000,000,000\s+[\d,]+\s+warning\n/,
+    )
+    expect(r.stderr).toMatch(
+      /2 warning\(s\):\n {2}conv: Its output holds 676 G elements for one image \(26×26×1000000000\), more than 2\^31/,
+    )
+    const json = JSON.parse(cli('inspect', path, '--json').stdout)
+    expect(json.errors).toEqual([])
+    expect(json.warnings).toEqual([
+      { nodeId: 'conv', message: expect.stringMatching(/^Its output holds 676 G/) },
+      { nodeId: 'fc', message: expect.stringMatching(/^Its weights hold 10.0 G parameters/) },
+    ])
+    expect(json.nodes.find((n: { id: string }) => n.id === 'conv').warning).toBe(json.warnings[0].message)
   })
 
   it('reports problems of the document itself, and reads a graph file of any name', () => {
