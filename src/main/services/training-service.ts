@@ -7,6 +7,7 @@ import type { DB } from '../db/connection'
 import { LIVE_STATUSES } from '../db/runs-repo'
 import { checkBuildable, GraphBuildError } from '../model/buildable'
 import { loadBackend } from '../tfjs/backends'
+import { checkResources } from '../tfjs/check-resources'
 import type { ToWorker, TrainJob } from '../training/protocol'
 import { spawnTrainingWorker } from '../workers/spawn-worker'
 import type { Emit } from './emit'
@@ -110,6 +111,8 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
         throw e
       }
       const h = hyperparametersSchema.parse(hyperparameters)
+      // Memory: refused with the numbers and the largest batch that fits, before a run exists.
+      checkResources(version.document, h, backend)
       const id = randomUUID()
       const created = runs.create({
         id,
