@@ -59,7 +59,7 @@ export function layerSizeWarning(outputShape: Shape, params: ParamCount, macs: n
   if (out > MAX_TENSOR_ELEMENTS)
     return {
       message: `Its output holds ${approxCount(out)} elements for one image (${outputShape.slice(1).join('×')}), more than ${LIMIT}: it cannot be built or trained. Use fewer filters or units, a smaller input, or downsample earlier.`,
-      short: `output ${approxCount(out)} elements > 2^31`,
+      short: `output ${approxCount(out)} > 2^31`,
     }
   if (weights > MAX_TENSOR_ELEMENTS)
     return {
