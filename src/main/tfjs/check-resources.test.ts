@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../shared/api/contract'
 import { hyperparametersSchema, type Hyperparameters } from '../../shared/api/training'
 import { getTemplate } from '../../shared/templates'
-import type { BackendName } from './backends'
+import { expectedBackend, type BackendName } from './backends'
 import { checkResources, formatMemory } from './check-resources'
 import { hostMemoryBytes, MEMORY_BUDGETS, WASM_HEAP_BYTES, type MemoryBudget } from './memory-budget'
 
@@ -74,6 +74,14 @@ describe('checkResources', () => {
       /the cpu backend has 64 MiB \(this machine's free memory\)\. Not even one image fits/,
     )
     expect(refusal('vgg16', { batchSize: 512 }, 'tensorflow-gpu', tiny)).toBeNull()
+  })
+
+  it('without a backend asked for, checks the one training would choose, without loading it', () => {
+    // The native packages are optional and not installed on the build machines: wasm it is.
+    expect(expectedBackend()).toBe('wasm')
+    expect(() => checkResources(doc('resnet18-cifar'), h({ batchSize: 4096 }), undefined)).toThrow(
+      /the wasm backend has 3.98 GiB/,
+    )
   })
 
   it('leaves the host a reserve, and follows a cgroup limit', () => {
