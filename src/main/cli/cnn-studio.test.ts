@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../../shared/graph/infer'
 import { chain } from '../../shared/graph/test-kit'
 import { getTemplate } from '../../shared/templates'
+import { createServices } from '../services'
 
 const BIN = new URL('../../../bin/cnn-studio.js', import.meta.url).pathname
 
@@ -40,7 +41,9 @@ describe('cnn-studio inspect', () => {
       params: { trainable: 0, nonTrainable: 0 },
       macs: 0,
       error: null,
+      warning: null,
     })
+    expect(out.warnings).toEqual([])
     expect(Object.keys(out.nodes[1]).sort()).toEqual([
       'error',
       'id',
@@ -49,6 +52,7 @@ describe('cnn-studio inspect', () => {
       'name',
       'outputShape',
       'params',
+      'warning',
     ])
   })
 
@@ -99,6 +103,34 @@ describe('cnn-studio inspect', () => {
       { nodeId: 'fc', message: expect.stringMatching(/^Dense needs a flat vector/) },
     ])
     expect(json.nodes.find((n: { id: string }) => n.id === 'out').outputShape).toBeNull()
+  })
+
+  it('warns of a tensor beyond 2^31 elements on its row and at the end, and still exits 0', () => {
+    const path = file(
+      'huge.json',
+      chain([
+        ['in', 'Input', { height: 28, width: 28, channels: 1 }],
+        ['conv', 'Conv2D', { filters: 1e9, kernelSize: 3 }],
+        ['gap', 'GlobalAvgPool2D'],
+        ['fc', 'Dense', { units: 10 }],
+        ['out', 'Output', { classes: 10 }],
+      ]),
+    )
+    const r = cli('inspect', path)
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(
+      /conv \(Conv2D\)\s+\(None, 26, 26, 1000000000\)\s+10,000,000,000\s+[\d,]+\s+warning\n/,
+    )
+    expect(r.stderr).toMatch(
+      /2 warning\(s\):\n {2}conv: Its output holds 676 G elements for one image \(26×26×1000000000\), more than 2\^31/,
+    )
+    const json = JSON.parse(cli('inspect', path, '--json').stdout)
+    expect(json.errors).toEqual([])
+    expect(json.warnings).toEqual([
+      { nodeId: 'conv', message: expect.stringMatching(/^Its output holds 676 G/) },
+      { nodeId: 'fc', message: expect.stringMatching(/^Its weights hold 10.0 G parameters/) },
+    ])
+    expect(json.nodes.find((n: { id: string }) => n.id === 'conv').warning).toBe(json.warnings[0].message)
   })
 
   it('reports problems of the document itself, and reads a graph file of any name', () => {
@@ -181,5 +213,40 @@ describe('cnn-studio', () => {
     })
     expect(r.stdout).toBe('Model: GoogLeNet\n')
     expect(r.stderr).not.toMatch(/EPIPE/)
+  })
+})
+
+describe('cnn-studio train', () => {
+  it('refuses a run that cannot fit the backend with the numbers, exit status 1, and creates no run', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'cnn-studio-train-'))
+    const services = createServices({ dataDir: data })
+    const { project, document } = await services['projects.create']({
+      name: 'wide',
+      template: 'lenet5-mnist',
+    })
+    const wide = structuredClone(document)
+    const conv = wide.nodes.find((n) => n.kind === 'Conv2D')!
+    conv.params = { ...conv.params, filters: 2000 }
+    await services['projects.save']({ id: project.id, document: wide })
+    await services.close()
+    const r = cli(
+      'train',
+      'wide',
+      '--dataset',
+      'fashion-mnist',
+      '--batch-size',
+      '4096',
+      '--backend',
+      'wasm',
+      '--data',
+      data,
+    )
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(
+      /^cnn-studio train: Training needs ≈ [\d.]+ GiB at batch 4096: .* the wasm backend has 3.98 GiB .* The largest batch that fits is \d+: set the batch size to \d+ or less/m,
+    )
+    const after = createServices({ dataDir: data })
+    expect(await after['runs.list']({ id: project.id })).toEqual([])
+    await after.close()
   })
 })

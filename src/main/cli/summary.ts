@@ -10,6 +10,8 @@ export interface SummaryNode {
   params: { trainable: number; nonTrainable: number } | null
   macs: number | null
   error: string | null
+  /** A size no backend can build (shared/graph/size-limits.ts); the node keeps its numbers. */
+  warning: string | null
   /** 1 for a layer inside an expanded block. */
   depth: number
 }
@@ -20,6 +22,8 @@ export interface Summary {
   totals: { trainable: number; nonTrainable: number; macs: number; activationBytes: number }
   errors: { nodeId: string; message: string }[]
   documentErrors: string[]
+  /** nodeId null: the totals' own warning. */
+  warnings: { nodeId: string | null; message: string }[]
 }
 
 export function summarise(doc: GraphDocument, expand: boolean): Summary {
@@ -33,6 +37,7 @@ export function summarise(doc: GraphDocument, expand: boolean): Summary {
     params: n.params,
     macs: n.macs,
     error: n.error?.message ?? null,
+    warning: n.warning?.message ?? null,
     depth,
   })
   const nodes: SummaryNode[] = []
@@ -47,5 +52,6 @@ export function summarise(doc: GraphDocument, expand: boolean): Summary {
     totals: a.totals,
     errors: a.errors.map((e) => ({ nodeId: e.nodeId, message: e.message })),
     documentErrors: a.documentErrors,
+    warnings: a.warnings,
   }
 }

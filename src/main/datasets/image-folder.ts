@@ -41,6 +41,33 @@ export function sniffImage(bytes: Uint8Array): 'png' | 'jpeg' | 'gif' | 'bmp' | 
   return null
 }
 
+/** Most pixels a PNG or JPEG may declare: 200 megapixels (800 MB decoded), as jpeg-js is told below. */
+const MAX_MEGAPIXELS = 200
+/** Deflate packs at most about 1,032 bytes into one: a PNG cannot hold more pixels than that allows. */
+const DEFLATE_MAX_RATIO = 1032
+
+/**
+ * Refuses a PNG whose header declares more pixels than its bytes can hold, or than 200 megapixels,
+ * before pngjs allocates them: a 78-byte file claiming 30,000×30,000 pixels decoded into 3.6 GB
+ * (found by test/fuzz/parsers.test.ts). The smallest a PNG row can be is one filter byte and one bit
+ * per pixel.
+ */
+function checkPngSize(file: string, bytes: Uint8Array): void {
+  if (bytes.length < 24) return // too short for a header: the decoder says what is wrong
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const width = view.getUint32(16)
+  const height = view.getUint32(20)
+  const smallest = height * (1 + Math.ceil(width / 8))
+  if (smallest > DEFLATE_MAX_RATIO * bytes.length)
+    throw new DatasetFileError(
+      `${file}: the header says ${width}×${height} pixels, but the file's ${bytes.length} bytes cannot hold them. The file is damaged or truncated.`,
+    )
+  if (width * height > MAX_MEGAPIXELS * 1e6)
+    throw new DatasetFileError(
+      `${file}: ${width}×${height} pixels is more than the ${MAX_MEGAPIXELS} megapixels read. Scale the image down.`,
+    )
+}
+
 /**
  * RGBA pixels of a PNG or JPEG file, recognised by its content (not its name). Anything else, or a
  * file the decoder refuses, is a DatasetFileError with the reason.
@@ -50,6 +77,7 @@ export function decodeImage(file: string, bytes: Uint8Array): RgbaImage {
   let img: RgbaImage
   try {
     if (kind === 'png') {
+      checkPngSize(file, bytes)
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
       img = { width: png.width, height: png.height, rgba: png.data }
     } else if (kind === 'jpeg') {
@@ -57,7 +85,7 @@ export function decodeImage(file: string, bytes: Uint8Array): RgbaImage {
         useTArray: true,
         formatAsRGBA: true,
         maxMemoryUsageInMB: 1024,
-        maxResolutionInMP: 200,
+        maxResolutionInMP: MAX_MEGAPIXELS,
       })
       img = { width: j.width, height: j.height, rgba: j.data }
     } else

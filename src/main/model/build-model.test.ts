@@ -170,6 +170,38 @@ describe('checkBuildable', () => {
     expect(bad[0]).toMatchObject({ nodeId: 'fc', message: expect.stringMatching(/Flatten/) })
   })
 
+  it('refuses a tensor beyond 2^31 elements before TF.js is asked (no "Invalid typed array length")', () => {
+    const issues = issuesOf(
+      chain([
+        ['in', 'Input'],
+        ['conv', 'Conv2D', { filters: 1e9 }],
+        ['gap', 'GlobalAvgPool2D'],
+        ['fc', 'Dense', { units: 10 }],
+        ['out', 'Output'],
+      ]),
+    )
+    expect(issues).toEqual([
+      {
+        nodeId: 'conv',
+        message: expect.stringMatching(/^Its output holds 676 G elements .* more than 2\^31/),
+      },
+      { nodeId: 'fc', message: expect.stringMatching(/^Its weights hold 10.0 G parameters/) },
+    ])
+    // Dense 784 → 3,000,000: 2.35 G weights in one kernel; the export says so too.
+    const wide = chain([
+      ['in', 'Input'],
+      ['flat', 'Flatten'],
+      ['fc', 'Dense', { units: 3e6 }],
+      ['out', 'Output', { classes: 3e6 }],
+    ])
+    expect(issuesOf(wide)).toEqual([
+      { nodeId: 'fc', message: expect.stringMatching(/^Its weights hold 2.35 G parameters/) },
+    ])
+    expect(() => buildModel(tf, wide, { purpose: 'export' })).toThrow(
+      /^The graph cannot be exported:\n- fc: Its weights hold/,
+    )
+  })
+
   it('draws kernels from the seed, or leaves them at zero when the caller sets every weight next', () => {
     const doc = getTemplate('lenet5')!.document
     const kernels = (options: Parameters<typeof buildModel>[2]) => {

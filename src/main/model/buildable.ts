@@ -39,7 +39,7 @@ export class GraphBuildError extends Error {
 
 /**
  * Checks, before anything is built or loaded, that a graph can be trained or exported: no analysis
- * errors, one Input, one Output, every layer buildable in TF.js, and no convolution both dilated and
+ * errors or size warnings (a tensor beyond 2^31 elements, graph/size-limits.ts), one Input, one Output, every layer buildable in TF.js, and no convolution both dilated and
  * strided (TF.js computes neither its values nor its gradient; dilated stride-1 ones train through
  * space-to-batch, shared/layers/tfjs/dilated-conv.ts). Throws GraphBuildError listing every problem with its fix.
  */
@@ -50,6 +50,8 @@ export function checkBuildable(doc: GraphDocument, purpose: Purpose = 'train'): 
   const issues: BuildIssue[] = [
     ...top.documentErrors.map((message) => ({ message })),
     ...top.errors.map((e) => ({ nodeId: e.nodeId, message: e.message })),
+    // Sizes no backend holds: refused here, before TF.js fails with "Invalid typed array length".
+    ...top.warnings.map((w) => ({ nodeId: w.nodeId ?? undefined, message: w.message })),
   ]
   if (issues.length) throw new GraphBuildError(issues, purpose)
 

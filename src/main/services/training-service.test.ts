@@ -119,3 +119,35 @@ describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('training serv
     await services.close()
   }, 60_000)
 })
+
+describe('training.start resource preflight', () => {
+  it('refuses a run that cannot fit the backend before any run exists, with the largest batch that fits', async () => {
+    const { services } = setup()
+    // LeNet-5 with 2,000 filters in its first convolution: a graph that fits Fashion-MNIST (so that
+    // a dataset check, wherever it runs, passes) but not the wasm heap at batch 4096.
+    const { project, document } = await services['projects.create']({
+      name: 'wide',
+      template: 'lenet5-mnist',
+    })
+    const wide = structuredClone(document)
+    const conv = wide.nodes.find((n) => n.kind === 'Conv2D')!
+    conv.params = { ...conv.params, filters: 2000 }
+    await services['projects.save']({ id: project.id, document: wide })
+    const start = (batchSize: number) =>
+      (async () =>
+        services['training.start']({
+          projectId: project.id,
+          dataset: { builtin: 'fashion-mnist' },
+          hyperparameters: { batchSize },
+          backend: 'wasm',
+        }))()
+    await expect(start(4096)).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringMatching(
+        /^Training needs ≈ [\d.]+ GiB at batch 4096: .*; the wasm backend has 3.98 GiB .* The largest batch that fits is \d+/,
+      ),
+    })
+    expect(await services['runs.list']({ id: project.id })).toEqual([])
+    await services.close()
+  })
+})

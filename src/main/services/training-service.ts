@@ -16,6 +16,7 @@ import { checkDatasetFor } from '../datasets/dataset-for-graph'
 import { DatasetFileError } from '../datasets/idx'
 import { checkBuildable, GraphBuildError } from '../model/buildable'
 import { loadBackend } from '../tfjs/backends'
+import { checkResources } from '../tfjs/check-resources'
 import type { TrainJob } from '../training/protocol'
 import { spawnTrainingWorker } from '../workers/spawn-worker'
 import type { Emit } from './emit'
@@ -115,6 +116,8 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       const graph = buildable(version.document)
       const h = hyperparametersSchema.parse(hyperparameters)
       checkDataset(graph, dataset)
+      // Memory: refused with the numbers and the largest batch that fits, before a run exists.
+      checkResources(version.document, h, backend)
       const worker = workers.start()
       const id = randomUUID()
       let created: RunSummary

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { registerWasmTrainingKernels } from './wasm-kernels'
 
@@ -43,7 +44,7 @@ async function importOptional(name: string): Promise<Tfjs> {
 }
 
 /** The CUDA GPUs nvidia-smi lists; none when it is absent. */
-function cudaGpus(): string[] {
+export function cudaGpus(): string[] {
   try {
     return execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 5000 })
       .split('\n')
@@ -74,6 +75,28 @@ export const LOADERS: Record<BackendName, Loader> = {
   tensorflow: async () => ({ tf: await importOptional(TFJS_NODE), device: 'CPU (libtensorflow)' }),
   wasm: async () => ({ tf: await pureTfjs('wasm'), device: 'CPU (WebAssembly)' }),
   cpu: async () => ({ tf: await pureTfjs('cpu'), device: 'CPU (JavaScript)' }),
+}
+
+/** Whether an optional package is installed (resolvable), without loading it. */
+function installed(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The backend `loadBackend()` would choose, guessed without loading any (loading TF.js costs seconds
+ * and memory): the native packages when installed (the GPU one only with a CUDA GPU listed), else
+ * wasm. A native package that is installed but fails to load makes the worker fall back further;
+ * the worker then checks again against the backend it got (training/worker.ts).
+ */
+export function expectedBackend(): BackendName {
+  if (installed(TFJS_NODE_GPU) && cudaGpus().length > 0) return 'tensorflow-gpu'
+  if (installed(TFJS_NODE)) return 'tensorflow'
+  return 'wasm'
 }
 
 /**

@@ -3,6 +3,7 @@ import { loadDatasetFor } from '../datasets/dataset-for-graph'
 import { makeTrainData } from '../datasets/train-data'
 import { buildModel } from '../model/build-model'
 import { loadBackend } from '../tfjs/backends'
+import { checkResources } from '../tfjs/check-resources'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { trainLoop, type LoopControl } from './loop'
 import type { GradientHelper } from './step'
@@ -49,6 +50,8 @@ async function run(job: TrainJob) {
   try {
     const backend = await loadBackend({ force: job.backend })
     const { tf } = backend
+    // training.start checked the backend it expected; this one may be another (a fallback).
+    checkResources(job.document, job.hyperparameters, backend.name)
     const dataset = await loadDatasetFor(job.document, job.dataset, job.dataDir)
     const data = makeTrainData(dataset, job.hyperparameters)
     const { model } = buildModel(tf, job.document, { seed: job.hyperparameters.seed })

@@ -11,7 +11,11 @@ export const InnerNode = memo(function InnerNode({ id, data }: NodeProps) {
   const kind = (data as { kind: string }).kind
   const spec = resolveKind(kind)?.spec
   return (
-    <div className={`inner-node category-${spec?.palette.category ?? 'unknown'}`} data-testid={`inner-${id}`}>
+    <div
+      className={`inner-node category-${spec?.palette.category ?? 'unknown'}${a?.warning ? ' has-warning' : ''}`}
+      data-testid={`inner-${id}`}
+      title={a?.warning?.message}
+    >
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="layer-node-head">
         <span className="layer-node-kind">{spec?.palette.label ?? kind}</span>

@@ -29,20 +29,24 @@ function cardView(doc: GraphDocument, id: string) {
     summary: a?.summary ?? '',
     shape: a?.outputShape ? formatShape(a.outputShape) : null,
     error: a?.error?.message ?? null,
+    warning: a?.warning ?? null,
     params: count > 0 ? formatCount(count) : null,
     expanded: Boolean(node.expanded && a?.inner),
   }
 }
 
-/** A node card: kind, key parameters, output shape (or the error), parameters. Reads everything by id. */
+/**
+ * A node card: kind, key parameters (or, for a size no backend can build, the warning in their
+ * place), output shape (or the error), parameters. Reads everything by id.
+ */
 export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
   const v = useDocument(useShallow((s) => cardView(s.doc, id)))
   if (!v) return null
   return (
     <div
-      className={`layer-node category-${v.category} status-${v.status}${selected ? ' selected' : ''}${v.expanded ? ' expanded' : ''}`}
+      className={`layer-node category-${v.category} status-${v.status}${v.warning ? ' has-warning' : ''}${selected ? ' selected' : ''}${v.expanded ? ' expanded' : ''}`}
       data-testid={`node-${id}`}
-      title={v.error ?? undefined}
+      title={v.error ?? v.warning?.message ?? undefined}
     >
       {Array.from({ length: v.ports }, (_, i) => (
         <Handle
@@ -58,7 +62,13 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
         <span className="layer-node-kind">{v.label}</span>
         <span className="layer-node-name">{v.name}</span>
       </div>
-      <div className="layer-node-summary">{v.summary}</div>
+      {v.warning ? (
+        <div className="layer-node-warning" data-testid={`warning-${id}`}>
+          ⚠ {v.warning.short}
+        </div>
+      ) : (
+        <div className="layer-node-summary">{v.summary}</div>
+      )}
       <div className="layer-node-foot">
         {v.status === 'ok' && v.shape ? (
           <span className="layer-node-shape" data-testid={`shape-${id}`}>

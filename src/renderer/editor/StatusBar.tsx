@@ -4,7 +4,10 @@ import { useDocument } from '../store/document-store'
 import { applyFix } from '../store/edits'
 import { useUi } from '../store/ui-store'
 
-/** Totals of the whole graph, and every error: a click selects the node, a button applies the fix. */
+/**
+ * Totals of the whole graph, every error (a click selects the node, a button applies the fix) and
+ * every size warning (a tensor no backend can build: graph/size-limits.ts).
+ */
 export function StatusBar() {
   const a = useAnalysis()
   const batch = useUi((s) => s.batchSize)
@@ -36,6 +39,22 @@ export function StatusBar() {
           />
         </span>
       </div>
+      {a.warnings.length > 0 && (
+        <ul className="warnings" aria-label="Warnings" data-testid="warnings">
+          {a.warnings.map((w) => (
+            <li key={w.nodeId ?? ''}>
+              {w.nodeId === null ? (
+                'Totals'
+              ) : (
+                <button type="button" className="link" onClick={() => select([w.nodeId!])}>
+                  {w.nodeId}
+                </button>
+              )}
+              : {w.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {(a.errors.length > 0 || a.documentErrors.length > 0) && (
         <ul className="errors" aria-label="Errors" data-testid="errors">
           {a.documentErrors.map((m) => (

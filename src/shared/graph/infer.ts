@@ -5,6 +5,7 @@ import { elementsPerSample, type Shape } from '../tensor/shape'
 import type { GraphDocument } from './document'
 import { resolveKind, type ResolvedKind } from './kinds'
 import { parseParams } from './parse-params'
+import { layerSizeWarning, totalsSizeWarning, type SizeWarning } from './size-limits'
 import { structure, type NodeLike, type EdgeLike } from './structure'
 
 /** float32 activations. */
@@ -32,6 +33,11 @@ export interface NodeAnalysis {
   /** Bytes of this node's output (for a block: of all its layers' outputs) at batch 1. */
   activationBytes: number | null
   error: LayerError | null
+  /**
+   * A size no backend can build (an output or weights beyond 2^31 elements, a count that overflows;
+   * graph/size-limits.ts); for a block, its first layer's. The node still has its shape and counts.
+   */
+  warning: SizeWarning | null
   /** The palette summary of the parsed parameters, e.g. `64 · 3×3 /2 · same`. */
   summary: string | null
   /** Blocks: ids of the expansion's nodes in `GraphAnalysis.inner`, in order. */
@@ -50,6 +56,8 @@ export interface GraphAnalysis {
   errors: { nodeId: string; message: string; param?: string; port?: number }[]
   /** Problems that belong to no node (a duplicate id, an edge into a missing node). */
   documentErrors: string[]
+  /** Sizes no backend can build: each node's `warning`, and the totals' own (nodeId null). */
+  warnings: { nodeId: string | null; message: string }[]
 }
 
 /**
@@ -61,8 +69,10 @@ export function inferGraph(doc: Pick<GraphDocument, 'nodes' | 'edges'>): GraphAn
   const { nodes, order, documentErrors } = analyse(doc.nodes, doc.edges, undefined, inner, '')
   const totals = { trainable: 0, nonTrainable: 0, macs: 0, activationBytes: 0 }
   const errors: GraphAnalysis['errors'] = []
+  const warnings: GraphAnalysis['warnings'] = []
   for (const id of order) {
     const n = nodes[id]
+    if (n.warning) warnings.push({ nodeId: id, message: n.warning.message })
     if (n.status === 'ok') {
       totals.trainable += n.params!.trainable
       totals.nonTrainable += n.params!.nonTrainable
@@ -72,7 +82,9 @@ export function inferGraph(doc: Pick<GraphDocument, 'nodes' | 'edges'>): GraphAn
       errors.push({ nodeId: id, message: n.error.message, param: n.error.param, port: n.error.port })
     }
   }
-  return { nodes, order, inner, totals, errors, documentErrors }
+  const total = totalsSizeWarning(totals)
+  if (total) warnings.push({ nodeId: null, message: total })
+  return { nodes, order, inner, totals, errors, documentErrors, warnings }
 }
 
 function analyse(
@@ -136,6 +148,7 @@ function analyse(
       macs: null,
       activationBytes: null,
       error: null,
+      warning: null,
       summary: null,
     }
     out[id] = result
@@ -170,6 +183,7 @@ function analyse(
       result.params = spec.paramCount(p, inputs, r.shape)
       result.macs = spec.macs(p, inputs, r.shape)
       result.activationBytes = elementsPerSample(r.shape) * BYTES_PER_ELEMENT
+      result.warning = layerSizeWarning(r.shape, result.params, result.macs)
     } else {
       analyseBlock(result, resolved.spec.expand(p, inputs[0]), inputs[0], inner, `${prefix}${id}/`)
     }
@@ -206,6 +220,10 @@ function analyseBlock(
       params.nonTrainable += n.params!.nonTrainable
       macs += n.macs!
       bytes += n.activationBytes!
+      if (n.warning && !result.warning) {
+        const name = expansion.nodes.find((x) => x.id === innerId)?.name ?? innerId
+        result.warning = { message: `${name}: ${n.warning.message}`, short: `${name}: ${n.warning.short}` }
+      }
     } else if (n.error && !result.error) {
       const name = expansion.nodes.find((x) => x.id === innerId)?.name ?? innerId
       result.error = { message: `${name}: ${n.error.message}` }
