@@ -75,7 +75,7 @@ async function measure(
       waitWhilePaused: async () => {},
     },
     undefined,
-    helpers,
+    { helpers },
   )
   await Promise.all(helpers.map((x) => x.dispose()))
   const heapMb = wasmHeapMb()

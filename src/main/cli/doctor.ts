@@ -2,16 +2,21 @@ import { readdirSync } from 'node:fs'
 import { BUILTIN_DATASETS } from '../../shared/api/training'
 import { resolveDataDir } from '../data-dir'
 import { DEBIAN_FASHION_MNIST, locate } from '../datasets/catalog'
-import { BACKENDS, LOADERS, type BackendName } from '../tfjs/backends'
+import type { BackendAttempt } from '../../shared/api/training'
+import { BACKENDS, failedAttempt, LOADERS } from '../tfjs/backends'
+import { adapterName } from '../tfjs/webgpu'
+import { formatMemory } from '../tfjs/memory-format'
 import { EXIT, type CliCommand, type CliIo } from './io'
 
 const help = `Usage: cnn-studio doctor [--json]
 
-Checks what this machine offers for training: every TF.js backend (native CUDA, native CPU,
-WebAssembly, JavaScript), whether it loads and why not, the one training would use, and the
-datasets found locally.
+Checks what this machine offers for training: every TF.js backend (native CUDA, WebGPU on any
+vendor's GPU, native CPU, WebAssembly, JavaScript), whether it loads and why not, WebGPU's adapter
+and its limits, the one training would use, and the datasets found locally.
 
-  --json   one object: {"backends": [{"name", "ok", "device", "reason"}], "chosen", "datasets"}`
+  --json   one object: {"backends": [{"name", "ok", "device", "reason", "adapter"}], "chosen",
+           "datasets"}; adapter: {"vendor", "architecture", "device", "description", "fallback",
+           "maxBufferSize", "maxStorageBufferBindingSize"} where WebGPU found one`
 
 export const command: CliCommand = {
   help,
@@ -21,12 +26,13 @@ export const command: CliCommand = {
 }
 
 export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number> {
-  const backends: { name: BackendName; ok: boolean; device?: string; reason?: string }[] = []
+  const backends: (BackendAttempt & { device?: string })[] = []
   for (const name of BACKENDS) {
     try {
-      backends.push({ name, ok: true, device: (await LOADERS[name]()).device })
+      const { device, adapter } = await LOADERS[name]({ forced: false })
+      backends.push({ name, ok: true, device, ...(adapter ? { adapter } : {}) })
     } catch (e) {
-      backends.push({ name, ok: false, reason: (e as Error).message })
+      backends.push(failedAttempt(name, e))
     }
   }
   const chosen = backends.find((b) => b.ok)?.name ?? null
@@ -41,7 +47,13 @@ export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number
     return EXIT.ok
   }
   io.out('TF.js backends, fastest first:')
-  for (const b of backends) io.out(`  ${b.ok ? '✓' : '✗'} ${b.name.padEnd(15)} ${b.ok ? b.device : b.reason}`)
+  for (const b of backends) {
+    io.out(`  ${b.ok ? '✓' : '✗'} ${b.name.padEnd(15)} ${b.ok ? b.device : b.reason}`)
+    if (b.adapter)
+      io.out(
+        `${' '.repeat(20)}adapter: ${adapterName(b.adapter)}; maxBufferSize ${formatMemory(b.adapter.maxBufferSize)}, maxStorageBufferBindingSize ${formatMemory(b.adapter.maxStorageBufferBindingSize)}`,
+      )
+  }
   io.out(chosen ? `Training would use: ${chosen}` : 'No backend loads: training is not possible here.')
   io.out('Datasets found:')
   if (datasets.length === 0)

@@ -2,17 +2,22 @@ import type * as tfjsModule from '@tensorflow/tfjs'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
 import type { NamedArray } from './checkpoint'
 
-/** A model's weights (trainable and not), in the model's order, as named float32 arrays. */
-export function getWeights(model: tfjsModule.LayersModel): NamedArray[] {
-  return model.weights.map((w) => {
-    const t = w.read()
-    return {
-      name: w.name,
-      dtype: 'float32' as const,
-      shape: t.shape.slice(),
-      data: t.dataSync() as Float32Array,
-    }
-  })
+/**
+ * A model's weights (trainable and not), in the model's order, as named float32 arrays. Read
+ * asynchronously: a GPU backend (webgpu) cannot read synchronously in Node.
+ */
+export async function getWeights(model: tfjsModule.LayersModel): Promise<NamedArray[]> {
+  return Promise.all(
+    model.weights.map(async (w) => {
+      const t = w.read()
+      return {
+        name: w.name,
+        dtype: 'float32' as const,
+        shape: t.shape.slice(),
+        data: (await t.data()) as Float32Array,
+      }
+    }),
+  )
 }
 
 /**

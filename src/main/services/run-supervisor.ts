@@ -187,7 +187,8 @@ export function createRunSupervisor(repos: () => RunRepos, options: SupervisorOp
             db.transaction(() => {
               runs.addElapsed(runId, ms, now())
               if (m.test) runs.setTest(runId, m.test, now())
-              runs.setStatus(runId, m.status, m.message, now())
+              if (m.status === 'failed' && m.resumable) runs.fail(runId, m.message ?? 'failed', true, now())
+              else runs.setStatus(runId, m.status, m.message, now())
             })(),
           )
           end()

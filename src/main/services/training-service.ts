@@ -15,7 +15,7 @@ import { LIVE_STATUSES, type RunOwner } from '../db/runs-repo'
 import { checkDatasetFor } from '../datasets/dataset-for-graph'
 import { DatasetFileError } from '../datasets/idx'
 import { checkBuildable, GraphBuildError } from '../model/buildable'
-import { loadBackend } from '../tfjs/backends'
+import { expectedBackend, loadBackend } from '../tfjs/backends'
 import { checkResources } from '../tfjs/check-resources'
 import type { TrainJob } from '../training/protocol'
 import { spawnTrainingWorker } from '../workers/spawn-worker'
@@ -117,7 +117,8 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       const h = hyperparametersSchema.parse(hyperparameters)
       checkDataset(graph, dataset)
       // Memory: refused with the numbers and the largest batch that fits, before a run exists.
-      checkResources(version.document, h, backend)
+      const expected = expectedBackend(backend)
+      checkResources(version.document, h, expected.name, { adapter: expected.adapter })
       const worker = workers.start()
       const id = randomUUID()
       let created: RunSummary

@@ -1,29 +1,37 @@
 import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
+import {
+  BACKEND_NAMES,
+  type BackendAttempt,
+  type BackendChoice,
+  type GpuAdapterReport,
+} from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
+import { formatMemory } from './memory-format'
 import { registerWasmTrainingKernels } from './wasm-kernels'
+import { AdapterRefusedError, adapterName, openWebGpu, probeAdapter } from './webgpu'
 
-/** TF.js backends, fastest first: native CUDA, native CPU, WebAssembly, plain JavaScript. */
-export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
-export type BackendName = (typeof BACKENDS)[number]
-
-export interface BackendAttempt {
-  name: BackendName
-  ok: boolean
-  /** Why it did not load (absent when it did). */
-  reason?: string
-}
+/** TF.js backends, fastest first (the contract's list). */
+export const BACKENDS = BACKEND_NAMES
+export type BackendName = BackendChoice
 
 export interface LoadedBackend {
   tf: Tfjs
   name: BackendName
   /** What runs the maths, e.g. `GPU 0: NVIDIA H100 (CUDA)` or `CPU (WebAssembly)`. */
   device: string
+  /** WebGPU's adapter (webgpu only). */
+  adapter?: GpuAdapterReport
+  /** WebGPU's device, for its error scopes and loss (webgpu only). */
+  gpuDevice?: GPUDevice
   /** Every backend tried, in order, with the reason each better one did not load. */
   attempts: BackendAttempt[]
 }
 
-export type Loader = () => Promise<{ tf: Tfjs; device: string }>
+/** Loads one backend; `forced`: asked for by name (webgpu then takes a software adapter too). */
+export type Loader = (options: {
+  forced: boolean
+}) => Promise<{ tf: Tfjs; device: string; adapter?: GpuAdapterReport; gpuDevice?: GPUDevice }>
 
 // Names in variables: the native packages are optional and usually absent, so neither the type
 // checker nor a bundler may try to resolve them.
@@ -72,9 +80,28 @@ export const LOADERS: Record<BackendName, Loader> = {
     if (gpus.length === 0) throw new Error(`${TFJS_NODE_GPU} loaded, but nvidia-smi lists no CUDA GPU`)
     return { tf, device: `${gpus[0].split(' (UUID')[0]} (CUDA)` }
   },
+  webgpu: async ({ forced }) => {
+    const { tf, adapter, device } = await openWebGpu({ allowFallback: forced })
+    return {
+      tf,
+      device: `GPU: ${adapterName(adapter)} via WebGPU, max buffer ${formatMemory(adapter.maxStorageBufferBindingSize)}`,
+      adapter,
+      gpuDevice: device,
+    }
+  },
   tensorflow: async () => ({ tf: await importOptional(TFJS_NODE), device: 'CPU (libtensorflow)' }),
   wasm: async () => ({ tf: await pureTfjs('wasm'), device: 'CPU (WebAssembly)' }),
   cpu: async () => ({ tf: await pureTfjs('cpu'), device: 'CPU (JavaScript)' }),
+}
+
+/** A backend that did not load: why, and the adapter it found but did not take. */
+export function failedAttempt(name: BackendName, e: unknown): BackendAttempt {
+  return {
+    name,
+    ok: false,
+    reason: (e as Error).message,
+    ...(e instanceof AdapterRefusedError ? { adapter: e.adapter } : {}),
+  }
 }
 
 /** Whether an optional package is installed (resolvable), without loading it. */
@@ -88,15 +115,23 @@ function installed(name: string): boolean {
 }
 
 /**
- * The backend `loadBackend()` would choose, guessed without loading any (loading TF.js costs seconds
- * and memory): the native packages when installed (the GPU one only with a CUDA GPU listed), else
- * wasm. A native package that is installed but fails to load makes the worker fall back further;
- * the worker then checks again against the backend it got (training/worker.ts).
+ * The backend `loadBackend()` would choose (or `force`), guessed without loading TF.js (seconds and
+ * memory): the native packages when installed (the GPU one only with a CUDA GPU listed), webgpu when
+ * Dawn offers a hardware adapter (any adapter when forced: its limits are checked), else wasm. A
+ * backend that then fails to load makes the worker fall back further; the worker checks again
+ * against the backend it got (training/worker.ts).
  */
-export function expectedBackend(): BackendName {
-  if (installed(TFJS_NODE_GPU) && cudaGpus().length > 0) return 'tensorflow-gpu'
-  if (installed(TFJS_NODE)) return 'tensorflow'
-  return 'wasm'
+export function expectedBackend(force?: BackendName): { name: BackendName; adapter?: GpuAdapterReport } {
+  if (force === 'webgpu') {
+    const probe = probeAdapter()
+    return 'adapter' in probe ? { name: force, adapter: probe.adapter } : { name: force }
+  }
+  if (force) return { name: force }
+  if (installed(TFJS_NODE_GPU) && cudaGpus().length > 0) return { name: 'tensorflow-gpu' }
+  const probe = probeAdapter()
+  if ('adapter' in probe && !probe.adapter.fallback) return { name: 'webgpu', adapter: probe.adapter }
+  if (installed(TFJS_NODE)) return { name: 'tensorflow' }
+  return { name: 'wasm' }
 }
 
 /**
@@ -111,11 +146,11 @@ export async function loadBackend(
   const attempts: BackendAttempt[] = []
   for (const name of order) {
     try {
-      const { tf, device } = await loaders[name]()
-      attempts.push({ name, ok: true })
-      return { tf, name, device, attempts }
+      const loaded = await loaders[name]({ forced: options.force === name })
+      attempts.push({ name, ok: true, ...(loaded.adapter ? { adapter: loaded.adapter } : {}) })
+      return { ...loaded, name, attempts }
     } catch (e) {
-      attempts.push({ name, ok: false, reason: (e as Error).message })
+      attempts.push(failedAttempt(name, e))
     }
   }
   const why = attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')

@@ -6,21 +6,10 @@ import {
   type MemoryHyperparameters,
   type TrainingMemory,
 } from '../../shared/training/memory-estimate'
-import { expectedBackend, type BackendName } from './backends'
+import type { GpuAdapterReport } from '../../shared/api/training'
+import type { BackendName } from './backends'
 import { MEMORY_BUDGETS, type MemoryBudget } from './memory-budget'
-
-/** `3.98 GiB`, `528 MiB`: binary units, three significant digits. */
-export function formatMemory(bytes: number): string {
-  const units: [number, string][] = [
-    [2 ** 40, 'TiB'],
-    [2 ** 30, 'GiB'],
-    [2 ** 20, 'MiB'],
-    [2 ** 10, 'KiB'],
-  ]
-  for (const [size, unit] of units)
-    if (bytes >= size) return `${Number((bytes / size).toPrecision(3)).toLocaleString('en-US')} ${unit}`
-  return `${Math.round(bytes)} B`
-}
+import { formatMemory } from './memory-format'
 
 const percent = (share: number) => `${Math.max(1, Math.round(100 * share))}%`
 
@@ -54,21 +43,46 @@ export function refusal(m: TrainingMemory, budget: MemoryBudget & { bytes: numbe
   return `${head} Not even one image fits: the weights, gradients and optimizer state alone need ${formatMemory(m.fixedBytes)}${heavy}. Make the largest layers smaller${sgd}, or use a backend with more memory.`
 }
 
+/** Why the largest activation tensor does not fit one buffer, with the batch that does. */
+export function tensorRefusal(
+  m: TrainingMemory,
+  budget: MemoryBudget & { maxTensor: NonNullable<MemoryBudget['maxTensor']> },
+): string {
+  const out = m.largestOutput!
+  const micro = m.imagesAtOnce < m.batchSize
+  const fit = Math.floor(budget.maxTensor.bytes / out.bytesPerImage)
+  const head =
+    `At ${micro ? `micro-batches of ${m.imagesAtOnce}` : `batch ${m.batchSize}`} the output of layer '${out.name}' ` +
+    `is ${formatMemory(out.bytesPerImage * m.imagesAtOnce)}, more than one tensor may hold on ${budget.where} ` +
+    `(${formatMemory(budget.maxTensor.bytes)}, ${budget.maxTensor.why}).`
+  if (fit < 1) return `${head} Not even one image fits: make '${out.name}' smaller.`
+  return micro
+    ? `${head} Set micro-batches of ${fit} or fewer.`
+    : `${head} The largest batch that fits is ${fit}: set the batch size to ${fit} or less, or keep ${m.batchSize} in micro-batches of ${fit}.`
+}
+
 /**
  * The resource preflight of a run: estimates its memory (shared/training/memory-estimate.ts) and
- * compares it with what `backend` has (memory-budget.ts; the backend training would choose when
- * none is asked for). Throws an `invalid` ApiError with the numbers, the layer that dominates and
- * the largest batch that fits; returns the estimate when it fits (or the budget is unknown).
+ * compares it with what `backend` has (memory-budget.ts; for webgpu, given its adapter): the total,
+ * and the largest tensor where one buffer must hold it. Throws an `invalid` ApiError with the
+ * numbers, the layer that dominates and the largest batch that fits; returns the estimate when it
+ * fits (or the budget is unknown).
  */
 export function checkResources(
   document: GraphDocument,
   hyperparameters: MemoryHyperparameters,
-  backend: BackendName | undefined,
-  budgets: Record<BackendName, () => MemoryBudget> = MEMORY_BUDGETS,
+  backend: BackendName,
+  options: {
+    adapter?: GpuAdapterReport
+    budgets?: Record<BackendName, (adapter?: GpuAdapterReport) => MemoryBudget>
+  } = {},
 ): TrainingMemory {
   const m = estimateTrainingMemory(document, hyperparameters)
-  const budget = budgets[backend ?? expectedBackend()]()
+  const budget = (options.budgets ?? MEMORY_BUDGETS)[backend](options.adapter)
   if (budget.bytes !== null && m.totalBytes > budget.bytes)
     throw new ApiError('invalid', refusal(m, { ...budget, bytes: budget.bytes }))
+  const { maxTensor } = budget
+  if (maxTensor && m.largestOutput && m.largestOutput.bytesPerImage * m.imagesAtOnce > maxTensor.bytes)
+    throw new ApiError('invalid', tensorRefusal(m, { ...budget, maxTensor }))
   return m
 }

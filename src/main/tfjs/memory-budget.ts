@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import { freemem } from 'node:os'
+import type { GpuAdapterReport } from '../../shared/api/training'
 import type { BackendName } from './backends'
+import { adapterName } from './webgpu'
 
 /** What a backend can hold for one training run, and in words for a refusal. */
 export interface MemoryBudget {
@@ -10,6 +12,8 @@ export interface MemoryBudget {
   where: string
   /** Why the number is what it is, for the message: `its 4 GiB heap less what TF.js itself takes`. */
   why: string
+  /** The largest one tensor may be (WebGPU: one buffer a kernel binds); absent: no such limit. */
+  maxTensor?: { bytes: number; why: string }
 }
 
 const MiB = 2 ** 20
@@ -50,10 +54,28 @@ export function cudaFreeBytes(): number | null {
 }
 
 /**
- * One function per backend: what it can hold. A new backend adds its own (WebGPU: the adapter's
- * limits, `maxBufferSize` for one tensor and what the device reports in total).
+ * WebGPU reports no memory size, only the largest buffer: every tensor a kernel reads or writes must
+ * fit one binding. The total is known only for NVIDIA's adapters (nvidia-smi); elsewhere a run that
+ * exhausts the GPU fails at its first step with the batch to try (training/gpu-errors.ts).
  */
-export const MEMORY_BUDGETS: Record<BackendName, () => MemoryBudget> = {
+function webgpuBudget(adapter: GpuAdapterReport | undefined): MemoryBudget {
+  const where = adapter ? `the GPU ${adapterName(adapter)}` : 'the webgpu backend'
+  if (!adapter) return { bytes: null, where, why: 'its adapter is known once loaded' }
+  const nvidia = adapter.vendor.toLowerCase() === 'nvidia' ? cudaFreeBytes() : null
+  return {
+    bytes: nvidia,
+    where,
+    why: nvidia !== null ? 'its free memory (nvidia-smi)' : 'WebGPU does not report its size',
+    maxTensor: {
+      bytes: Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize),
+      why: 'its maxStorageBufferBindingSize',
+    },
+  }
+}
+
+/** One function per backend: what it can hold (webgpu: given the adapter it found). */
+export const MEMORY_BUDGETS: Record<BackendName, (adapter?: GpuAdapterReport) => MemoryBudget> = {
+  webgpu: webgpuBudget,
   wasm: () => ({
     bytes: WASM_HEAP_BYTES,
     where: 'the wasm backend',

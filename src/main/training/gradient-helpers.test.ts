@@ -124,7 +124,7 @@ describe('gradient helper threads', () => {
       { onBatch: () => {}, onEpoch: (m) => epochs.push(m.trainLoss), onCheckpoint: () => {} },
       { stopRequested: () => false, pauseRequested: () => false, waitWhilePaused: async () => {} },
       undefined,
-      await dying(),
+      { helpers: await dying() },
     )
     model.dispose()
     expect(outcome.status).toBe('finished')

@@ -34,7 +34,7 @@ port.on('message', async (m: ToHelper) => {
       return
     }
     tf.tidy(() => variables.forEach((v, i) => v.assign(tf.tensor(m.step.weights[i], v.shape))))
-    const r = chunkGradients(tf, model, variables, data, m.step, m.step.chunks)
+    const r = await chunkGradients(tf, model, variables, data, m.step, m.step.chunks)
     const grads = r.grads.map((g) => g.dataSync() as Float32Array)
     tf.dispose(r.grads)
     post(

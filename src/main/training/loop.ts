@@ -38,9 +38,25 @@ export type LoopOutcome =
       message: string | null
       test: { loss: number; accuracy: number } | null
     }
-  | { status: 'failed'; message: string; test: null }
+  | { status: 'failed'; message: string; test: null; resumable: boolean }
 
-export class NonFiniteLossError extends Error {}
+/** A fault that ends the run as failed with this message; the checkpoints stored so far stay. */
+export class RunFailure extends Error {
+  /** Whether resuming can help (a lost GPU, on it or another backend); a NaN loss would recur. */
+  readonly resumable: boolean
+  constructor(message: string, options: { resumable?: boolean } = {}) {
+    super(message)
+    this.resumable = options.resumable ?? false
+  }
+}
+
+export class NonFiniteLossError extends RunFailure {}
+
+/**
+ * Runs one training step, turning what the backend reports outside JavaScript's exceptions into
+ * a RunFailure (webgpu: its device's error scopes and loss, training/gpu-errors.ts).
+ */
+export type StepGuard = <T>(step: () => Promise<T>, at: { epoch: number; batch: number }) => Promise<T>
 
 const EVAL_BATCH = 256
 const BATCH_REPORT_MS = 250
@@ -60,9 +76,14 @@ export async function trainLoop(
   events: LoopEvents,
   control: LoopControl,
   resume?: ResumeState,
-  /** Threads that compute part of each batch's gradient (step.ts); none: all here. */
-  helpers: GradientHelper[] = [],
+  engine: {
+    /** Threads that compute part of each batch's gradient (step.ts); none: all here. */
+    helpers?: GradientHelper[]
+    guard?: StepGuard
+  } = {},
 ): Promise<LoopOutcome> {
+  let helpers = engine.helpers ?? []
+  const guard: StepGuard = engine.guard ?? ((step) => step())
   const optimizer = makeOptimizer(tf, h)
   const variables = model.trainableWeights.map((w) => w.read() as tfjsModule.Variable)
   // Splitting a batch across threads changes BatchNorm's batch statistics: only micro-batches are
@@ -98,14 +119,18 @@ export async function trainLoop(
         const indices = order.subarray(b * h.batchSize, Math.min((b + 1) * h.batchSize, data.trainCount))
         const { x, y } = data.trainBatch(indices, h.seed * 7_919 + epoch * 100_003 + b)
         const run = () =>
-          trainStep(
-            tf,
-            model,
-            optimizer,
-            variables,
-            data,
-            { x, y, n: indices.length },
-            { microBatch: h.microBatch, helpers, splitBatch },
+          guard(
+            () =>
+              trainStep(
+                tf,
+                model,
+                optimizer,
+                variables,
+                data,
+                { x, y, n: indices.length },
+                { microBatch: h.microBatch, helpers, splitBatch },
+              ),
+            { epoch: epoch + 1, batch: b + 1 },
           )
         const step = await run().catch((e: unknown) => {
           if (!(e instanceof HelperFailedError)) throw e
@@ -142,7 +167,10 @@ export async function trainLoop(
         }
       }
       const trainSeconds = (performance.now() - epochStart) / 1000
-      const val = data.valCount > 0 ? evaluate(tf, model, data, 'val') : null
+      const val =
+        data.valCount > 0
+          ? await guard(() => evaluate(tf, model, data, 'val'), { epoch: epoch + 1, batch: batches })
+          : null
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
         trainLoss: lossSum / seen,
@@ -160,38 +188,45 @@ export async function trainLoop(
         bestValScore = val ? val.accuracy : metrics.trainAccuracy
         epochsWithoutImprovement = 0
       } else epochsWithoutImprovement++
-      const weights = encodeTensors(getWeights(model))
+      const weights = encodeTensors(await getWeights(model))
       if (isBest) bestWeights = weights
       await events.onCheckpoint(
         { epoch: epoch + 1, weights, optimizer: encodeTensors(await getOptimizerState(optimizer)), isBest },
         { bestValLoss, bestEpoch, bestValScore, epochsWithoutImprovement },
       )
       if (h.patience > 0 && epochsWithoutImprovement >= h.patience && epoch + 1 < h.epochs) {
-        return finish(`Early stopping: the validation loss did not improve for ${h.patience} epochs.`)
+        return await finish(`Early stopping: the validation loss did not improve for ${h.patience} epochs.`)
       }
     }
-    return finish(null)
+    return await finish(null)
   } catch (e) {
-    if (e instanceof NonFiniteLossError) return { status: 'failed', message: e.message, test: null }
+    if (e instanceof RunFailure)
+      return { status: 'failed', message: e.message, test: null, resumable: e.resumable }
     throw e
   } finally {
     optimizer.dispose()
   }
 
-  function finish(message: string | null): LoopOutcome {
+  async function finish(message: string | null): Promise<LoopOutcome> {
     if (bestWeights) setWeights(tf, model, decodeTensors(bestWeights))
-    const test = data.testCount > 0 ? evaluate(tf, model, data, 'test') : null
+    const test =
+      data.testCount > 0
+        ? await guard(() => evaluate(tf, model, data, 'test'), { epoch: h.epochs, batch: batches })
+        : null
     return { status: 'finished', message, test }
   }
 }
 
-/** Mean loss and accuracy over a split, in inference mode (BatchNorm moving averages, no dropout). */
-export function evaluate(
+/**
+ * Mean loss and accuracy over a split, in inference mode (BatchNorm moving averages, no dropout),
+ * on the backend that trained.
+ */
+export async function evaluate(
   tf: Tfjs,
   model: tfjsModule.LayersModel,
   data: TrainData,
   split: 'val' | 'test',
-): { loss: number; accuracy: number } {
+): Promise<{ loss: number; accuracy: number }> {
   const count = split === 'val' ? data.valCount : data.testCount
   const [h, w, c] = data.shape
   let loss = 0
@@ -199,33 +234,37 @@ export function evaluate(
   for (let start = 0; start < count; start += EVAL_BATCH) {
     const m = Math.min(EVAL_BATCH, count - start)
     const { x, y } = data.evalBatch(split, start, m)
-    const [l, k] = tf.tidy(() => {
+    const [ce, hits] = tf.tidy(() => {
       const logits = model.apply(tf.tensor4d(x, [m, h, w, c]), { training: false }) as Tensor
       const labels = tf.tensor1d(y, 'int32')
-      const ce = tf.losses.softmaxCrossEntropy(
-        tf.oneHot(labels, data.classes),
-        logits,
-        undefined,
-        undefined,
-        tf.Reduction.SUM,
-      )
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'))
-      return [ce.dataSync()[0], hits.dataSync()[0]]
+      return [
+        tf.losses.softmaxCrossEntropy(
+          tf.oneHot(labels, data.classes),
+          logits,
+          undefined,
+          undefined,
+          tf.Reduction.SUM,
+        ),
+        tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')),
+      ]
     })
-    loss += l
-    correct += k
+    loss += (await ce.data())[0]
+    correct += (await hits.data())[0]
+    tf.dispose([ce, hits])
   }
   return { loss: loss / count, accuracy: correct / count }
 }
 
 async function getOptimizerState(optimizer: tfjsModule.Optimizer): Promise<NamedArray[]> {
   const named = await optimizer.getWeights()
-  const out = named.map(({ name, tensor }) => ({
-    name,
-    dtype: tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const),
-    shape: tensor.shape.slice(),
-    data: tensor.dataSync() as Float32Array | Int32Array,
-  }))
+  const out = await Promise.all(
+    named.map(async ({ name, tensor }) => ({
+      name,
+      dtype: tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const),
+      shape: tensor.shape.slice(),
+      data: (await tensor.data()) as Float32Array | Int32Array,
+    })),
+  )
   // The iteration counter is a fresh scalar each call; the accumulators belong to the optimizer.
   named[0]?.tensor.dispose()
   return out

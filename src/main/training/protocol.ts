@@ -49,4 +49,6 @@ export type RunEvent =
       status: 'finished' | 'stopped' | 'failed'
       message: string | null
       test: { loss: number; accuracy: number } | null
+      /** A failure resuming can get past (a lost GPU); the checkpoints were kept. */
+      resumable?: boolean
     }

@@ -34,14 +34,14 @@ export interface ChunkGradients<G> {
  * images), summed over the chunks, for `variables` in their order. Each chunk's loss is its sum
  * divided by n, so the chunks of a batch, computed anywhere, add up to one full-batch step.
  */
-export function chunkGradients(
+export async function chunkGradients(
   tf: Tfjs,
   model: tfjsModule.LayersModel,
   variables: tfjsModule.Variable[],
   data: Pick<TrainData, 'shape' | 'classes'>,
   batch: { x: Float32Array; y: Int32Array; n: number },
   chunks: Chunk[],
-): ChunkGradients<Tensor> {
+): Promise<ChunkGradients<Tensor>> {
   const [h, w, c] = data.shape
   const per = h * w * c
   let loss = 0
@@ -60,8 +60,9 @@ export function chunkGradients(
       }, variables)
       return { value: result.value, grads: variables.map((v) => result.grads[v.name]), hitsT: kept! }
     })
-    loss += value.dataSync()[0]
-    hits += hitsT.dataSync()[0]
+    // Read asynchronously: a GPU backend (webgpu) cannot read synchronously in Node.
+    loss += (await value.data())[0]
+    hits += (await hitsT.data())[0]
     tf.dispose([value, hitsT])
     if (summed === null) summed = grads
     else {
@@ -121,7 +122,7 @@ export async function trainStep(
   const all = Promise.all(pending)
   all.catch(() => {}) // awaited below: a helper failing while this thread computes is not unhandled
   // Computed here while the helpers compute theirs.
-  const own = chunkGradients(tf, model, variables, data, batch, share(0))
+  const own = await chunkGradients(tf, model, variables, data, batch, share(0))
   let theirs: ChunkGradients<Float32Array>[]
   try {
     theirs = await all

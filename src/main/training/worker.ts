@@ -4,6 +4,7 @@ import { makeTrainData } from '../datasets/train-data'
 import { buildModel } from '../model/build-model'
 import { loadBackend } from '../tfjs/backends'
 import { checkResources } from '../tfjs/check-resources'
+import { webgpuGuard } from './gpu-errors'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { trainLoop, type LoopControl } from './loop'
 import type { GradientHelper } from './step'
@@ -51,7 +52,7 @@ async function run(job: TrainJob) {
     const backend = await loadBackend({ force: job.backend })
     const { tf } = backend
     // training.start checked the backend it expected; this one may be another (a fallback).
-    checkResources(job.document, job.hyperparameters, backend.name)
+    checkResources(job.document, job.hyperparameters, backend.name, { adapter: backend.adapter })
     const dataset = await loadDatasetFor(job.document, job.dataset, job.dataDir)
     const data = makeTrainData(dataset, job.hyperparameters)
     const { model } = buildModel(tf, job.document, { seed: job.hyperparameters.seed })
@@ -91,12 +92,18 @@ async function run(job: TrainJob) {
       },
       control,
       job.resume,
-      helpers,
+      {
+        helpers,
+        guard:
+          backend.gpuDevice && backend.adapter
+            ? webgpuGuard(backend.gpuDevice, backend.adapter, job.hyperparameters)
+            : undefined,
+      },
     )
     model.dispose()
     post({ type: 'done', ...outcome })
   } catch (e) {
-    post({ type: 'done', status: 'failed', message: (e as Error).message, test: null })
+    post({ type: 'done', status: 'failed', message: (e as Error).message, test: null, resumable: false })
   } finally {
     await Promise.all(helpers.map((h) => h.dispose()))
   }

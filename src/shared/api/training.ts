@@ -11,7 +11,8 @@ export const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop'] as const
 export type OptimizerName = (typeof OPTIMIZERS)[number]
 export const SCHEDULES = ['constant', 'step', 'cosine', 'exponential'] as const
 export type ScheduleName = (typeof SCHEDULES)[number]
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const
+/** TF.js backends, fastest first: native CUDA, WebGPU (any vendor), native CPU, WebAssembly, JavaScript. */
+export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const
 export type BackendChoice = (typeof BACKEND_NAMES)[number]
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number]
@@ -162,10 +163,33 @@ export interface DatasetPreview {
   skipped: { file: string; reason: string }[]
 }
 
-export interface BackendReport {
-  chosen: string
+/** A WebGPU adapter as Dawn describes it, and the limits training meets (bytes). */
+export interface GpuAdapterReport {
+  vendor: string
+  architecture: string
   device: string
-  attempts: { name: string; ok: boolean; reason?: string }[]
+  description: string
+  /** A software implementation (SwiftShader): used only when webgpu is asked for by name. */
+  fallback: boolean
+  /** The largest buffer, so the largest tensor. */
+  maxBufferSize: number
+  /** The largest buffer one kernel can bind: every tensor a kernel reads or writes. */
+  maxStorageBufferBindingSize: number
+}
+
+/** One backend tried: loaded, or why not; webgpu's adapter where one was found. */
+export interface BackendAttempt {
+  name: BackendChoice
+  ok: boolean
+  /** Why it did not load (absent when it did). */
+  reason?: string
+  adapter?: GpuAdapterReport
+}
+
+export interface BackendReport {
+  chosen: BackendChoice
+  device: string
+  attempts: BackendAttempt[]
 }
 
 export const trainRequestSchema = z.strictObject({

@@ -122,6 +122,11 @@ export interface TrainingMemory {
   /** The layer holding most of the activations, and of the weights (null for a graph without any). */
   topActivations: LayerShare | null
   topWeights: LayerShare | null
+  /**
+   * The layer with the largest output for one image, and its bytes: at a batch it is the largest
+   * activation tensor (a WebGPU buffer must hold it whole). Null for a graph without shapes.
+   */
+  largestOutput: { nodeId: string; name: string; bytesPerImage: number } | null
 }
 
 /** Optimizer slots per trainable weight, as TF.js keeps them (training/optimizer.ts). */
@@ -206,9 +211,12 @@ export function estimateTrainingMemory(doc: GraphDocument, h: MemoryHyperparamet
   let scratchSummed = 0
   let topAct: { id: string; bytes: number } | null = null
   let topW: { id: string; bytes: number } | null = null
+  let topOut: { id: string; bytes: number } | null = null
   for (const node of expanded.nodes) {
     const a = analysis.nodes[node.id]
     if (a?.status !== 'ok') continue
+    const out = elementsPerSample(a.outputShape!) * BYTES_PER_ELEMENT
+    if (!topOut || out > topOut.bytes) topOut = { id: node.id, bytes: out }
     const k = keptElements(node, a) * BYTES_PER_ELEMENT
     kept += k
     const scratch = scratchElements(node, a)
@@ -243,6 +251,9 @@ export function estimateTrainingMemory(doc: GraphDocument, h: MemoryHyperparamet
     },
     topActivations: share(topAct, kept),
     topWeights: share(topW, weightBytes),
+    largestOutput: topOut
+      ? { nodeId: topOut.id, name: names.get(topOut.id)!, bytesPerImage: topOut.bytes }
+      : null,
   }
 }
 
