@@ -31,7 +31,9 @@ const post = (m: FromExportWorker) => port.postMessage(m)
 port.once('message', async (job: ExportJob) => {
   let tf
   try {
-    tf = (await loadBackend()).tf
+    // Export reads weights and logits synchronously, which webgpu cannot do in Node; a CPU backend
+    // also keeps the verification's reference independent of a GPU's rounding.
+    tf = (await loadBackend({ skip: ['webgpu'] })).tf
   } catch (e) {
     return post({ type: 'failed', failure: 'unavailable', message: (e as Error).message })
   }

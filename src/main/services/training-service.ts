@@ -15,7 +15,7 @@ import { LIVE_STATUSES, type RunOwner } from '../db/runs-repo'
 import { checkDatasetFor } from '../datasets/dataset-for-graph'
 import { DatasetFileError } from '../datasets/idx'
 import { checkBuildable, GraphBuildError } from '../model/buildable'
-import { expectedBackend, loadBackend } from '../tfjs/backends'
+import { backendReport, expectedBackend } from '../tfjs/backends'
 import { checkResources } from '../tfjs/check-resources'
 import type { TrainJob } from '../training/protocol'
 import { spawnTrainingWorker } from '../workers/spawn-worker'
@@ -212,13 +212,10 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
     },
     'training.backends'() {
       // Loading a backend costs seconds the first time and cannot change while the app runs.
-      backends ??= loadBackend().then(
-        (b) => ({ chosen: b.name, device: b.device, attempts: b.attempts }),
-        (e: Error) => {
-          backends = undefined
-          throw new ApiError('unavailable', e.message)
-        },
-      )
+      backends ??= backendReport().catch((e: Error) => {
+        backends = undefined
+        throw new ApiError('unavailable', e.message)
+      })
       return backends
     },
     ...createRunsService(repos, runningHere, refresh),

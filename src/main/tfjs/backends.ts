@@ -4,12 +4,12 @@ import {
   BACKEND_NAMES,
   type BackendAttempt,
   type BackendChoice,
+  type BackendReport,
   type GpuAdapterReport,
 } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { formatMemory } from './memory-format'
 import { registerWasmTrainingKernels } from './wasm-kernels'
-import { AdapterRefusedError, adapterName, openWebGpu, probeAdapter } from './webgpu'
+import { AdapterRefusedError, fallbackRefused, openWebGpu, probeAdapter, webgpuDeviceName } from './webgpu'
 
 /** TF.js backends, fastest first (the contract's list). */
 export const BACKENDS = BACKEND_NAMES
@@ -82,12 +82,7 @@ export const LOADERS: Record<BackendName, Loader> = {
   },
   webgpu: async ({ forced }) => {
     const { tf, adapter, device } = await openWebGpu({ allowFallback: forced })
-    return {
-      tf,
-      device: `GPU: ${adapterName(adapter)} via WebGPU, max buffer ${formatMemory(adapter.maxStorageBufferBindingSize)}`,
-      adapter,
-      gpuDevice: device,
-    }
+    return { tf, device: webgpuDeviceName(adapter), adapter, gpuDevice: device }
   },
   tensorflow: async () => ({ tf: await importOptional(TFJS_NODE), device: 'CPU (libtensorflow)' }),
   wasm: async () => ({ tf: await pureTfjs('wasm'), device: 'CPU (WebAssembly)' }),
@@ -139,10 +134,15 @@ export function expectedBackend(force?: BackendName): { name: BackendName; adapt
  * which device, and why each better backend did not load (for `cnn-studio doctor` and the run).
  */
 export async function loadBackend(
-  options: { force?: BackendName; loaders?: Record<BackendName, Loader> } = {},
+  options: {
+    force?: BackendName
+    loaders?: Record<BackendName, Loader>
+    /** Backends not to try (export reads weights synchronously, which webgpu cannot in Node). */
+    skip?: BackendName[]
+  } = {},
 ): Promise<LoadedBackend> {
   const loaders = options.loaders ?? LOADERS
-  const order = options.force ? [options.force] : BACKENDS
+  const order = options.force ? [options.force] : BACKENDS.filter((b) => !options.skip?.includes(b))
   const attempts: BackendAttempt[] = []
   for (const name of order) {
     try {
@@ -158,5 +158,39 @@ export async function loadBackend(
     options.force
       ? `The '${options.force}' backend was asked for but cannot load (${why}). Leave out --backend to use the fastest that works.`
       : `No TF.js backend could load (${why}).`,
+  )
+}
+
+/**
+ * What training would use and why each faster backend does not load, for the training panel.
+ * Like `loadBackend()`, except that WebGPU is probed, not opened: a report must not hold a GPU
+ * device (and its memory) in the app's main process.
+ */
+export async function backendReport(): Promise<BackendReport> {
+  const attempts: BackendAttempt[] = []
+  for (const name of BACKENDS) {
+    if (name === 'webgpu') {
+      const probe = probeAdapter()
+      if ('adapter' in probe && !probe.adapter.fallback) {
+        attempts.push({ name, ok: true, adapter: probe.adapter })
+        return { chosen: name, device: webgpuDeviceName(probe.adapter), attempts }
+      }
+      attempts.push(
+        'adapter' in probe
+          ? failedAttempt(name, fallbackRefused(probe.adapter))
+          : { name, ok: false, reason: probe.reason },
+      )
+      continue
+    }
+    try {
+      const { device } = await LOADERS[name]({ forced: false })
+      attempts.push({ name, ok: true })
+      return { chosen: name, device, attempts }
+    } catch (e) {
+      attempts.push(failedAttempt(name, e))
+    }
+  }
+  throw new Error(
+    `No TF.js backend could load (${attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')}).`,
   )
 }

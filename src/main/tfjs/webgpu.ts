@@ -3,6 +3,7 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import type { GpuAdapterReport } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
+import { formatMemory } from './memory-format'
 
 /**
  * WebGPU through Dawn's Node binding (npm `webgpu`: Vulkan on Linux and Windows' other drivers,
@@ -54,6 +55,11 @@ export function describeAdapter(adapter: GPUAdapter): GpuAdapterReport {
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
   }
+}
+
+/** What a run records as its device on webgpu: the adapter and the buffer limit it trains under. */
+export function webgpuDeviceName(a: GpuAdapterReport): string {
+  return `GPU: ${adapterName(a)} via WebGPU, max buffer ${formatMemory(a.maxStorageBufferBindingSize)}`
 }
 
 /** `SwiftShader driver 5.0.0 (google swiftshader, software)`: the adapter in one phrase. */
@@ -163,7 +169,7 @@ export async function openWebGpu(options: { allowFallback: boolean }): Promise<O
   return { tf, adapter: report, device }
 }
 
-function fallbackRefused(adapter: GpuAdapterReport): AdapterRefusedError {
+export function fallbackRefused(adapter: GpuAdapterReport): AdapterRefusedError {
   return new AdapterRefusedError(
     `only a software adapter, ${adapterName(adapter)}: slower than wasm, so never chosen automatically (--backend webgpu uses it)`,
     adapter,
