@@ -36,19 +36,27 @@ export async function openSwiftShaderWebGpu(): Promise<Tfjs> {
 
 /** The fields of TF.js's WebGPUBackend that count GPU buffers (private in its typings). */
 interface WebGpuBuffers {
-  bufferManager: { numUsedBuffers: number; numFreeBuffers: number; numBytesAllocated: number }
+  bufferManager: {
+    numUsedBuffers: number
+    numBytesUsed: number
+    numFreeBuffers: number
+    numBytesAllocated: number
+  }
 }
 
 /**
- * What a leak would grow: TF.js's tensors and bytes, and on webgpu the backend's GPU buffers, those
- * in use and those pooled for reuse, and every byte it has allocated on the device.
+ * What a leak would grow: TF.js's tensors and their bytes; on webgpu also the backend's GPU
+ * buffers in use (`held`), and its pool of free buffers kept for reuse with every byte it has
+ * allocated on the device (`pooled`).
  */
 export function memorySnapshot(tf: Tfjs) {
   const { numTensors, numBytes } = tf.memory()
-  if (tf.getBackend() !== 'webgpu') return { numTensors, numBytes }
-  const { numUsedBuffers, numFreeBuffers, numBytesAllocated } = (tf.backend() as unknown as WebGpuBuffers)
-    .bufferManager
-  return { numTensors, numBytes, numUsedBuffers, numFreeBuffers, numBytesAllocated }
+  const gpu =
+    tf.getBackend() === 'webgpu' ? (tf.backend() as unknown as WebGpuBuffers).bufferManager : undefined
+  return {
+    held: { numTensors, numBytes, gpuBuffers: gpu?.numUsedBuffers, gpuBytes: gpu?.numBytesUsed },
+    pooled: { gpuBuffers: gpu?.numFreeBuffers, gpuBytesAllocated: gpu?.numBytesAllocated },
+  }
 }
 
 /** Deterministic pseudo-random values in [−1, 1) (mulberry32). */
