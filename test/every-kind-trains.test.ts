@@ -5,7 +5,8 @@ import { LAYER_KINDS } from '../src/shared/layers/registry'
 import { mulberry32 } from '../src/main/datasets/random'
 import type { TrainData } from '../src/main/datasets/train-data'
 import { buildModel } from '../src/main/model/build-model'
-import { BACKENDS, loadBackend } from '../src/main/tfjs/backends'
+import { BACKENDS, loadBackend, type LoadedBackend } from '../src/main/tfjs/backends'
+import { useSwiftShader } from '../src/main/tfjs/test-kit'
 import { trainLoop } from '../src/main/training/loop'
 
 function randomData(n: number): TrainData {
@@ -29,17 +30,24 @@ function randomData(n: number): TrainData {
   }
 }
 
-const LOADED = (
-  await Promise.all(BACKENDS.map((name) => loadBackend({ force: name }).catch(() => null)))
-).filter((b) => b !== null)
+// webgpu on SwiftShader where no GPU offers an adapter: it loads here too (asked for by name).
+useSwiftShader()
+// One after another: TF.js's setBackend is not safe to run concurrently (a backend whose async
+// start another setBackend overtakes never sets up its kernels: wasm then fails, "wasmMean is not
+// a function").
+const LOADED: LoadedBackend[] = []
+for (const name of BACKENDS) {
+  const loaded = await loadBackend({ force: name }).catch(() => null)
+  if (loaded) LOADED.push(loaded)
+}
 
 describe('every layer kind trains', () => {
   it('the test graph holds every layer kind', () => {
     expect(new Set(everyKind.nodes.map((n) => n.kind))).toEqual(new Set(LAYER_KINDS))
   })
 
-  it('wasm and plain JS load on every machine', () => {
-    expect(LOADED.map((b) => b.name)).toEqual(expect.arrayContaining(['wasm', 'cpu']))
+  it('wasm, plain JS and webgpu load on every machine', () => {
+    expect(LOADED.map((b) => b.name)).toEqual(expect.arrayContaining(['webgpu', 'wasm', 'cpu']))
   })
 
   // The native backends are optional packages, absent on most machines: each backend that loads here.
@@ -52,7 +60,10 @@ describe('every layer kind trains', () => {
       expect(await tf.setBackend(tfName)).toBe(true)
       expect(tf.getBackend()).toBe(tfName)
       const { model } = buildModel(tf, everyKind, { seed: 2 })
-      const before = model.trainableWeights.map((w) => w.read().dataSync().slice())
+      // Read asynchronously: webgpu cannot read synchronously in Node.
+      const values = () =>
+        Promise.all(model.trainableWeights.map(async (w) => (await w.read().data()).slice()))
+      const before = await values()
       let loss = NaN
       const outcome = await trainLoop(
         tf,
@@ -64,13 +75,9 @@ describe('every layer kind trains', () => {
       )
       expect(outcome.status).toBe('finished')
       expect(Number.isFinite(loss)).toBe(true)
+      const after = await values()
       const unchanged = model.trainableWeights
-        .filter((w, i) =>
-          w
-            .read()
-            .dataSync()
-            .every((v, k) => v === before[i][k]),
-        )
+        .filter((_w, i) => after[i].every((v, k) => v === before[i][k]))
         .map((w) => w.name)
       expect(unchanged).toEqual([])
       model.dispose()

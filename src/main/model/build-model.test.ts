@@ -56,6 +56,16 @@ describe('buildModel', () => {
     expect(y.values).toEqual([-1, -2, -4, -5])
   })
 
+  it('a Flatten on a flat vector passes it through, as the registry infers (the TF.js layer refuses it)', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 1, width: 2, channels: 2 }],
+      ['flat', 'Flatten'],
+      ['again', 'Flatten'],
+      ['out', 'Output', { classes: 4 }],
+    ])
+    expect(run(doc, tf.tensor4d([1, 2, 3, 4], [1, 1, 2, 2])).values).toEqual([1, 2, 3, 4])
+  })
+
   it('explicit convolution padding is a ZeroPadding2D in front of a valid convolution', () => {
     const doc = chain([
       ['in', 'Input', { height: 4, width: 5, channels: 2 }],

@@ -4,12 +4,12 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
-import { expect } from 'vitest'
+import { expectClose, rand } from '../test-kit'
 import { windowOf, type Window } from './conv2d-backprop-filter'
 import { registerWasmTrainingKernels } from './index'
 import type { WasmBackend, WasmKernelFunc } from './wasm-backend'
 
-export { tf }
+export { tf, expectClose, rand }
 export type Shape4 = [number, number, number, number]
 export type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding
 
@@ -104,20 +104,6 @@ export const DEPTHWISE_CASES: DepthwiseCase[] = [
   },
 ]
 
-/** Deterministic pseudo-random values in [−1, 1) (mulberry32). */
-export function rand(n: number, seed: number): Float32Array {
-  let a = seed >>> 0
-  const out = new Float32Array(n)
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1
-  }
-  return out
-}
-
 export const f64 = (a: ArrayLike<number>) => Float64Array.from(a)
 
 /** Runs `f` on a backend (tidily) and returns the values of what it returns. */
@@ -133,23 +119,6 @@ export async function on(
   const values = out.map((t) => t.dataSync() as Float32Array)
   tf.dispose(out)
   return values
-}
-
-/** Every |actual − expected| within `tol` × max(1, largest |expected|). */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number) {
-  expect(actual.length).toBe(expected.length)
-  let scale = 1
-  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]))
-  let worst = 0
-  let at = -1
-  for (let i = 0; i < expected.length; i++) {
-    const e = Math.abs(actual[i] - expected[i])
-    if (!(e <= worst)) [worst, at] = [e, i]
-  }
-  expect(
-    worst,
-    `largest difference ${worst} at ${at} (${actual[at]} against ${expected[at]}), scale ${scale}`,
-  ).toBeLessThanOrEqual(tol * scale)
 }
 
 /** The window geometry TF.js computes for a convolution or pooling. */

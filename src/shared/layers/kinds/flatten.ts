@@ -16,7 +16,11 @@ export const flatten = defineLayer({
   inferShape: (_p, [x]) => ok([null, elementsPerSample(x)]),
   paramCount: noParams,
   macs: noMacs,
-  toTfjs: (tf, _p, ctx) => tf.layers.flatten({ name: ctx.name }),
+  // TF.js's Flatten refuses a flat input (it wants 3 dimensions or more): that one passes as is.
+  toTfjs: (tf, _p, ctx) =>
+    ctx.inputShapes[0].length > 2
+      ? tf.layers.flatten({ name: ctx.name })
+      : tf.layers.activation({ name: ctx.name, activation: 'linear' }),
   // TF.js flattens NHWC: transpose back first so that the next Dense's weights stay valid.
   toOnnx(_p, ctx) {
     if (ctx.inputShapes[0].length !== 4) return singleNode(ctx, 'Flatten', { axis: 1 })
