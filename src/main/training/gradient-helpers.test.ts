@@ -164,5 +164,7 @@ describe('chunksOf and trainingThreads', () => {
     expect(trainingThreads('tensorflow', { CNN_STUDIO_TRAIN_THREADS: '3' })).toBe(3)
     expect(trainingThreads('wasm', { CNN_STUDIO_TRAIN_THREADS: '9' })).toBe(4)
     expect(trainingThreads('wasm', { CNN_STUDIO_TRAIN_THREADS: 'x' })).toBe(trainingThreads('wasm', {}))
+    // One GPU, one trainer, whatever is asked.
+    expect(trainingThreads('webgpu', { CNN_STUDIO_TRAIN_THREADS: '3' })).toBe(1)
   })
 })

@@ -21,6 +21,8 @@ const MAX_THREADS = 4
  * core already. `CNN_STUDIO_TRAIN_THREADS` overrides it (benchmarks, tests).
  */
 export function trainingThreads(backend: BackendName, env = process.env): number {
+  // One GPU, one trainer: helper threads would each open the GPU and split nothing worth splitting.
+  if (backend === 'webgpu') return 1
   const forced = Number(env.CNN_STUDIO_TRAIN_THREADS)
   if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, MAX_THREADS)
   return backend === 'wasm' || backend === 'cpu'

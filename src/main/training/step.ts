@@ -114,7 +114,7 @@ export async function trainStep(
   const share = (t: number) => chunks.filter((_, i) => i % threads === t)
   let pending: Promise<ChunkGradients<Float32Array>>[] = []
   if (threads > 1) {
-    const weights = variables.map((v) => v.dataSync() as Float32Array)
+    const weights = await Promise.all(variables.map(async (v) => (await v.data()) as Float32Array))
     pending = options.helpers
       .slice(0, threads - 1)
       .map((helper, t) => helper.gradients({ ...batch, weights, chunks: share(t + 1) }))
