@@ -7,9 +7,10 @@ import {
   type GpuAdapterReport,
 } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { formatMemory } from './memory-format'
+import { formatMemory } from '../../shared/training/memory-format'
 import { registerWasmTrainingKernels } from './wasm-kernels'
-import { AdapterRefusedError, adapterName, openWebGpu, probeAdapter } from './webgpu'
+import { adapterName } from '../../shared/training/gpu-adapter'
+import { AdapterRefusedError, openWebGpu, probeAdapter } from './webgpu'
 
 /** TF.js backends, fastest first (the contract's list). */
 export const BACKENDS = BACKEND_NAMES

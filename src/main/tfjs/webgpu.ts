@@ -3,6 +3,10 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import type { GpuAdapterReport } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
+import { adapterName } from '../../shared/training/gpu-adapter'
+
+// Pure, beside the panel's other adapter helpers; re-exported for training/gpu-errors.ts.
+export { adapterName }
 
 /**
  * WebGPU through Dawn's Node binding (npm `webgpu`: Vulkan on Linux and Windows' other drivers,
@@ -54,13 +58,6 @@ export function describeAdapter(adapter: GPUAdapter): GpuAdapterReport {
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
   }
-}
-
-/** `SwiftShader driver 5.0.0 (google swiftshader, software)`: the adapter in one phrase. */
-export function adapterName(a: GpuAdapterReport): string {
-  const name = a.description || a.device || 'an unnamed adapter'
-  const who = [a.vendor, a.architecture].filter(Boolean).join(' ')
-  return `${name} (${[who, a.fallback ? 'software' : ''].filter(Boolean).join(', ')})`
 }
 
 /** What a probe found: an adapter, or why there is none in Dawn's own words. */
