@@ -5,6 +5,14 @@ import { defineConfig } from 'electron-vite'
 const root = import.meta.dirname
 
 /**
+ * Loaded from node_modules at run time, never bundled: better-sqlite3, onnxruntime-node and webgpu
+ * (Dawn's dawn.node) are native addons, and tfjs-backend-webgpu must register into the one
+ * @tensorflow/tfjs that training loads (a bundled copy would bring its own tfjs-core). externalizeDeps
+ * already leaves every dependency out; naming them keeps it so if it is ever narrowed.
+ */
+const UNBUNDLED = ['better-sqlite3', 'onnxruntime-node', 'webgpu', '@tensorflow/tfjs-backend-webgpu']
+
+/**
  * Three bundles by runtime: main (Node, ESM as package.json says), preload (sandboxed: one
  * CommonJS file that requires nothing but 'electron', so every dependency is bundled in) and the
  * renderer (a web page). 'electron' and Node builtins stay external in main and preload.
@@ -13,7 +21,7 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      // Dependencies load from node_modules at run time (better-sqlite3 and onnxruntime are native).
+      // Dependencies load from node_modules at run time (UNBUNDLED above must).
       externalizeDeps: true,
       rolldownOptions: {
         // Each worker thread is its own entry: a worker thread loads it by file name (spawn-worker.ts).
@@ -23,7 +31,7 @@ export default defineConfig({
           'export-worker': resolve(root, 'src/main/export/worker.ts'),
           'gradient-worker': resolve(root, 'src/main/training/gradient-worker.ts'),
         },
-        external: ['electron', /^electron\/.+/],
+        external: ['electron', /^electron\/.+/, ...UNBUNDLED],
       },
     },
   },

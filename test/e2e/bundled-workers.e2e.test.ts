@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -7,6 +7,7 @@ import { exportRequestSchema } from '../../src/shared/api/export'
 import { hyperparametersSchema } from '../../src/shared/api/training'
 import { getTemplate } from '../../src/shared/templates'
 import { runExportInWorker } from '../../src/main/export/run-in-worker'
+import { useSwiftShader } from '../../src/main/tfjs/test-kit'
 import { startGradientHelpers } from '../../src/main/training/gradient-helpers'
 import type { RunEvent } from '../../src/main/training/protocol'
 
@@ -54,6 +55,46 @@ describe('the bundled worker threads', () => {
     await worker.terminate()
     expect(m).toMatchObject({ type: 'done', status: 'failed' })
     expect((m as { message: string }).message).toMatch(/no-such-folder/)
+  }, 60_000)
+
+  it('leaves the native packages and tfjs-backend-webgpu to node_modules (electron.vite.config)', () => {
+    const bundles = readdirSync(OUT, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(OUT, f), 'utf8'))
+    const all = bundles.join('\n')
+    // Imported by name, not inlined: no copy of the packages' code in the bundles.
+    expect(all).toMatch(/from "better-sqlite3"/)
+    expect(all).toMatch(/from "onnxruntime-node"/)
+    expect(all).toMatch(/"webgpu"/)
+    expect(all).toMatch(/"@tensorflow\/tfjs-backend-webgpu"/)
+    expect(all).not.toMatch(/dawn\.node/)
+    expect(all).not.toMatch(/class WebGPUBackend\b/)
+  })
+
+  it('training-worker.js loads webgpu (Dawn) from node_modules when it is asked for', async () => {
+    useSwiftShader() // a software adapter here: taken because the job names webgpu
+    const worker = new Worker(join(OUT, 'training-worker.js'))
+    const done = new Promise<RunEvent>((resolve, reject) => {
+      worker.on('message', (m: RunEvent) => m.type === 'done' && resolve(m))
+      worker.once('error', reject)
+    })
+    worker.postMessage({
+      type: 'start',
+      job: {
+        runId: 'r2',
+        document: getTemplate('lenet5-mnist')!.document,
+        dataset: { folder: join(dir, 'no-such-folder') },
+        dataDir: dir,
+        hyperparameters: hyperparametersSchema.parse({}),
+        backend: 'webgpu',
+      },
+    })
+    const m = await done
+    await worker.terminate()
+    // Past the backend (its failure would name webgpu) to the dataset: Dawn and TF.js's webgpu loaded.
+    expect(m).toMatchObject({ type: 'done', status: 'failed' })
+    expect((m as { message: string }).message).toMatch(/no-such-folder/)
+    expect((m as { message: string }).message).not.toMatch(/cannot load/)
   }, 60_000)
 
   it('gradient-worker.js builds the model and computes its chunk of a step', async () => {

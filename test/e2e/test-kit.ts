@@ -9,16 +9,20 @@ const ROOT = new URL('../../', import.meta.url).pathname
 export const SCREENSHOTS = join(ROOT, 'test/e2e/screenshots')
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
-/** `cnn-studio serve` on a free port with a fresh data folder: the real browser mode. */
-export async function startServer(dataDir = mkdtempSync(join(tmpdir(), 'cnn-e2e-'))) {
+/**
+ * `cnn-studio serve` on a free port with a fresh data folder: the real browser mode. `env` adds to
+ * the server's environment (useSwiftShader()'s variables give it a WebGPU adapter).
+ */
+export async function startServer(
+  dataDir = mkdtempSync(join(tmpdir(), 'cnn-e2e-')),
+  options: { env?: Record<string, string> } = {},
+) {
   // E2E_URL points the tests at a server started by hand (debugging a test against a running app).
   if (process.env.E2E_URL) return { url: process.env.E2E_URL, dataDir, close: async () => {} }
   const child: ChildProcess = spawn(
     process.execPath,
     [join(ROOT, 'bin/cnn-studio.js'), 'serve', '--port', '0', '--data', dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   )
   let stderr = ''
   child.stderr!.on('data', (d) => (stderr += d))

@@ -4,9 +4,10 @@ import { resolveDataDir } from '../data-dir'
 import { DEBIAN_FASHION_MNIST, locate } from '../datasets/catalog'
 import type { BackendAttempt } from '../../shared/api/training'
 import { BACKENDS, failedAttempt, LOADERS } from '../tfjs/backends'
-import { adapterName } from '../tfjs/webgpu'
-import { formatMemory } from '../tfjs/memory-format'
+import { adapterName } from '../../shared/training/gpu-adapter'
+import { formatMemory } from '../../shared/training/memory-format'
 import { EXIT, type CliCommand, type CliIo } from './io'
+import { wrap } from './table'
 
 const help = `Usage: cnn-studio doctor [--json]
 
@@ -46,20 +47,31 @@ export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number
     io.out(JSON.stringify({ backends, chosen, datasets }))
     return EXIT.ok
   }
+  // Reasons run long (Dawn's words, install advice): wrapped under their backend, not one line each.
+  const width = process.stdout.isTTY ? Math.max(72, process.stdout.columns) : 100
+  const col = 20 // where a backend's device or reason starts
+  const say = (first: string, text: string, indent = col) =>
+    wrap(first, text, width, indent).forEach((l) => io.out(l))
   io.out('TF.js backends, fastest first:')
   for (const b of backends) {
-    io.out(`  ${b.ok ? '✓' : '✗'} ${b.name.padEnd(15)} ${b.ok ? b.device : b.reason}`)
-    if (b.adapter)
-      io.out(
-        `${' '.repeat(20)}adapter: ${adapterName(b.adapter)}; maxBufferSize ${formatMemory(b.adapter.maxBufferSize)}, maxStorageBufferBindingSize ${formatMemory(b.adapter.maxStorageBufferBindingSize)}`,
+    say(`  ${b.ok ? '✓' : '✗'} ${b.name}`.padEnd(col), (b.ok ? b.device : b.reason) ?? '')
+    if (b.adapter) {
+      const a = b.adapter
+      say(' '.repeat(col), `adapter: ${adapterName(a)}`)
+      say(
+        ' '.repeat(col),
+        `limits: maxBufferSize ${formatMemory(a.maxBufferSize)}, maxStorageBufferBindingSize ${formatMemory(a.maxStorageBufferBindingSize)}`,
       )
+    }
   }
   io.out(chosen ? `Training would use: ${chosen}` : 'No backend loads: training is not possible here.')
   io.out('Datasets found:')
   if (datasets.length === 0)
-    io.out(
-      `  none (download them from the training panel, or on Debian: apt-get install dataset-fashion-mnist puts Fashion-MNIST in ${DEBIAN_FASHION_MNIST})`,
+    say(
+      '  ',
+      `none (download them from the training panel, or on Debian: apt-get install dataset-fashion-mnist puts Fashion-MNIST in ${DEBIAN_FASHION_MNIST})`,
+      4,
     )
-  for (const d of datasets) io.out(`  ${d.name}: ${d.path} (${d.files.join(', ')})`)
+  for (const d of datasets) say('  ', `${d.name}: ${d.path} (${d.files.join(', ')})`, 4)
   return chosen ? EXIT.ok : EXIT.graphErrors
 }

@@ -42,3 +42,24 @@ export function compact(n: number): string {
 export function bytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`
 }
+
+/**
+ * Wraps `text` at word boundaries to `width` columns, the first line after `first` and the others
+ * after `indent` spaces (a hanging indent, so a long reason reads as one item).
+ */
+export function wrap(first: string, text: string, width: number, indent = first.length): string[] {
+  const lines: string[] = []
+  let line = first
+  let empty = true
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = ' '.repeat(indent)
+      empty = true
+    }
+    line += (empty ? '' : ' ') + word
+    empty = false
+  }
+  lines.push(line)
+  return lines
+}

@@ -4,7 +4,7 @@ import { hyperparametersSchema, type Hyperparameters } from '../../shared/api/tr
 import { getTemplate } from '../../shared/templates'
 import { expectedBackend, type BackendName } from './backends'
 import { checkResources } from './check-resources'
-import { formatMemory } from './memory-format'
+import { formatMemory } from '../../shared/training/memory-format'
 import { hostMemoryBytes, MEMORY_BUDGETS, WASM_HEAP_BYTES } from './memory-budget'
 
 const h = (p: Partial<Hyperparameters> = {}) => hyperparametersSchema.parse(p)

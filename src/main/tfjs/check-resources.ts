@@ -9,7 +9,7 @@ import {
 import type { GpuAdapterReport } from '../../shared/api/training'
 import type { BackendName } from './backends'
 import { MEMORY_BUDGETS, type MemoryBudget } from './memory-budget'
-import { formatMemory } from './memory-format'
+import { formatMemory } from '../../shared/training/memory-format'
 
 const percent = (share: number) => `${Math.max(1, Math.round(100 * share))}%`
 

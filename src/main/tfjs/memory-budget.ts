@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { freemem } from 'node:os'
 import type { GpuAdapterReport } from '../../shared/api/training'
 import type { BackendName } from './backends'
-import { adapterName } from './webgpu'
+import { adapterName } from '../../shared/training/gpu-adapter'
 
 /** What a backend can hold for one training run, and in words for a refusal. */
 export interface MemoryBudget {

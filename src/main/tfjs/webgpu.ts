@@ -3,7 +3,8 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import type { GpuAdapterReport } from '../../shared/api/training'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
-import { formatMemory } from './memory-format'
+import { adapterName } from '../../shared/training/gpu-adapter'
+import { formatMemory } from '../../shared/training/memory-format'
 
 /**
  * WebGPU through Dawn's Node binding (npm `webgpu`: Vulkan on Linux and Windows' other drivers,
@@ -60,13 +61,6 @@ export function describeAdapter(adapter: GPUAdapter): GpuAdapterReport {
 /** What a run records as its device on webgpu: the adapter and the buffer limit it trains under. */
 export function webgpuDeviceName(a: GpuAdapterReport): string {
   return `GPU: ${adapterName(a)} via WebGPU, max buffer ${formatMemory(a.maxStorageBufferBindingSize)}`
-}
-
-/** `SwiftShader driver 5.0.0 (google swiftshader, software)`: the adapter in one phrase. */
-export function adapterName(a: GpuAdapterReport): string {
-  const name = a.description || a.device || 'an unnamed adapter'
-  const who = [a.vendor, a.architecture].filter(Boolean).join(' ')
-  return `${name} (${[who, a.fallback ? 'software' : ''].filter(Boolean).join(', ')})`
 }
 
 /** What a probe found: an adapter, or why there is none in Dawn's own words. */

@@ -1,5 +1,5 @@
 import type { GpuAdapterReport, Hyperparameters } from '../../shared/api/training'
-import { adapterName } from '../tfjs/webgpu'
+import { adapterName } from '../../shared/training/gpu-adapter'
 import { RunFailure, type StepGuard } from './loop'
 
 /**

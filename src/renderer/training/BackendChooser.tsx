@@ -2,10 +2,12 @@ import { useEffect, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import { BACKEND_NAMES, type BackendChoice, type BackendReport } from '../../shared/api/training'
 import { errorMessage } from '../error-message'
+import { GpuAdapter } from './GpuAdapter'
 
 /**
  * The TF.js backend to train with: the fastest that loads (`auto`) or a named one, with what
- * `training.backends` found: the backend and device auto picks, and why each faster one did not load.
+ * `training.backends` found: the backend and device auto picks, why each faster one did not load,
+ * and WebGPU's adapter where Dawn found one (a software one is skipped by auto but can be chosen).
  */
 export function BackendChooser({
   api,
@@ -28,7 +30,11 @@ export function BackendChooser({
       current = false
     }
   }, [api])
-  const failed = new Map(report?.attempts.filter((a) => !a.ok).map((a) => [a.name, a.reason]) ?? [])
+  const failed = report?.attempts.filter((a) => !a.ok) ?? []
+  // A software adapter is refused by auto only: naming webgpu trains on it.
+  const unusable = new Set(failed.filter((a) => !a.adapter?.fallback).map((a) => a.name))
+  const software = new Set(failed.filter((a) => a.adapter?.fallback).map((a) => a.name))
+  const chosen = report?.attempts.find((a) => a.ok)
   return (
     <div className="backend">
       <div className="hp">
@@ -41,9 +47,10 @@ export function BackendChooser({
         >
           <option value="auto">auto (fastest that loads{report ? `: ${report.chosen}` : ''})</option>
           {BACKEND_NAMES.map((b) => (
-            <option key={b} value={b} disabled={failed.has(b)}>
+            <option key={b} value={b} disabled={unusable.has(b)}>
               {b}
-              {failed.has(b) ? ' (does not load here)' : ''}
+              {unusable.has(b) ? ' (does not load here)' : ''}
+              {software.has(b) ? ' (software adapter: slow)' : ''}
             </option>
           ))}
         </select>
@@ -56,11 +63,16 @@ export function BackendChooser({
             <p>
               Auto trains with <b>{report.chosen}</b> on <b>{report.device}</b>.
             </p>
-            {failed.size > 0 && (
+            {chosen?.adapter && <GpuAdapter adapter={chosen.adapter} />}
+            {failed.length > 0 && (
               <ul>
-                {[...failed].map(([name, reason]) => (
-                  <li key={name}>
-                    {name}: {reason ?? 'did not load'}
+                {failed.map((a) => (
+                  <li key={a.name} data-testid={`backend-failed-${a.name}`}>
+                    {a.name}:{' '}
+                    {a.adapter?.fallback
+                      ? `found only a software adapter, slower than wasm, so auto skips it; choose ${a.name} above to train on it anyway.`
+                      : (a.reason ?? 'did not load')}
+                    {a.adapter && <GpuAdapter adapter={a.adapter} />}
                   </li>
                 ))}
               </ul>

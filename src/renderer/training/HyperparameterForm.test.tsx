@@ -57,6 +57,7 @@ describe('hyperparameters', () => {
     const select = byId<HTMLSelectElement>('train-backend')!
     expect([...select.options].filter((o) => o.disabled).map((o) => o.value)).toEqual([
       'tensorflow-gpu',
+      'webgpu',
       'tensorflow',
     ])
   })

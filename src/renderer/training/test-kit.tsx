@@ -164,6 +164,7 @@ export function services<O extends Partial<Handlers>>(runs: RunSummary[] = [], o
       device: 'CPU (WebAssembly)',
       attempts: [
         { name: 'tensorflow-gpu', ok: false, reason: '@tensorflow/tfjs-node-gpu is not installed' },
+        { name: 'webgpu', ok: false, reason: 'no WebGPU adapter: vkCreateInstance: Found no drivers!' },
         { name: 'tensorflow', ok: false, reason: '@tensorflow/tfjs-node is not installed' },
         { name: 'wasm', ok: true },
       ],
