@@ -115,3 +115,30 @@ export function jpegBytes(w: number, h: number, rgb: [number, number, number]): 
   for (let i = 0; i < w * h; i++) data.set([...rgb, 255], i * 4)
   return jpeg.encode({ data, width: w, height: h }, 95).data
 }
+
+/**
+ * An image folder of two classes told apart at a glance, `dark` and `light` (grey 40 and 200, with
+ * a faint gradient so no two images are alike): `train/` and `test/` with `train` and `test`
+ * `side`×`side` PNGs of each class. For the smallest training runs (a software GPU). Returns `dir`.
+ */
+export function writeTwoToneFolder(dir: string, { side = 8, train = 8, test = 2 } = {}): string {
+  for (const [split, count] of [
+    ['train', train],
+    ['test', test],
+  ] as const)
+    for (const [name, grey] of [
+      ['dark', 40],
+      ['light', 200],
+    ] as const) {
+      const folder = path.join(dir, split, name)
+      mkdirSync(folder, { recursive: true })
+      for (let i = 0; i < count; i++) {
+        const v = grey + ((i * 7) % 30)
+        writeFileSync(
+          path.join(folder, `${i}.png`),
+          pngBytes(side, side, (x, y) => [v, v + ((x + y) % 4), v, 255]),
+        )
+      }
+    }
+  return dir
+}
