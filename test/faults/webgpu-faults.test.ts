@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { chain } from '../../src/shared/graph/test-kit'
-import { writeTwoToneFolder } from '../../src/main/datasets/test-kit'
+import { writeHalvesFolder } from '../../src/main/datasets/test-kit'
 import { tempDir } from '../../src/main/db/test-kit'
 import { gpuLosingWorker, projectWith, servicesWithEvents } from '../../src/main/services/test-kit'
 import { useSwiftShader } from '../../src/main/tfjs/test-kit'
@@ -54,7 +54,7 @@ function setup(options: Parameters<typeof servicesWithEvents>[0] = {}) {
 describe('webgpu faults, on SwiftShader', () => {
   it('a batch whose largest layer output cannot be one buffer is refused before a run is written', async () => {
     const { services } = setup()
-    const folder = writeTwoToneFolder(tempDir('cnn-studio-wide-'), { side: 64, train: 4, test: 1 })
+    const folder = writeHalvesFolder(tempDir('cnn-studio-wide-'), { side: 64, train: 4, test: 1 })
     const projectId = await projectWith(services, 'wide', wide)
     const start = async (h: { batchSize: number; microBatch?: number }) =>
       services['training.start']({
@@ -83,7 +83,7 @@ describe('webgpu faults, on SwiftShader', () => {
     // Batch 8 is the largest the check lets through: one tensor of exactly 1 GiB, which SwiftShader
     // cannot allocate (Dawn asks for a little more than the buffer): a real GPUOutOfMemoryError.
     const { services } = setup()
-    const folder = writeTwoToneFolder(tempDir('cnn-studio-wide-'), { side: 64, train: 4, test: 1 })
+    const folder = writeHalvesFolder(tempDir('cnn-studio-wide-'), { side: 64, train: 4, test: 1 })
     const projectId = await projectWith(services, 'wide', wide)
     const run = await services['training.start']({
       projectId,
@@ -107,7 +107,7 @@ describe('webgpu faults, on SwiftShader', () => {
 
   it('a GPU lost mid-run fails the run as resumable, keeping its checkpoint; it resumes on wasm', async () => {
     const { services, dir } = setup({ training: { spawn: gpuLosingWorker(1) } })
-    const folder = writeTwoToneFolder(tempDir('cnn-studio-tiny-'))
+    const folder = writeHalvesFolder(tempDir('cnn-studio-tiny-'))
     const projectId = await projectWith(services, 'tiny', tiny)
     const run = await services['training.start']({
       projectId,
@@ -153,7 +153,7 @@ describe('webgpu faults, on SwiftShader', () => {
 
   it('a forced webgpu that cannot load is refused with the reason; without --backend it trains elsewhere', async () => {
     const { services, dir } = setup()
-    const folder = writeTwoToneFolder(tempDir('cnn-studio-tiny-'))
+    const folder = writeHalvesFolder(tempDir('cnn-studio-tiny-'))
     const projectId = await projectWith(services, 'tiny', tiny)
     const train = (...extra: string[]) =>
       cli(

@@ -158,45 +158,63 @@ describe('webgpuGuard on SwiftShader', () => {
     y.dispose()
   }, 60_000)
 
-  it('a device destroyed between epochs fails the run as resumable, saying it was lost', async () => {
+  it('a device destroyed during a step or between epochs fails the run as resumable, saying it was lost', async () => {
     const doc = chain([
       ['in', 'Input', { height: 8, width: 8, channels: 1 }],
       ['flat', 'Flatten'],
       ['fc', 'Dense', { units: 2 }],
       ['out', 'Output', { classes: 2 }],
     ])
-    const { model } = buildModel(gpu.tf, doc, { seed: 1 })
     const hp = h({ batchSize: 8, epochs: 3 })
-    const checkpoints: Checkpoint[] = []
-    const events = recorder(checkpoints)
-    const outcome = await trainLoop(
-      gpu.tf,
-      model,
-      stripesData({ train: 16, val: 8, test: 8 }),
-      hp,
-      {
-        ...events,
-        onCheckpoint: (c, p) => {
-          void events.onCheckpoint(c, p)
-          // What a driver reset or an unplugged GPU does to the device, here by its own hand.
-          gpu.gpuDevice!.destroy()
+    // What a driver reset or an unplugged GPU does to the device, here by the test's own hand: in
+    // the middle of epoch 2's first step (its reads then fail), or right after epoch 1's checkpoint.
+    const lose = async (when: 'during a step' | 'between epochs') => {
+      // A fresh device each time (the one before may be destroyed).
+      const { tf, adapter, gpuDevice } = await loadBackend({ force: 'webgpu' })
+      const device = gpuDevice!
+      const { model } = buildModel(tf, doc, { seed: 1 })
+      const checkpoints: Checkpoint[] = []
+      const guard = webgpuGuard(device, adapter!, hp)
+      let steps = 0
+      const outcome = await trainLoop(
+        tf,
+        model,
+        stripesData({ train: 16, val: 0, test: 8 }),
+        hp,
+        {
+          ...recorder(checkpoints),
+          onCheckpoint: (c) => {
+            checkpoints.push(c)
+            if (when === 'between epochs') device.destroy()
+          },
         },
-      },
-      free,
-      undefined,
-      { guard: webgpuGuard(gpu.gpuDevice!, gpu.adapter!, hp) },
-    )
-    expect(outcome).toEqual({
-      status: 'failed',
-      message: expect.stringMatching(
-        new RegExp(
-          `^The GPU ${escape(adapterName(gpu.adapter!))} was lost at epoch 2, batch 1 \\(.+\\)\\. The checkpoints of earlier epochs are kept: resume the run`,
-        ),
-      ),
-      test: null,
-      resumable: true,
-    })
-    expect(checkpoints.map((c) => c.epoch)).toEqual([1])
+        free,
+        undefined,
+        {
+          guard: (step, at) =>
+            guard(async () => {
+              const result = step()
+              if (++steps === 3 && when === 'during a step') device.destroy()
+              return result
+            }, at),
+        },
+      )
+      return { outcome, checkpoints: checkpoints.map((c) => c.epoch) }
+    }
+    for (const when of ['during a step', 'between epochs'] as const)
+      expect(await lose(when), when).toEqual({
+        outcome: {
+          status: 'failed',
+          message: expect.stringMatching(
+            new RegExp(
+              `^The GPU ${escape(adapterName(gpu.adapter!))} was lost at epoch 2, batch 1 \\(.+\\)\\. The checkpoints of earlier epochs are kept: resume the run`,
+            ),
+          ),
+          test: null,
+          resumable: true,
+        },
+        checkpoints: [1],
+      })
   })
 })
 

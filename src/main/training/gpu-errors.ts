@@ -2,9 +2,6 @@ import type { GpuAdapterReport, Hyperparameters } from '../../shared/api/trainin
 import { adapterName } from '../tfjs/webgpu'
 import { RunFailure, type StepGuard, type StepPlace } from './loop'
 
-/** How long a step that threw waits for the device's loss to be reported (Dawn reports it on a later tick). */
-const LOSS_GRACE_MS = 200
-
 /**
  * WebGPU reports its faults outside JavaScript's exceptions: an allocation that does not fit is an
  * error captured by the device's error scopes (TF.js pushes none), and a lost device resolves
@@ -18,7 +15,7 @@ export function webgpuGuard(
   h: Pick<Hyperparameters, 'batchSize' | 'microBatch'>,
 ): StepGuard {
   let lost: GPUDeviceLostInfo | null = null
-  const loss = device.lost.then((info) => (lost = info))
+  void device.lost.then((info) => (lost = info))
   const gpu = adapterName(adapter)
 
   return async (step, at) => {
@@ -35,8 +32,7 @@ export function webgpuGuard(
     // Popped in any case: a scope left open would swallow every later error.
     const validation = await device.popErrorScope().catch(() => null)
     const memory = await device.popErrorScope().catch(() => null)
-    // A read that failed because the device went away throws before the loss is reported.
-    if (thrown && !lost) await Promise.race([loss, new Promise((r) => setTimeout(r, LOSS_GRACE_MS))])
+    // A step that threw because the device went away (an AbortError) is reported as the loss.
     if (lost) throw new RunFailure(deviceLost(gpu, lost, at), { resumable: true })
     if (memory) throw new RunFailure(outOfMemory(gpu, h, at))
     if (validation)
