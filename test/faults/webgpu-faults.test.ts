@@ -142,13 +142,15 @@ describe('webgpu faults, on SwiftShader', () => {
     )
     expect(await services['runs.get']({ runId: run.id })).toMatchObject({ status: 'failed', resumable: true })
 
-    await services['training.resume']({ runId: run.id, backend: 'wasm' })
-    const final = await services.settled(run.id)
+    // On wasm it goes on from that checkpoint and finishes, recording where it trained.
+    const resumed = cli(['train', '--resume', run.id, '--backend', 'wasm', '--data', dir, '--json'], 60_000)
+    expect(resumed.status, resumed.stderr).toBe(0)
+    expect(jsonLines(resumed.stdout).map((l) => l.epoch ?? 'summary')).toEqual([2, 3, 'summary'])
+    const final = await services['runs.get']({ runId: run.id })
     expect(final).toMatchObject({ status: 'finished', backend: 'wasm', epochsDone: 3, message: null })
     expect(final.device).toMatch(/^CPU \(WebAssembly\)/)
     expect(final.testAccuracy).not.toBeNull()
-    const detail = await services['runs.get']({ runId: run.id })
-    expect(detail.epochs.map((e) => e.epoch)).toEqual([1, 2, 3])
+    expect(final.epochs.map((e) => e.epoch)).toEqual([1, 2, 3])
   }, 90_000)
 
   it('a forced webgpu that cannot load is refused with the reason; without --backend it trains elsewhere', async () => {

@@ -67,10 +67,11 @@ function buildable(document: GraphDocument) {
 /**
  * Training runs: start, pause, resume and stop, each run in its own worker thread whose events the
  * run supervisor (run-supervisor.ts) stores and forwards. With them, the `runs.*` methods
- * (runs-service.ts), which must know the runs this process trains. Before a run is written, its
- * graph, its dataset (headers and listings) and the worker thread are checked; runs nobody trains
- * any more (interrupted-runs.ts) are marked interrupted when the database is opened and before
- * listing or resuming; resuming one continues from its last checkpoint.
+ * (runs-service.ts), which must know the runs this process trains. Before a run is written (or
+ * claimed to resume), its graph, its dataset (headers and listings), the resources of the backend
+ * it will get and the worker thread are checked; runs nobody trains any more (interrupted-runs.ts)
+ * are marked interrupted when the database is opened and before listing or resuming; resuming one
+ * continues from its last checkpoint, on the backend it trained on or the one asked for.
  */
 export function createTrainingService(getDb: () => DB, options: TrainingServiceOptions): TrainingService {
   const now = () => (options.now ?? (() => new Date()))().toISOString()
