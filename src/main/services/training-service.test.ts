@@ -180,4 +180,30 @@ describe('training.resume on another backend', () => {
     expect((await services.settled(run.id)).status).toBe('finished')
     await services.close()
   })
+
+  it('a run whose backend does not load in its worker fails as resumable, and goes on elsewhere', async () => {
+    // The native package is not installed on the build machines: its worker cannot load it.
+    const { services } = servicesWithEvents()
+    const projectId = await lenetProject(services)
+    const run = await services['training.start']({
+      projectId,
+      dataset: { builtin: 'mnist' },
+      hyperparameters: { epochs: 1, batchSize: 10 },
+      backend: 'tensorflow',
+    })
+    expect(await services.settled(run.id)).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(
+        /^The 'tensorflow' backend was asked for but cannot load \(tensorflow: /,
+      ),
+      resumable: true,
+    })
+    await services['training.resume']({ runId: run.id, backend: 'wasm' })
+    expect(await services.settled(run.id)).toMatchObject({
+      status: 'finished',
+      backend: 'wasm',
+      epochsDone: 1,
+    })
+    await services.close()
+  }, 60_000)
 })
