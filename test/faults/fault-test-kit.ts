@@ -23,9 +23,13 @@ export function emptyFolder(parent: string, name: string): string {
   return dir
 }
 
-/** Runs the `cnn-studio` command to its end. */
-export function cli(args: string[], timeout = 120_000) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout })
+/** Runs the `cnn-studio` command to its end (with `env` added to this process's environment). */
+export function cli(args: string[], timeout = 120_000, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, ...env },
+  })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 

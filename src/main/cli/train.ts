@@ -22,7 +22,7 @@ import { progressLine } from './progress'
 import { folderOf, skippedLines, skippedReport } from './skipped-notice'
 
 const help = `Usage: cnn-studio train <project | template> --dataset NAME [options]
-       cnn-studio train --resume <run id> [--data DIR] [--json]
+       cnn-studio train --resume <run id> [--backend NAME] [--data DIR] [--json]
 
 Trains a project (its latest saved version; by id or exact name) or a template (saved first as a
 project of that name, reused next time) in a worker thread, writing the run, its metrics and a
@@ -45,9 +45,11 @@ resumed later with --resume, as can a run whose process was killed.
 Files of an image folder that cannot be read (corrupt, empty, not PNG/JPEG) are skipped: the count
 and the first few are printed when training starts, and the whole list is written to
 DIR/skipped-files/<folder>-<hash>.tsv (one "path<TAB>reason" per line).
-  --resume              continue the stopped or interrupted run <run id> from its last checkpoint
+  --resume              continue the stopped, interrupted or resumable failed run <run id> from its
+                        last checkpoint, on the backend it trained on or the one --backend names
+                        (a run whose GPU was lost goes on anywhere: --backend wasm)
 
-Exit status: 0 finished, 1 the graph or dataset cannot be trained or the run failed, 2 bad usage.`
+Exit status: 0 finished, 1 the graph, dataset or backend cannot be used or the run failed, 2 bad usage.`
 
 const number = (name: string, v: unknown) => {
   if (v === undefined) return undefined
@@ -140,8 +142,10 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
   // A fault nothing handled is logged; the run's own faults end it as failed (run-supervisor.ts).
   const removeLastResort = installLastResort({ log: io.err })
   try {
+    const backend = z.enum(BACKEND_NAMES).optional().safeParse(v.backend)
+    if (!backend.success) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}.`)
     if (v.resume === true) {
-      run = await services['training.resume']({ runId: target })
+      run = await services['training.resume']({ runId: target, backend: backend.data })
       folder = folderOf(run.dataset?.id)
     } else {
       const hyperparameters = hyperparametersSchema.partial().safeParse({
@@ -154,8 +158,6 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
         limit: number('limit', v.limit),
       })
       if (!hyperparameters.success) throw new UsageError(formatIssues(hyperparameters.error))
-      const backend = z.enum(BACKEND_NAMES).optional().safeParse(v.backend)
-      if (!backend.success) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}.`)
       const projectId = await resolveProject(services, target)
       const dataset = datasetRef(v.dataset as string | undefined)
       folder = folderOf(dataset)
@@ -202,7 +204,9 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
   } catch (e) {
     if (e instanceof ApiError) {
       io.err(`cnn-studio train: ${e.message}`)
-      return e.code === 'invalid' || e.code === 'conflict' ? EXIT.graphErrors : EXIT.usage
+      return e.code === 'invalid' || e.code === 'conflict' || e.code === 'unavailable'
+        ? EXIT.graphErrors
+        : EXIT.usage
     }
     throw e
   } finally {

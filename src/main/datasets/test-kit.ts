@@ -115,3 +115,30 @@ export function jpegBytes(w: number, h: number, rgb: [number, number, number]): 
   for (let i = 0; i < w * h; i++) data.set([...rgb, 255], i * 4)
   return jpeg.encode({ data, width: w, height: h }, 95).data
 }
+
+/**
+ * An image folder of two classes told apart at a glance, `top` and `bottom`: the half of the image
+ * that is light (grey 200; the other half 40), with a faint pattern so that no two images are
+ * alike. `train/` and `test/` hold `train` and `test` `side`×`side` PNGs of each class. For the
+ * smallest training runs (a software GPU). Returns `dir`.
+ */
+export function writeHalvesFolder(dir: string, { side = 8, train = 8, test = 2 } = {}): string {
+  for (const [split, count] of [
+    ['train', train],
+    ['test', test],
+  ] as const)
+    for (const name of ['top', 'bottom'] as const) {
+      const folder = path.join(dir, split, name)
+      mkdirSync(folder, { recursive: true })
+      for (let i = 0; i < count; i++)
+        writeFileSync(
+          path.join(folder, `${i}.png`),
+          pngBytes(side, side, (x, y) => {
+            const v = y < side / 2 === (name === 'top') ? 200 : 40
+            const g = v + ((x * 3 + y + i * 5) % 16)
+            return [g, g, g, 255]
+          }),
+        )
+    }
+  return dir
+}

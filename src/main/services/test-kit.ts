@@ -1,6 +1,8 @@
+import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import path from 'node:path'
 import type { EventName, EventPayload } from '../../shared/api/contract'
+import type { GraphDocument } from '../../shared/graph/document'
 import type { DB } from '../db/connection'
 import { openDataDatabase } from '../db/open'
 import { tempDir } from '../db/test-kit'
@@ -125,3 +127,41 @@ export function servicesWithEvents(options: Omit<ServicesOptions, 'emit'> & { di
 export async function lenetProject(services: Services): Promise<string> {
   return (await services['projects.create']({ name: 'p', template: 'lenet5-mnist' })).project.id
 }
+
+/** A project named `name` holding `document` as its latest version. */
+export async function projectWith(
+  services: Services,
+  name: string,
+  document: GraphDocument,
+): Promise<string> {
+  const { project } = await services['projects.create']({ name })
+  await services['projects.save']({ id: project.id, document })
+  return project.id
+}
+
+/**
+ * The real training worker (training/worker.ts, through worker-entry.mjs as the CLI starts it),
+ * whose GPU device is destroyed right after it reports the checkpoint of epoch `afterEpoch`: what
+ * a driver reset or an unplugged GPU does to a run, on the device that trains it. A `spawn` for
+ * the training service.
+ */
+export function gpuLosingWorker(afterEpoch: number): () => Worker {
+  const workerData = {
+    source: new URL('../training/worker.ts', import.meta.url).href,
+    // The TF.js the worker loads (one module per thread), whose backend holds the device.
+    tfjs: createRequire(import.meta.url).resolve('@tensorflow/tfjs'),
+    entry: new URL('../workers/worker-entry.mjs', import.meta.url).href,
+    afterEpoch,
+  }
+  return () => new Worker(LOSING, { eval: true, workerData })
+}
+
+const LOSING = `
+const { parentPort, workerData: d } = require('node:worker_threads')
+const post = parentPort.postMessage.bind(parentPort)
+parentPort.postMessage = (m) => {
+  post(m)
+  if (m.type === 'checkpoint' && m.checkpoint.epoch === d.afterEpoch) require(d.tfjs).backend().device.destroy()
+}
+import(d.entry)
+`

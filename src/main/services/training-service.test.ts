@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { EventName, EventPayload } from '../../shared/api/contract'
 import { openTestDb } from '../db/test-kit'
 import { createServices } from '.'
+import { fakeEngine, lenetProject, servicesWithEvents } from './test-kit'
 
 /** The training service with real worker threads, the wasm backend and the real Fashion-MNIST. */
 function setup() {
@@ -150,4 +151,59 @@ describe('training.start resource preflight', () => {
     expect(await services['runs.list']({ id: project.id })).toEqual([])
     await services.close()
   })
+})
+
+describe('training.resume on another backend', () => {
+  it('restarts a stopped run on the backend asked for; a live run keeps its own', async () => {
+    // The engine stand-in (it reports the backend 'fake'): what matters is the job it is given.
+    const engine = fakeEngine({ intervalMs: 20 })
+    const { services, next } = servicesWithEvents({ training: { spawn: engine.spawn } })
+    const projectId = await lenetProject(services)
+    const run = await services['training.start']({
+      projectId,
+      dataset: { builtin: 'mnist' },
+      hyperparameters: { epochs: 3 },
+    })
+    await next((e) => e === 'training.epoch')
+    await expect(
+      (async () => services['training.resume']({ runId: run.id, backend: 'cpu' }))(),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: `Run '${run.id}' is running on fake, which it keeps: stop it, then resume it on cpu.`,
+    })
+    await services['training.stop']({ runId: run.id })
+    expect((await services.settled(run.id)).status).toBe('stopped')
+
+    await services['training.resume']({ runId: run.id, backend: 'cpu' })
+    expect(engine.jobs.map((j) => j.backend)).toEqual([undefined, 'cpu'])
+    expect(engine.jobs[1].resume?.checkpoint.epoch).toBeGreaterThanOrEqual(1)
+    expect((await services.settled(run.id)).status).toBe('finished')
+    await services.close()
+  })
+
+  it('a run whose backend does not load in its worker fails as resumable, and goes on elsewhere', async () => {
+    // The native package is not installed on the build machines: its worker cannot load it.
+    const { services } = servicesWithEvents()
+    const projectId = await lenetProject(services)
+    const run = await services['training.start']({
+      projectId,
+      dataset: { builtin: 'mnist' },
+      hyperparameters: { epochs: 1, batchSize: 10 },
+      backend: 'tensorflow',
+    })
+    expect(await services.settled(run.id)).toMatchObject({
+      status: 'failed',
+      message: expect.stringMatching(
+        /^The 'tensorflow' backend was asked for but cannot load \(tensorflow: /,
+      ),
+      resumable: true,
+    })
+    await services['training.resume']({ runId: run.id, backend: 'wasm' })
+    expect(await services.settled(run.id)).toMatchObject({
+      status: 'finished',
+      backend: 'wasm',
+      epochsDone: 1,
+    })
+    await services.close()
+  }, 60_000)
 })

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
 import { ApiError, type Handlers } from '../../shared/api/contract'
 import {
+  BACKEND_NAMES,
   hyperparametersSchema,
   type BackendReport,
+  type Hyperparameters,
   type DatasetRef,
   type RunSummary,
 } from '../../shared/api/training'
@@ -15,7 +17,7 @@ import { LIVE_STATUSES, type RunOwner } from '../db/runs-repo'
 import { checkDatasetFor } from '../datasets/dataset-for-graph'
 import { DatasetFileError } from '../datasets/idx'
 import { checkBuildable, GraphBuildError } from '../model/buildable'
-import { backendReport, expectedBackend } from '../tfjs/backends'
+import { BackendUnavailableError, backendReport, expectedBackend, type BackendName } from '../tfjs/backends'
 import { checkResources } from '../tfjs/check-resources'
 import type { TrainJob } from '../training/protocol'
 import { spawnTrainingWorker } from '../workers/spawn-worker'
@@ -65,10 +67,11 @@ function buildable(document: GraphDocument) {
 /**
  * Training runs: start, pause, resume and stop, each run in its own worker thread whose events the
  * run supervisor (run-supervisor.ts) stores and forwards. With them, the `runs.*` methods
- * (runs-service.ts), which must know the runs this process trains. Before a run is written, its
- * graph, its dataset (headers and listings) and the worker thread are checked; runs nobody trains
- * any more (interrupted-runs.ts) are marked interrupted when the database is opened and before
- * listing or resuming; resuming one continues from its last checkpoint.
+ * (runs-service.ts), which must know the runs this process trains. Before a run is written (or
+ * claimed to resume), its graph, its dataset (headers and listings), the resources of the backend
+ * it will get and the worker thread are checked; runs nobody trains any more (interrupted-runs.ts)
+ * are marked interrupted when the database is opened and before listing or resuming; resuming one
+ * continues from its last checkpoint, on the backend it trained on or the one asked for.
  */
 export function createTrainingService(getDb: () => DB, options: TrainingServiceOptions): TrainingService {
   const now = () => (options.now ?? (() => new Date()))().toISOString()
@@ -103,6 +106,27 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
     }
   }
 
+  /**
+   * The resource check against the backend the run will get (`backend`, else the fastest), before
+   * a run is written or claimed: `invalid` with the numbers and the largest batch that fits,
+   * `unavailable` when the backend asked for cannot load here (`resuming`: the run it would resume).
+   */
+  function preflight(document: GraphDocument, h: Hyperparameters, backend?: BackendName, resuming?: string) {
+    let expected
+    try {
+      expected = expectedBackend(backend)
+    } catch (e) {
+      if (!(e instanceof BackendUnavailableError)) throw e
+      throw new ApiError(
+        'unavailable',
+        resuming
+          ? `Run '${resuming}' cannot resume on ${e.backend}, which cannot load here (${e.reason}). Resume it on another backend (cnn-studio train --resume ${resuming} --backend wasm).`
+          : e.message,
+      )
+    }
+    checkResources(document, h, expected.name, { adapter: expected.adapter })
+  }
+
   return {
     'training.start'({ projectId, versionId, dataset, hyperparameters, backend }) {
       const { versions, projects, runs } = repos()
@@ -116,9 +140,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       const graph = buildable(version.document)
       const h = hyperparametersSchema.parse(hyperparameters)
       checkDataset(graph, dataset)
-      // Memory: refused with the numbers and the largest batch that fits, before a run exists.
-      const expected = expectedBackend(backend)
-      checkResources(version.document, h, expected.name, { adapter: expected.adapter })
+      preflight(version.document, h, backend)
       const worker = workers.start()
       const id = randomUUID()
       let created: RunSummary
@@ -161,10 +183,16 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       workers.send(runId, { type: 'stop' })
       return r
     },
-    'training.resume'({ runId }) {
+    'training.resume'({ runId, backend }) {
       if (workers.has(runId)) {
+        const live = run(runId)
+        if (backend && backend !== live.backend)
+          throw new ApiError(
+            'conflict',
+            `Run '${runId}' is ${live.status} on ${live.backend ?? 'its backend'}, which it keeps: stop it, then resume it on ${backend}.`,
+          )
         workers.send(runId, { type: 'resume' })
-        return run(runId)
+        return live
       }
       refresh()
       const r = run(runId)
@@ -181,6 +209,9 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
       const internals = runs.internals(runId)!
       const document = versions.document(r.versionId)!
       checkDataset(buildable(document), internals.datasetRef!)
+      // Where it trained last unless asked: the backend it chose then is forced now.
+      const target = backend ?? BACKEND_NAMES.find((b) => b === r.backend)
+      preflight(document, r.hyperparameters, target, runId)
       const worker = workers.start()
       let resume: TrainJob['resume']
       try {
@@ -203,7 +234,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
           dataset: internals.datasetRef!,
           dataDir: options.dataDir,
           hyperparameters: r.hyperparameters,
-          backend: (r.backend as TrainJob['backend']) ?? undefined,
+          backend: target,
           resume,
         },
         worker,

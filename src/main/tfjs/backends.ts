@@ -112,14 +112,17 @@ function installed(name: string): boolean {
 /**
  * The backend `loadBackend()` would choose (or `force`), guessed without loading TF.js (seconds and
  * memory): the native packages when installed (the GPU one only with a CUDA GPU listed), webgpu when
- * Dawn offers a hardware adapter (any adapter when forced: its limits are checked), else wasm. A
- * backend that then fails to load makes the worker fall back further; the worker checks again
- * against the backend it got (training/worker.ts).
+ * Dawn offers a hardware adapter (any adapter when forced: its limits are checked), else wasm.
+ * Throws when webgpu is forced and Dawn finds no adapter (why, in Dawn's words). A backend that
+ * then fails to load makes the worker fall back further; the worker checks again against the
+ * backend it got (training/worker.ts).
  */
 export function expectedBackend(force?: BackendName): { name: BackendName; adapter?: GpuAdapterReport } {
   if (force === 'webgpu') {
     const probe = probeAdapter()
-    return 'adapter' in probe ? { name: force, adapter: probe.adapter } : { name: force }
+    // Asked for by name, with no adapter to be had: it would fail in the worker, so say why now.
+    if ('reason' in probe) throw new BackendUnavailableError(force, probe.reason)
+    return { name: force, adapter: probe.adapter }
   }
   if (force) return { name: force }
   if (installed(TFJS_NODE_GPU) && cudaGpus().length > 0) return { name: 'tensorflow-gpu' }
@@ -154,11 +157,22 @@ export async function loadBackend(
     }
   }
   const why = attempts.map((a) => `${a.name}: ${a.reason}`).join('; ')
-  throw new Error(
-    options.force
-      ? `The '${options.force}' backend was asked for but cannot load (${why}). Leave out --backend to use the fastest that works.`
-      : `No TF.js backend could load (${why}).`,
-  )
+  throw new Error(options.force ? forcedRefusal(options.force, why) : `No TF.js backend could load (${why}).`)
+}
+
+/** Why the backend asked for by name cannot train: `why` is each attempt's reason. */
+function forcedRefusal(name: BackendName, why: string): string {
+  return `The '${name}' backend was asked for but cannot load (${why}). Leave out --backend to use the fastest that works.`
+}
+
+/** A backend asked for by name that is known not to load here, and why. */
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly backend: BackendName,
+    readonly reason: string,
+  ) {
+    super(forcedRefusal(backend, `${backend}: ${reason}`))
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../shared/api/contract'
-import { hyperparametersSchema, type Hyperparameters } from '../../shared/api/training'
+import { hyperparametersSchema, type GpuAdapterReport, type Hyperparameters } from '../../shared/api/training'
 import { getTemplate } from '../../shared/templates'
 import { expectedBackend, type BackendName } from './backends'
 import { checkResources } from './check-resources'
@@ -85,6 +85,61 @@ describe('checkResources', () => {
     expect(() => checkResources(doc('resnet18-cifar'), h({ batchSize: 4096 }), expected.name)).toThrow(
       /the wasm backend has 3.98 GiB/,
     )
+  })
+
+  describe('on webgpu, against the adapter found', () => {
+    const MiB = 2 ** 20
+    const adapter = (limits: Partial<GpuAdapterReport> = {}): GpuAdapterReport => ({
+      vendor: 'apple',
+      architecture: 'metal-3',
+      device: '',
+      description: 'Apple M2',
+      fallback: false,
+      maxBufferSize: 2048 * MiB,
+      maxStorageBufferBindingSize: 32 * MiB,
+      ...limits,
+    })
+    const onGpu = (p: Partial<Hyperparameters>, a = adapter()) => {
+      try {
+        checkResources(doc('lenet5-mnist'), h(p), 'webgpu', { adapter: a })
+        return null
+      } catch (e) {
+        expect((e as ApiError).code).toBe('invalid')
+        return (e as ApiError).message
+      }
+    }
+    // LeNet-5's largest output is its first convolution's: 28×28×6 floats, 18,816 bytes an image.
+    const fit = Math.floor((32 * MiB) / 18_816)
+
+    it("refuses a batch whose largest layer output exceeds the adapter's binding limit, with the batch that fits", () => {
+      expect(onGpu({ batchSize: 2048 })).toBe(
+        "At batch 2048 the output of layer 'conv1' is 36.8 MiB, more than one tensor may hold on the GPU " +
+          'Apple M2 (apple metal-3) (32 MiB, its maxStorageBufferBindingSize). ' +
+          `The largest batch that fits is ${fit}: set the batch size to ${fit} or less, or keep 2048 in micro-batches of ${fit}.`,
+      )
+      expect(onGpu({ batchSize: fit })).toBeNull()
+      expect(onGpu({ batchSize: fit + 1 })).toMatch(`The largest batch that fits is ${fit}:`)
+    })
+
+    it('with micro-batches, checks the micro-batch and says which fits', () => {
+      expect(onGpu({ batchSize: 4096, microBatch: fit + 1 })).toMatch(
+        new RegExp(
+          `^At micro-batches of ${fit + 1} the output of layer 'conv1' is 32 MiB, .* Set micro-batches of ${fit} or fewer\\.$`,
+        ),
+      )
+      expect(onGpu({ batchSize: 4096, microBatch: fit })).toBeNull()
+    })
+
+    it('names the smaller of the two buffer limits', () => {
+      const small = adapter({ maxBufferSize: 16 * MiB })
+      expect(onGpu({ batchSize: 1024 }, small)).toMatch(
+        /\(16 MiB, its maxBufferSize\)\. The largest batch that fits is 891:/,
+      )
+    })
+
+    it('checks nothing before an adapter is known (the worker checks again once loaded)', () => {
+      expect(checkResources(doc('lenet5-mnist'), h({ batchSize: 4096 }), 'webgpu').batchSize).toBe(4096)
+    })
   })
 
   it('leaves the host a reserve, and follows a cgroup limit', () => {

@@ -66,10 +66,10 @@ function webgpuBudget(adapter: GpuAdapterReport | undefined): MemoryBudget {
     bytes: nvidia,
     where,
     why: nvidia !== null ? 'its free memory (nvidia-smi)' : 'WebGPU does not report its size',
-    maxTensor: {
-      bytes: Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize),
-      why: 'its maxStorageBufferBindingSize',
-    },
+    maxTensor:
+      adapter.maxBufferSize < adapter.maxStorageBufferBindingSize
+        ? { bytes: adapter.maxBufferSize, why: 'its maxBufferSize' }
+        : { bytes: adapter.maxStorageBufferBindingSize, why: 'its maxStorageBufferBindingSize' },
   }
 }
 

@@ -1,6 +1,6 @@
 import type { GpuAdapterReport, Hyperparameters } from '../../shared/api/training'
 import { adapterName } from '../../shared/training/gpu-adapter'
-import { RunFailure, type StepGuard } from './loop'
+import { RunFailure, type StepGuard, type StepPlace } from './loop'
 
 /**
  * WebGPU reports its faults outside JavaScript's exceptions: an allocation that does not fit is an
@@ -19,14 +19,7 @@ export function webgpuGuard(
   const gpu = adapterName(adapter)
 
   return async (step, at) => {
-    const where = `at epoch ${at.epoch}, batch ${at.batch}`
-    const lostFailure = (info: GPUDeviceLostInfo) =>
-      new RunFailure(
-        `The GPU ${gpu} was lost ${where} (${info.message || info.reason}). The checkpoints of earlier ` +
-          'epochs are kept: resume the run to continue from the last one, on this GPU once it is back or on any other backend.',
-        { resumable: true },
-      )
-    if (lost) throw lostFailure(lost)
+    if (lost) throw new RunFailure(deviceLost(gpu, lost, at), { resumable: true })
     device.pushErrorScope('out-of-memory')
     device.pushErrorScope('validation')
     let result: Awaited<ReturnType<typeof step>> | undefined
@@ -39,29 +32,54 @@ export function webgpuGuard(
     // Popped in any case: a scope left open would swallow every later error.
     const validation = await device.popErrorScope().catch(() => null)
     const memory = await device.popErrorScope().catch(() => null)
-    if (lost) throw lostFailure(lost)
-    if (memory) throw new RunFailure(outOfMemory(gpu, h, where))
+    // A step that threw because the device went away (an AbortError) is reported as the loss.
+    if (lost) throw new RunFailure(deviceLost(gpu, lost, at), { resumable: true })
+    if (memory) throw new RunFailure(outOfMemory(gpu, h, at))
     if (validation)
-      throw new RunFailure(`The GPU ${gpu} refused a kernel ${where}: ${validation.message.split('\n')[0]}`)
+      throw new RunFailure(
+        `The GPU ${gpu} refused a kernel ${place(at)}: ${validation.message.split('\n')[0]}`,
+      )
     if (thrown) throw thrown
     return result as never
   }
 }
 
-/** `GPU out of memory at batch 256 on …: try 128 or micro-batches of 128`. */
+/** `at epoch 2, batch 5`, or the evaluation under way. */
+function place(at: StepPlace): string {
+  if ('batch' in at) return `at epoch ${at.epoch}, batch ${at.batch}`
+  return at.evaluating === 'val'
+    ? `evaluating the validation images of epoch ${at.epoch}`
+    : 'evaluating the test images'
+}
+
+/** Whether an epoch had finished (and so left a checkpoint) before this step. */
+const afterACheckpoint = (at: StepPlace) => at.epoch > 1 || ('evaluating' in at && at.evaluating === 'test')
+
+/** `The GPU … was lost at epoch 2, batch 1 (…)`, with how to go on. */
+export function deviceLost(gpu: string, info: Pick<GPUDeviceLostInfo, 'message' | 'reason'>, at: StepPlace) {
+  const why = info.message || (info.reason === 'destroyed' ? 'destroyed' : 'the driver gave no reason')
+  const next = afterACheckpoint(at)
+    ? 'The checkpoints of earlier epochs are kept: resume the run to continue from the last one'
+    : 'No epoch had finished: resume the run to start it again'
+  return `The GPU ${gpu} was lost ${place(at)} (${why}). ${next}, on this GPU once it is back or on any other backend.`
+}
+
+/** `GPU out of memory at batch 256 on …, at epoch 1, batch 1: try 128, or micro-batches of 128 …`. */
 export function outOfMemory(
   gpu: string,
   h: Pick<Hyperparameters, 'batchSize' | 'microBatch'>,
-  where: string,
+  at: StepPlace,
 ): string {
   const micro = h.microBatch > 0 && h.microBatch < h.batchSize
-  const at = micro ? `micro-batches of ${h.microBatch} (batch ${h.batchSize})` : `batch ${h.batchSize}`
-  const half = Math.max(1, Math.floor((micro ? h.microBatch : h.batchSize) / 2))
+  const size = micro ? `micro-batches of ${h.microBatch} (batch ${h.batchSize})` : `batch ${h.batchSize}`
+  const images = micro ? h.microBatch : h.batchSize
+  const half = Math.max(1, Math.floor(images / 2))
   const advice =
-    (micro ? h.microBatch : h.batchSize) <= 1
+    images <= 1
       ? 'not even one image fits: make the largest layers smaller, or train on another backend'
       : micro
         ? `try micro-batches of ${half}`
         : `try ${half}, or micro-batches of ${half} (the same step in less memory)`
-  return `GPU out of memory at ${at} on ${gpu} (${where}): ${advice}. The checkpoints of earlier epochs are kept.`
+  const kept = afterACheckpoint(at) ? ' The checkpoints of earlier epochs are kept.' : ''
+  return `GPU out of memory at ${size} on ${gpu}, ${place(at)}: ${advice}.${kept}`
 }

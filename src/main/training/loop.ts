@@ -52,13 +52,23 @@ export class RunFailure extends Error {
 
 export class NonFiniteLossError extends RunFailure {}
 
+/** Where a guarded step is: a training batch, or the evaluation of a split after an epoch. */
+export type StepPlace = { epoch: number; batch: number } | { epoch: number; evaluating: 'val' | 'test' }
+
 /**
  * Runs one training step, turning what the backend reports outside JavaScript's exceptions into
  * a RunFailure (webgpu: its device's error scopes and loss, training/gpu-errors.ts).
  */
-export type StepGuard = <T>(step: () => Promise<T>, at: { epoch: number; batch: number }) => Promise<T>
+export type StepGuard = <T>(step: () => Promise<T>, at: StepPlace) => Promise<T>
 
+/**
+ * Images evaluated at once: at most this, and never more than a training step holds (the batch,
+ * or its micro-batches), so that what the resource check let through, and the advice of an
+ * out-of-memory failure, hold for evaluation too (Keras's validation_batch_size does the same).
+ */
 const EVAL_BATCH = 256
+const evalBatch = (h: Pick<Hyperparameters, 'batchSize' | 'microBatch'>) =>
+  Math.min(EVAL_BATCH, h.microBatch > 0 && h.microBatch < h.batchSize ? h.microBatch : h.batchSize)
 const BATCH_REPORT_MS = 250
 
 /**
@@ -169,7 +179,10 @@ export async function trainLoop(
       const trainSeconds = (performance.now() - epochStart) / 1000
       const val =
         data.valCount > 0
-          ? await guard(() => evaluate(tf, model, data, 'val'), { epoch: epoch + 1, batch: batches })
+          ? await guard(() => evaluate(tf, model, data, 'val', evalBatch(h)), {
+              epoch: epoch + 1,
+              evaluating: 'val',
+            })
           : null
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
@@ -211,7 +224,10 @@ export async function trainLoop(
     if (bestWeights) setWeights(tf, model, decodeTensors(bestWeights))
     const test =
       data.testCount > 0
-        ? await guard(() => evaluate(tf, model, data, 'test'), { epoch: h.epochs, batch: batches })
+        ? await guard(() => evaluate(tf, model, data, 'test', evalBatch(h)), {
+            epoch: h.epochs,
+            evaluating: 'test',
+          })
         : null
     return { status: 'finished', message, test }
   }
@@ -219,20 +235,21 @@ export async function trainLoop(
 
 /**
  * Mean loss and accuracy over a split, in inference mode (BatchNorm moving averages, no dropout),
- * on the backend that trained.
+ * on the backend that trained, `batch` images at a time.
  */
 export async function evaluate(
   tf: Tfjs,
   model: tfjsModule.LayersModel,
   data: TrainData,
   split: 'val' | 'test',
+  batch = EVAL_BATCH,
 ): Promise<{ loss: number; accuracy: number }> {
   const count = split === 'val' ? data.valCount : data.testCount
   const [h, w, c] = data.shape
   let loss = 0
   let correct = 0
-  for (let start = 0; start < count; start += EVAL_BATCH) {
-    const m = Math.min(EVAL_BATCH, count - start)
+  for (let start = 0; start < count; start += batch) {
+    const m = Math.min(batch, count - start)
     const { x, y } = data.evalBatch(split, start, m)
     const [ce, hits] = tf.tidy(() => {
       const logits = model.apply(tf.tensor4d(x, [m, h, w, c]), { training: false }) as Tensor

@@ -3,11 +3,11 @@ import { mulberry32 } from '../datasets/random'
 import type { TrainData } from '../datasets/train-data'
 
 /**
- * A small, learnable two-class problem for loop tests: 8×8 images bright in the top half (class 0)
- * or the bottom half (class 1), with noise. Deterministic for a seed.
+ * A small, learnable two-class problem for loop tests: 8×8 (or `side`×`side`) images bright in the
+ * top half (class 0) or the bottom half (class 1), with noise. Deterministic for a seed.
  */
-export function stripesData(counts = { train: 256, val: 64, test: 64 }, seed = 5): TrainData {
-  const [h, w] = [8, 8]
+export function stripesData(counts = { train: 256, val: 64, test: 64 }, seed = 5, side = 8): TrainData {
+  const [h, w] = [side, side]
   const make = (n: number, s: number) => {
     const rand = mulberry32(s)
     const x = new Float32Array(n * h * w)

@@ -48,7 +48,7 @@ describe('training on webgpu keeps memory flat', () => {
         undefined,
         {
           guard: (step, at) => {
-            if (at.batch > 1) after.push(memorySnapshot(tf))
+            if ('batch' in at && at.batch > 1) after.push(memorySnapshot(tf))
             return step()
           },
         },

@@ -48,11 +48,15 @@ port.on('message', (m: ToWorker) => {
 
 async function run(job: TrainJob) {
   let helpers: GradientHelper[] = []
+  // Until training starts, a failure is the backend's (it did not load, or the run does not fit
+  // it): nothing was trained, so the run can be resumed, on another backend.
+  let resumable = true
   try {
     const backend = await loadBackend({ force: job.backend })
     const { tf } = backend
     // training.start checked the backend it expected; this one may be another (a fallback).
     checkResources(job.document, job.hyperparameters, backend.name, { adapter: backend.adapter })
+    resumable = false
     const dataset = await loadDatasetFor(job.document, job.dataset, job.dataDir)
     const data = makeTrainData(dataset, job.hyperparameters)
     const { model } = buildModel(tf, job.document, { seed: job.hyperparameters.seed })
@@ -103,7 +107,7 @@ async function run(job: TrainJob) {
     model.dispose()
     post({ type: 'done', ...outcome })
   } catch (e) {
-    post({ type: 'done', status: 'failed', message: (e as Error).message, test: null, resumable: false })
+    post({ type: 'done', status: 'failed', message: (e as Error).message, test: null, resumable })
   } finally {
     await Promise.all(helpers.map((h) => h.dispose()))
   }

@@ -13,6 +13,7 @@ import {
 } from './projects'
 import {
   datasetRefSchema,
+  resumeRequestSchema,
   runIdSchema,
   trainRequestSchema,
   BUILTIN_DATASETS,
@@ -177,8 +178,8 @@ export const CONTRACT = {
     ),
     'training.pause': method<RunSummary>()(byRun, 'Pauses a running run after its current batch.'),
     'training.resume': method<RunSummary>()(
-      byRun,
-      'Resumes a paused run, or restarts an interrupted or stopped one from its last checkpoint.',
+      resumeRequestSchema,
+      'Resumes a paused run, or restarts an interrupted, stopped or resumable failed one from its last checkpoint (on another backend if asked).',
     ),
     'training.stop': method<RunSummary>()(
       byRun,

@@ -200,3 +200,12 @@ export const trainRequestSchema = z.strictObject({
   hyperparameters: hyperparametersSchema.partial().default({}),
   backend: z.enum(BACKEND_NAMES).optional(),
 })
+
+export const resumeRequestSchema = z.strictObject({
+  runId: runIdSchema,
+  /**
+   * Where a stopped, interrupted or resumable failed run goes on (a lost GPU's run on another
+   * backend); the backend it last trained on when absent.
+   */
+  backend: z.enum(BACKEND_NAMES).optional(),
+})
