@@ -35,24 +35,7 @@ describe('the bundled worker threads', () => {
 
   it('training-worker.js starts and reports a dataset it cannot load', async () => {
     expect(existsSync(join(OUT, 'training-worker.js'))).toBe(true)
-    const worker = new Worker(join(OUT, 'training-worker.js'))
-    const done = new Promise<RunEvent>((resolve, reject) => {
-      worker.on('message', (m: RunEvent) => m.type === 'done' && resolve(m))
-      worker.once('error', reject)
-    })
-    worker.postMessage({
-      type: 'start',
-      job: {
-        runId: 'r1',
-        document: getTemplate('lenet5-mnist')!.document,
-        dataset: { folder: join(dir, 'no-such-folder') },
-        dataDir: dir,
-        hyperparameters: hyperparametersSchema.parse({}),
-        backend: 'cpu',
-      },
-    })
-    const m = await done
-    await worker.terminate()
+    const m = await trainOnMissingFolder('r1', 'cpu')
     expect(m).toMatchObject({ type: 'done', status: 'failed' })
     expect((m as { message: string }).message).toMatch(/no-such-folder/)
   }, 60_000)
@@ -73,24 +56,7 @@ describe('the bundled worker threads', () => {
 
   it('training-worker.js loads webgpu (Dawn) from node_modules when it is asked for', async () => {
     useSwiftShader() // a software adapter here: taken because the job names webgpu
-    const worker = new Worker(join(OUT, 'training-worker.js'))
-    const done = new Promise<RunEvent>((resolve, reject) => {
-      worker.on('message', (m: RunEvent) => m.type === 'done' && resolve(m))
-      worker.once('error', reject)
-    })
-    worker.postMessage({
-      type: 'start',
-      job: {
-        runId: 'r2',
-        document: getTemplate('lenet5-mnist')!.document,
-        dataset: { folder: join(dir, 'no-such-folder') },
-        dataDir: dir,
-        hyperparameters: hyperparametersSchema.parse({}),
-        backend: 'webgpu',
-      },
-    })
-    const m = await done
-    await worker.terminate()
+    const m = await trainOnMissingFolder('r2', 'webgpu')
     // Past the backend (its failure would name webgpu) to the dataset: Dawn and TF.js's webgpu loaded.
     expect(m).toMatchObject({ type: 'done', status: 'failed' })
     expect((m as { message: string }).message).toMatch(/no-such-folder/)
@@ -135,3 +101,26 @@ describe('the bundled worker threads', () => {
     }
   }, 60_000)
 })
+
+/** Starts the bundled training worker on `backend` with a dataset folder that does not exist. */
+async function trainOnMissingFolder(runId: string, backend: 'cpu' | 'webgpu'): Promise<RunEvent> {
+  const worker = new Worker(join(OUT, 'training-worker.js'))
+  const done = new Promise<RunEvent>((resolve, reject) => {
+    worker.on('message', (m: RunEvent) => m.type === 'done' && resolve(m))
+    worker.once('error', reject)
+  })
+  worker.postMessage({
+    type: 'start',
+    job: {
+      runId,
+      document: getTemplate('lenet5-mnist')!.document,
+      dataset: { folder: join(dir, 'no-such-folder') },
+      dataDir: dir,
+      hyperparameters: hyperparametersSchema.parse({}),
+      backend,
+    },
+  })
+  const m = await done
+  await worker.terminate()
+  return m
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import type { BackendAttempt, BackendReport, GpuAdapterReport } from '../../shared/api/training'
+import type { BackendAttempt, BackendReport } from '../../shared/api/training'
 import {
   byId,
   click,
@@ -11,27 +11,10 @@ import {
   waitFor,
   setUpPanelTests,
 } from './test-kit'
+import { NVIDIA_ADAPTER as nvidia, SWIFTSHADER_ADAPTER as swiftShader } from '../../shared/training/test-kit'
 
 setUpPanelTests()
 
-const swiftShader: GpuAdapterReport = {
-  vendor: 'google',
-  architecture: 'swiftshader',
-  device: 'swiftshader-device-subzero-',
-  description: 'SwiftShader driver 5.0.0',
-  fallback: true,
-  maxBufferSize: 2 ** 30,
-  maxStorageBufferBindingSize: 2 ** 30,
-}
-const nvidia: GpuAdapterReport = {
-  vendor: 'nvidia',
-  architecture: 'hopper',
-  device: 'NVIDIA H100 80GB HBM3',
-  description: '',
-  fallback: false,
-  maxBufferSize: 2 ** 32,
-  maxStorageBufferBindingSize: 2 ** 31 - 4,
-}
 const notInstalled = (name: 'tensorflow-gpu' | 'tensorflow'): BackendAttempt => ({
   name,
   ok: false,

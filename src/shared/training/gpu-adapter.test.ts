@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { GpuAdapterReport } from '../api/training'
 import { adapterMaker, adapterName, adapterTitle } from './gpu-adapter'
-
-const swiftShader: GpuAdapterReport = {
-  vendor: 'google',
-  architecture: 'swiftshader',
-  device: 'swiftshader-device-subzero-',
-  description: 'SwiftShader driver 5.0.0',
-  fallback: true,
-  maxBufferSize: 2 ** 30,
-  maxStorageBufferBindingSize: 2 ** 30,
-}
+import { SWIFTSHADER_ADAPTER as swiftShader } from './test-kit'
 
 describe('adapter names', () => {
   it("puts Dawn's description first, then maker and design, and says software", () => {
