@@ -1,160 +1,159 @@
 /**
- * Training speed on the backend training would choose (or `--backend NAME`): LeNet-5 on the real
- * Fashion-MNIST (batch 64) and the CIFAR ResNet-18 on random 32×32×3 data (batch 64, and 128 in
- * micro-batches of 32), in samples per second and milliseconds per batch, with the WebAssembly
- * heap used; on one thread and on as many as training uses here (helper threads, step.ts). When
- * PyTorch imports (Debian's python3-torch), the same models and batch sizes run in PyTorch in the
- * same run (bench/train_torch.py, 2 threads) and the ratio is printed.
+ * Training speed on every TF.js backend that loads here, and on PyTorch in the same run: LeNet-5 on
+ * the real Fashion-MNIST (batch 64) and the CIFAR ResNet-18 on random 32×32×3 data (batch 64, and
+ * 128 in micro-batches of 32), Adam 1e-3, in samples per second and milliseconds per batch, with the
+ * WebAssembly heap used; on one thread and on as many as training uses here (helper threads,
+ * step.ts). Each backend runs in its own process (a fresh TF.js, no other backend's threads or GPU
+ * buffers). When PyTorch imports (Debian's python3-torch), the same models, batch sizes and optimizer
+ * run in PyTorch (bench/train_torch.py; CUDA when it has a GPU) and each row prints its ratio.
  *
- *   npm run bench:train [-- --backend wasm] [-- --quick]
+ * Backends: those the ladder would load by itself (tfjs/backends.ts; not `cpu`, plain JavaScript,
+ * minutes per ResNet batch), plus each `--backend NAME`, which is loaded as training loads a named
+ * one: `--backend webgpu` takes a software adapter (SwiftShader) too, with a note that its numbers
+ * are a CPU's.
+ *
+ * `--batches N` times N batches of every model (after one warm-up); `--models` picks them (a software
+ * adapter runs only LeNet-5 unless named: ResNet-18 would take hours per batch there).
+ *
+ *   npm run bench:train [-- --backend webgpu] [-- --batches N] [-- --quick]
+ *     [-- --models lenet5-mnist,resnet18-cifar]
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { hyperparametersSchema, type Hyperparameters } from '../src/shared/api/training'
-import { getTemplate } from '../src/shared/templates'
-import { loadDataset } from '../src/main/datasets/catalog'
-import { mulberry32 } from '../src/main/datasets/random'
-import { makeTrainData, type TrainData } from '../src/main/datasets/train-data'
-import { buildModel } from '../src/main/model/build-model'
-import { loadBackend, type BackendName } from '../src/main/tfjs/backends'
-import { startGradientHelpers, trainingThreads } from '../src/main/training/gradient-helpers'
-import { trainLoop } from '../src/main/training/loop'
+import { parseArgs } from 'node:util'
+import { BACKEND_NAMES, type GpuAdapterReport } from '../src/shared/api/training'
+import { adapterName } from '../src/shared/training/gpu-adapter'
+import { trainingThreads } from '../src/main/training/gradient-helpers'
+import type { BackendName } from '../src/main/tfjs/backends'
+import type { Result } from './train-one'
 
-const args = process.argv.slice(2)
-const force = args.includes('--backend') ? (args[args.indexOf('--backend') + 1] as BackendName) : undefined
-const quick = args.includes('--quick')
-const backend = await loadBackend({ force })
-const { tf } = backend
-console.log(`backend ${backend.name} · ${backend.device}`)
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', multiple: true },
+    batches: { type: 'string' },
+    quick: { type: 'boolean' },
+    models: { type: 'string' },
+  },
+})
+const named = (values.backend ?? []).flatMap((b) => b.split(',')) as BackendName[]
+for (const b of named)
+  if (!BACKEND_NAMES.includes(b)) throw new Error(`--backend ${b}: one of ${BACKEND_NAMES.join(', ')}`)
+const passOn = [
+  ...(values.batches ? ['--batches', values.batches] : []),
+  ...(values.quick ? ['--quick'] : []),
+  ...(values.models ? ['--models', values.models] : []),
+]
 
-interface Result {
-  model: string
-  batch: number
-  threads: number
-  msPerBatch: number
-  samplesPerSecond: number
-  heapMb: number | null
+/** What one backend's process reported: its device and results, or why it did not load. */
+interface Measured {
+  name: BackendName
+  device?: string
+  adapter?: GpuAdapterReport
+  skipped?: string
+  results: Result[]
 }
 
-function wasmHeapMb(): number | null {
-  const b = tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }
-  return b.wasm?.HEAPU8 ? b.wasm.HEAPU8.buffer.byteLength / 2 ** 20 : null
-}
-
-/**
- * Trains `batches` batches after one warm-up batch, timed from the warm-up's end to the epoch's, on
- * `threads` threads (helper threads as training starts them).
- */
-async function measure(
-  model: string,
-  data: TrainData,
-  h: Hyperparameters,
-  batches: number,
-  threads = 1,
-): Promise<Result> {
-  const document = getTemplate(model)!.document
-  const { model: m } = buildModel(tf, document, { seed: 1 })
-  const helpers = await startGradientHelpers(threads - 1, { document, backend: backend.name })
-  let calls = 0
-  let start = 0
-  let end = 0
-  await trainLoop(
-    tf,
-    m,
-    { ...data, trainCount: (batches + 1) * h.batchSize, valCount: 0, testCount: 0 },
-    { ...h, epochs: 1 },
-    { onBatch: () => {}, onEpoch: () => (end = performance.now()), onCheckpoint: () => {} },
-    {
-      stopRequested: () => false,
-      // Called before every batch: the second call comes when the warm-up batch is done.
-      pauseRequested: () => {
-        if (++calls === 2) start = performance.now()
-        return false
-      },
-      waitWhilePaused: async () => {},
-    },
-    undefined,
-    { helpers },
+/** Runs bench/train-one.ts for `name` in its own process, echoing each result as it comes. */
+function measureIn(name: BackendName, forced: boolean): Promise<Measured> {
+  const script = fileURLToPath(new URL('./train-one.ts', import.meta.url))
+  // execArgv: tsx's loader, so the child runs TypeScript as this process does.
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, script, name, ...(forced ? ['--forced'] : []), ...passOn],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   )
-  await Promise.all(helpers.map((x) => x.dispose()))
-  const heapMb = wasmHeapMb()
-  m.dispose()
-  const ms = (end - start) / batches
-  return {
-    model,
-    batch: h.batchSize,
-    threads,
-    msPerBatch: ms,
-    samplesPerSecond: (h.batchSize * 1000) / ms,
-    heapMb,
-  }
-}
-
-function randomData(shape: [number, number, number], n: number): TrainData {
-  const per = shape[0] * shape[1] * shape[2]
-  const random = mulberry32(3)
-  const x = Float32Array.from({ length: 128 * per }, () => random() * 2 - 1)
-  return {
-    shape,
-    classes: 10,
-    trainCount: n,
-    valCount: 0,
-    testCount: 0,
-    trainBatch: (indices) => ({
-      x: x.slice(0, indices.length * per),
-      y: Int32Array.from(indices, (k) => k % 10),
+  const measured: Measured = { name, results: [] }
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    if (!line.startsWith('{')) return void console.log(`  ${line}`)
+    const m = JSON.parse(line) as Partial<Measured> & { result?: Result }
+    if (m.result) {
+      measured.results.push(m.result)
+      console.log(`  ${line}`)
+    } else {
+      Object.assign(measured, m)
+      console.log(m.device ? `  on ${m.device}` : `  skipped: ${m.skipped}`)
+    }
+  })
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      if (!measured.device && !measured.skipped) {
+        measured.skipped = `its process exited with ${code}`
+        console.log(`  skipped: ${measured.skipped}`)
+      }
+      resolve(measured)
     }),
-    evalBatch: () => ({ x: new Float32Array(), y: new Int32Array() }),
-  }
-}
-
-const h = (over: Partial<Hyperparameters>) => hyperparametersSchema.parse({ validationSplit: 0, ...over })
-const results: Result[] = []
-const fashion = await Promise.resolve()
-  .then(() => loadDataset({ builtin: 'fashion-mnist' }, '/nonexistent'))
-  .catch(() => null)
-const lenetData = fashion ? makeTrainData(fashion, h({ batchSize: 64 })) : randomData([28, 28, 1], 60_000)
-if (!fashion) console.log('Fashion-MNIST not found: LeNet-5 on random data')
-// One thread, then as many as training uses here (trainingThreads), when that is more.
-const threads = trainingThreads(backend.name)
-const counts = threads > 1 ? [1, threads] : [1]
-for (const t of counts) {
-  results.push(await measure('lenet5-mnist', lenetData, h({ batchSize: 64 }), quick ? 50 : 300, t))
-  console.log(JSON.stringify(results.at(-1)))
-}
-const cifar = randomData([32, 32, 3], 1_000)
-// Batch 64 whole: BatchNorm's statistics keep it on one thread (step.ts).
-results.push(await measure('resnet18-cifar', cifar, h({ batchSize: 64 }), quick ? 1 : 3))
-console.log(JSON.stringify(results.at(-1)))
-for (const t of counts) {
-  results.push(
-    await measure('resnet18-cifar', cifar, h({ batchSize: 128, microBatch: 32 }), quick ? 1 : 2, t),
   )
-  console.log(JSON.stringify(results.at(-1)))
 }
 
+// In the ladder's order; plain JavaScript only when named.
+const measured: Measured[] = []
+for (const name of BACKEND_NAMES.filter((b) => b !== 'cpu' || named.includes(b))) {
+  const forced = named.includes(name)
+  console.log(`${name}${forced ? ' (named)' : ''}:`)
+  measured.push(await measureIn(name, forced))
+}
+
+// PyTorch: the same models, batch sizes and optimizer, on as many threads as our fastest CPU path.
 const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0)
-let torch: Result[] = []
+let torch: (Result & { device: string })[] = []
+const torchThreads = trainingThreads('wasm')
 if (python) {
+  console.log(`PyTorch (${python}, ${torchThreads} threads):`)
   const script = fileURLToPath(new URL('./train_torch.py', import.meta.url))
-  const r = spawnSync(python, [script, '2'], { encoding: 'utf8' })
+  const r = spawnSync(python, [script, '--threads', String(torchThreads), ...passOn], { encoding: 'utf8' })
+  if (r.status !== 0) console.log(`  failed: ${r.stderr.trim().split('\n').at(-1)}`)
   torch = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l))
+  for (const t of torch) console.log(`  ${JSON.stringify(t)}`)
 } else console.log('PyTorch is not installed (apt-get install python3-torch): no reference run.')
 
-console.log(
-  `\n${'model'.padEnd(16)}${'batch'.padStart(6)}${'threads'.padStart(8)}${'ms/batch'.padStart(10)}${'samples/s'.padStart(11)}${'heap MB'.padStart(9)}${'PyTorch s/s'.padStart(13)}${'ratio'.padStart(8)}`,
-)
-for (const r of results) {
-  const ref = torch.find((t) => r.model.startsWith(t.model) && t.batch === r.batch)
+const cols: [string, number][] = [
+  ['backend', 16],
+  ['model', 16],
+  ['batch', 6],
+  ['threads', 8],
+  ['ms/batch', 10],
+  ['samples/s', 11],
+  ['heap MB', 9],
+  ['PyTorch s/s', 13],
+  ['ratio', 8],
+]
+// Two decimals, or two significant digits below 0.1 (a software adapter's 0.0019×).
+const ratio = (x: number) => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2))
+const row = (cells: string[]) =>
+  cells.map((c, i) => (i < 2 ? c.padEnd(cols[i][1]) : c.padStart(cols[i][1]))).join('')
+console.log(`\n${row(cols.map(([c]) => c))}`)
+for (const m of measured)
+  for (const r of m.results) {
+    const ref = torch.find((t) => r.model.startsWith(t.model) && t.batch === r.batch)
+    console.log(
+      row([
+        m.name,
+        r.model,
+        String(r.batch),
+        String(r.threads),
+        r.msPerBatch.toFixed(1),
+        r.samplesPerSecond.toFixed(1),
+        r.heapMb === null ? '-' : r.heapMb.toFixed(0),
+        ref ? ref.samplesPerSecond.toFixed(1) : '-',
+        ref ? `${ratio(r.samplesPerSecond / ref.samplesPerSecond)}×` : '-',
+      ]),
+    )
+  }
+if (torch[0]) console.log(`ratio: samples/s over PyTorch's on ${torch[0].device}, ${torchThreads} threads`)
+const unmeasured = measured.filter((m) => !m.results.length).map((m) => m.name)
+if (unmeasured.length) console.log(`not measured (did not load, above): ${unmeasured.join(', ')}`)
+const software = measured.find((m) => m.adapter?.fallback && m.results.length)
+if (software)
   console.log(
-    `${r.model.padEnd(16)}${String(r.batch).padStart(6)}${String(r.threads).padStart(8)}${r.msPerBatch.toFixed(1).padStart(10)}${r.samplesPerSecond.toFixed(1).padStart(11)}` +
-      `${(r.heapMb === null ? '-' : r.heapMb.toFixed(0)).padStart(9)}${(ref ? ref.samplesPerSecond.toFixed(1) : '-').padStart(13)}` +
-      `${(ref ? `${(r.samplesPerSecond / ref.samplesPerSecond).toFixed(2)}×` : '-').padStart(8)}`,
+    `Note: webgpu ran on a software adapter, ${adapterName(software.adapter!)}: a CPU emulating a GPU, ` +
+      'so its numbers say nothing of a GPU’s speed (training never picks it by itself).',
   )
-}
+if (!named.includes('webgpu') && measured.some((m) => m.name === 'webgpu' && m.adapter?.fallback))
+  console.log('(--backend webgpu measures the software adapter anyway)')
 if (!existsSync('/usr/share/datasets/fashion-mnist'))
   console.log('(apt-get install dataset-fashion-mnist for the real data)')

@@ -1,12 +1,33 @@
 """PyTorch reference for bench/train.ts: the same LeNet-5 and CIFAR ResNet-18, the same batch
-sizes, Adam 1e-3, on random data of the same shape. Prints one JSON line per model."""
-import json, sys, time
+sizes, Adam 1e-3, on random data of the same shape, on CUDA when torch has a GPU, else the CPU.
+Prints one JSON line per model.
+
+    python3 bench/train_torch.py [--threads N] [--batches N] [--quick] [--models a,b]"""
+import argparse, json, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+args = argparse.ArgumentParser()
+args.add_argument("--threads", type=int, default=2)
+args.add_argument("--batches", type=int, help="timed batches per model (as bench/train.ts)")
+args.add_argument("--quick", action="store_true")
+args.add_argument("--models", default="lenet5-mnist,resnet18-cifar")
+args = args.parse_args()
+torch.set_num_threads(args.threads)
 torch.manual_seed(0)
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+NAME = torch.cuda.get_device_name(0) if DEVICE == "cuda" else "cpu"
+
+
+def batches(full, quick):
+    return max(1, args.batches) if args.batches else quick if args.quick else full
+
+
+def sync():
+    # CUDA runs asynchronously: time what it did, not what it was asked.
+    if DEVICE == "cuda":
+        torch.cuda.synchronize()
 
 
 def lenet():
@@ -40,20 +61,27 @@ def resnet18_cifar():
 
 
 def bench(name, model, shape, batch, steps):
+    model = model.to(DEVICE)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
-    x = torch.randn(batch, *shape)
-    y = torch.randint(0, 10, (batch,))
+    x = torch.randn(batch, *shape, device=DEVICE)
+    y = torch.randint(0, 10, (batch,), device=DEVICE)
     def step():
         opt.zero_grad(); F.cross_entropy(model(x), y).backward(); opt.step()
     step()
+    sync()
     t = time.perf_counter()
     for _ in range(steps):
         step()
+    sync()
     ms = (time.perf_counter() - t) * 1000 / steps
     params = sum(p.numel() for p in model.parameters())
-    print(json.dumps({"model": name, "batch": batch, "msPerBatch": ms, "samplesPerSecond": batch * 1000 / ms, "params": params}), flush=True)
+    print(json.dumps({"model": name, "batch": batch, "msPerBatch": ms, "samplesPerSecond": batch * 1000 / ms,
+                      "params": params, "device": NAME}), flush=True)
 
 
-bench("lenet5", lenet(), (1, 28, 28), 64, 200)
-bench("resnet18-cifar", resnet18_cifar(), (3, 32, 32), 64, 3)
-bench("resnet18-cifar", resnet18_cifar(), (3, 32, 32), 128, 2)
+models = args.models.split(",")
+if "lenet5-mnist" in models:
+    bench("lenet5", lenet(), (1, 28, 28), 64, batches(200, 50))
+if "resnet18-cifar" in models:
+    bench("resnet18-cifar", resnet18_cifar(), (3, 32, 32), 64, batches(3, 1))
+    bench("resnet18-cifar", resnet18_cifar(), (3, 32, 32), 128, batches(2, 1))
