@@ -10,6 +10,7 @@ import {
   servicesWithEvents,
   writeTinyMnist,
 } from '../../src/main/services/test-kit'
+import type { Services } from '../../src/main/services'
 import {
   BIN,
   duplicates,
@@ -122,14 +123,19 @@ describe('another program holding the write lock', () => {
     return { ...s, file: path.join(s.dir, 'cnn-studio.db') }
   }
 
-  it('for a moment: the run waits, then goes on; nothing is lost', async () => {
-    const s = lockedSetup()
-    const projectId = await lenetProject(s.services)
-    const run = await s.services['training.start']({
+  /** LeNet-5 on the tiny MNIST for three epochs (ten batches each). */
+  async function startThreeEpochs(services: Services) {
+    const projectId = await lenetProject(services)
+    return services['training.start']({
       projectId,
       dataset: { builtin: 'mnist' },
       hyperparameters: { epochs: 3 },
     })
+  }
+
+  it('for a moment: the run waits, then goes on; nothing is lost', async () => {
+    const s = lockedSetup()
+    const run = await startThreeEpochs(s.services)
     await s.next((e) => e === 'training.batch')
     const lock = await holdWriteLock(s.file, 700)
     const final = await s.services.settled(run.id)
@@ -142,12 +148,7 @@ describe('another program holding the write lock', () => {
 
   it('for longer than the timeout: the run fails saying so, and resumes once the lock is gone', async () => {
     const s = lockedSetup()
-    const projectId = await lenetProject(s.services)
-    const run = await s.services['training.start']({
-      projectId,
-      dataset: { builtin: 'mnist' },
-      hyperparameters: { epochs: 3 },
-    })
+    const run = await startThreeEpochs(s.services)
     await s.next((e) => e === 'training.epoch')
     const lock = await holdWriteLock(s.file, 3_000)
     const failed = await s.services.settled(run.id)

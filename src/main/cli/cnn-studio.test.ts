@@ -7,6 +7,7 @@ import { inferGraph } from '../../shared/graph/infer'
 import { chain } from '../../shared/graph/test-kit'
 import { getTemplate } from '../../shared/templates'
 import { createServices } from '../services'
+import { wideLenetProject } from '../services/test-kit'
 
 const BIN = new URL('../../../bin/cnn-studio.js', import.meta.url).pathname
 
@@ -220,14 +221,7 @@ describe('cnn-studio train', () => {
   it('refuses a run that cannot fit the backend with the numbers, exit status 1, and creates no run', async () => {
     const data = mkdtempSync(join(tmpdir(), 'cnn-studio-train-'))
     const services = createServices({ dataDir: data })
-    const { project, document } = await services['projects.create']({
-      name: 'wide',
-      template: 'lenet5-mnist',
-    })
-    const wide = structuredClone(document)
-    const conv = wide.nodes.find((n) => n.kind === 'Conv2D')!
-    conv.params = { ...conv.params, filters: 2000 }
-    await services['projects.save']({ id: project.id, document: wide })
+    const projectId = await wideLenetProject(services)
     await services.close()
     const r = cli(
       'train',
@@ -246,7 +240,7 @@ describe('cnn-studio train', () => {
       /^cnn-studio train: Training needs ≈ [\d.]+ GiB at batch 4096: .* the wasm backend has 3.98 GiB .* The largest batch that fits is \d+: set the batch size to \d+ or less/m,
     )
     const after = createServices({ dataDir: data })
-    expect(await after['runs.list']({ id: project.id })).toEqual([])
+    expect(await after['runs.list']({ id: projectId })).toEqual([])
     await after.close()
   })
 })

@@ -128,6 +128,19 @@ export async function lenetProject(services: Services): Promise<string> {
   return (await services['projects.create']({ name: 'p', template: 'lenet5-mnist' })).project.id
 }
 
+/**
+ * LeNet-5 with 2,000 filters in its first convolution, as project `name`: it fits Fashion-MNIST (a
+ * dataset check passes) but not the wasm heap at large batches (the resource preflight refuses it).
+ */
+export async function wideLenetProject(services: Services, name = 'wide'): Promise<string> {
+  const { project, document } = await services['projects.create']({ name, template: 'lenet5-mnist' })
+  const wide = structuredClone(document)
+  const conv = wide.nodes.find((n) => n.kind === 'Conv2D')!
+  conv.params = { ...conv.params, filters: 2000 }
+  await services['projects.save']({ id: project.id, document: wide })
+  return project.id
+}
+
 /** A project named `name` holding `document` as its latest version. */
 export async function projectWith(
   services: Services,

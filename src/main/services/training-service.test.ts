@@ -1,28 +1,13 @@
 import { existsSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { EventName, EventPayload } from '../../shared/api/contract'
+import type { EventName } from '../../shared/api/contract'
 import { openTestDb } from '../db/test-kit'
-import { createServices } from '.'
-import { fakeEngine, lenetProject, servicesWithEvents } from './test-kit'
+import { fakeEngine, lenetProject, servicesWithEvents, wideLenetProject } from './test-kit'
 
 /** The training service with real worker threads, the wasm backend and the real Fashion-MNIST. */
 function setup() {
   const { dir, db } = openTestDb()
-  const events: { event: EventName; payload: unknown }[] = []
-  const waiting: { test: (e: EventName, p: unknown) => boolean; resolve: () => void }[] = []
-  const services = createServices({
-    dataDir: dir,
-    db,
-    emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
-      events.push({ event, payload })
-      for (const w of waiting.splice(0))
-        if (w.test(event, payload)) w.resolve()
-        else waiting.push(w)
-    },
-  })
-  const next = (test: (e: EventName, p: unknown) => boolean) =>
-    new Promise<void>((resolve) => waiting.push({ test, resolve }))
-  return { services, events, next, dir }
+  return servicesWithEvents({ dir, db })
 }
 
 const status = (s: string) => (e: EventName, p: unknown) =>
@@ -124,20 +109,11 @@ describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('training serv
 describe('training.start resource preflight', () => {
   it('refuses a run that cannot fit the backend before any run exists, with the largest batch that fits', async () => {
     const { services } = setup()
-    // LeNet-5 with 2,000 filters in its first convolution: a graph that fits Fashion-MNIST (so that
-    // a dataset check, wherever it runs, passes) but not the wasm heap at batch 4096.
-    const { project, document } = await services['projects.create']({
-      name: 'wide',
-      template: 'lenet5-mnist',
-    })
-    const wide = structuredClone(document)
-    const conv = wide.nodes.find((n) => n.kind === 'Conv2D')!
-    conv.params = { ...conv.params, filters: 2000 }
-    await services['projects.save']({ id: project.id, document: wide })
+    const projectId = await wideLenetProject(services)
     const start = (batchSize: number) =>
       (async () =>
         services['training.start']({
-          projectId: project.id,
+          projectId,
           dataset: { builtin: 'fashion-mnist' },
           hyperparameters: { batchSize },
           backend: 'wasm',
@@ -148,7 +124,7 @@ describe('training.start resource preflight', () => {
         /^Training needs ≈ [\d.]+ GiB at batch 4096: .*; the wasm backend has 3.98 GiB .* The largest batch that fits is \d+/,
       ),
     })
-    expect(await services['runs.list']({ id: project.id })).toEqual([])
+    expect(await services['runs.list']({ id: projectId })).toEqual([])
     await services.close()
   })
 })
