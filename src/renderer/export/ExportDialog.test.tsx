@@ -1,166 +1,29 @@
 import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, type Handlers } from '../../shared/api/contract'
+import { describe, expect, it, vi } from 'vitest'
+import { ApiError } from '../../shared/api/contract'
 import type { ExportReport } from '../../shared/api/export'
-import { chain } from '../../shared/graph/test-kit'
 import type { SaveStatus } from '../projects/use-autosave'
-import { useDocument } from '../store/document-store'
 import { summary } from '../training/test-kit'
-import { createTestApi } from '../api/test-kit'
-import { ExportDialog } from './ExportDialog'
+import {
+  REPORT,
+  RUNS,
+  byId,
+  checked,
+  click,
+  pathInput,
+  ready,
+  render,
+  services,
+  setValue,
+  sourceText,
+  sources,
+  startButton,
+  unmount,
+  waitFor,
+  setUpDialogTests,
+} from './test-kit'
 
-declare global {
-  var IS_REACT_ACT_ENVIRONMENT: boolean
-}
-
-let root: Root | undefined
-let container: HTMLElement
-
-beforeAll(() => {
-  globalThis.IS_REACT_ACT_ENVIRONMENT = true
-})
-
-beforeEach(() => {
-  useDocument.getState().load({
-    ...chain([
-      ['in', 'Input', { height: 28, width: 28, channels: 1 }],
-      ['flat', 'Flatten'],
-      ['fc', 'Dense', { units: 10 }],
-      ['out', 'Output', { classes: 10 }],
-    ]),
-    name: 'LeNet/5',
-  })
-})
-
-afterEach(() => {
-  act(() => root?.unmount())
-  container?.remove()
-  root = undefined
-  vi.restoreAllMocks()
-})
-
-// Runs as runs.list answers them (newest first): only those with an epoch done have weights.
-const RUNS = [
-  summary({ id: 'r-live', status: 'running', epochsDone: 1, createdAt: '2026-03-04T10:00:00.000Z' }),
-  summary({ id: 'r-none', status: 'failed', epochsDone: 0, createdAt: '2026-03-03T10:00:00.000Z' }),
-  summary({
-    id: 'r-new',
-    status: 'finished',
-    epochsDone: 3,
-    bestValScore: 0.9812,
-    testAccuracy: 0.9803,
-    createdAt: '2026-03-02T10:00:00.000Z',
-  }),
-  summary({
-    id: 'r-old',
-    status: 'finished',
-    versionId: 1,
-    epochsDone: 2,
-    bestValScore: 0.95,
-    testAccuracy: 0.94,
-    createdAt: '2026-03-01T10:00:00.000Z',
-  }),
-]
-
-const REPORT: ExportReport = {
-  format: 'onnx',
-  out: '/tmp/out/LeNet-5.onnx',
-  files: ['/tmp/out/LeNet-5.onnx'],
-  bytes: 247_913,
-  opset: 17,
-  layout: 'NCHW',
-  weights: { trained: false, seed: 1 },
-  projectName: 'LeNet/5',
-  classes: [...'0123456789'],
-  inputs: [{ name: 'images', shape: ['N', 1, 28, 28] }],
-  outputs: [
-    { name: 'logits', shape: ['N', 10] },
-    { name: 'probabilities', shape: ['N', 10] },
-  ],
-  warnings: ['The weights are untrained: the model predicts nothing useful.'],
-  verification: {
-    engine: 'onnxruntime',
-    data: 'random',
-    samples: 8,
-    maxAbsDiff: 3.1e-7,
-    maxAbsLogit: 0.4213,
-    top1Agreement: 1,
-    tolerance: 1e-4,
-    passed: true,
-  },
-  elapsedMs: 900,
-}
-
-/** The services the dialog uses, each a spy. */
-function services(runs = RUNS, over: Partial<Handlers> = {}) {
-  const handlers = {
-    'runs.list': vi.fn(() => runs),
-    'projects.versions': vi.fn(() => [
-      { id: 2, createdAt: '2026-03-04T09:00:00.000Z', nodes: 4, note: null },
-    ]),
-    'export.suggestPath': vi.fn(({ format }: { format: string }) => ({
-      path: format === 'onnx' ? '/home/u/Downloads/LeNet-5.onnx' : '/home/u/Downloads/LeNet-5-tfjs',
-      native: false,
-    })),
-    'export.choosePath': vi.fn(() => ({ path: '/picked/model.onnx', overwriteConfirmed: true })),
-    'export.checkTarget': vi.fn(({ path }: { path: string }) => ({ out: path, replaces: [] as string[] })),
-    'export.model': vi.fn(() => REPORT),
-    ...over,
-  }
-  return { handlers, ...createTestApi(handlers as unknown as Partial<Handlers>) }
-}
-
-async function render(
-  api: ReturnType<typeof services>['api'],
-  opts: { projectId?: string | null; save?: () => Promise<SaveStatus>; onClose?: () => void } = {},
-) {
-  const save = opts.save ?? vi.fn(async (): Promise<SaveStatus> => ({ state: 'saved' }))
-  const onClose = opts.onClose ?? vi.fn()
-  container = document.createElement('div')
-  document.body.append(container)
-  root = createRoot(container)
-  const projectId = opts.projectId === undefined ? 'p1' : opts.projectId
-  await act(async () =>
-    root!.render(<ExportDialog api={api} projectId={projectId} save={save} onClose={onClose} />),
-  )
-  return { save, onClose }
-}
-
-async function waitFor(check: () => void, timeoutMs = 2000) {
-  const start = Date.now()
-  for (;;) {
-    try {
-      check()
-      return
-    } catch (e) {
-      if (Date.now() - start > timeoutMs) throw e
-      await act(() => new Promise((r) => setTimeout(r, 5)))
-    }
-  }
-}
-
-const byId = <T extends HTMLElement = HTMLElement>(id: string) =>
-  container.querySelector<T>(`[data-testid="${id}"]`)
-const sources = () => [...container.querySelectorAll<HTMLInputElement>('[data-testid="export-source"]')]
-const checked = () => sources().find((s) => s.checked)?.value
-const sourceText = (i: number) => sources()[i].closest('label')!.textContent
-const pathInput = () => byId<HTMLInputElement>('export-path')!
-const startButton = () => byId<HTMLButtonElement>('export-start')!
-const click = (el: HTMLElement | null) => act(async () => el!.click())
-async function setValue(el: HTMLInputElement | HTMLSelectElement, value: string) {
-  const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype
-  await act(async () => {
-    Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(el, value)
-    el.dispatchEvent(new Event(el instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }))
-  })
-}
-/** Waits until the runs are listed and the path suggested. */
-const ready = () =>
-  waitFor(() => {
-    expect(sources().length).toBeGreaterThan(0)
-    expect(pathInput().value).not.toBe('')
-  })
+setUpDialogTests()
 
 describe('sources', () => {
   it('saves first, lists the runs with weights newest first, and preselects the newest finished one', async () => {
@@ -287,8 +150,7 @@ describe('the request', () => {
     await render(plain.api)
     await ready()
     expect(byId('export-choose')).toBeNull()
-    act(() => root!.unmount())
-    container.remove()
+    unmount()
 
     const { api, handlers } = services(RUNS, {
       'export.suggestPath': vi.fn(() => ({ path: '/home/u/LeNet-5.onnx', native: true })),
@@ -301,93 +163,6 @@ describe('the request', () => {
       suggested: '/home/u/LeNet-5.onnx',
       format: 'onnx',
     })
-  })
-})
-
-describe('replacing an existing target', () => {
-  const existing = (files: string[]) =>
-    services(RUNS, {
-      'export.checkTarget': vi.fn(({ path }: { path: string }) => ({ out: path, replaces: files })),
-    })
-
-  it('asks first; keeping it exports nothing, replacing exports with overwrite', async () => {
-    const { api, handlers } = existing(['/home/u/Downloads/LeNet-5.onnx'])
-    await render(api)
-    await ready()
-    await click(startButton())
-    await waitFor(() => expect(byId('export-confirm')).not.toBeNull())
-    expect(byId('export-confirm')!.textContent).toBe(
-      '/home/u/Downloads/LeNet-5.onnx already exists. Replace it with this export?ReplaceKeep it',
-    )
-    expect(handlers['export.checkTarget']).toHaveBeenCalledWith({
-      path: '/home/u/Downloads/LeNet-5.onnx',
-      format: 'onnx',
-    })
-    // The safe answer has the focus, and the Export button is gone while the dialog asks.
-    expect(document.activeElement).toBe(byId('export-keep'))
-    expect(byId('export-start')).toBeNull()
-    await click(byId('export-keep'))
-    expect(byId('export-confirm')).toBeNull()
-    expect(handlers['export.model']).not.toHaveBeenCalled()
-
-    await click(startButton())
-    await waitFor(() => expect(byId('export-replace')).not.toBeNull())
-    await click(byId('export-replace'))
-    await waitFor(() => expect(byId('export-report')).not.toBeNull())
-    expect(vi.mocked(handlers['export.model']).mock.calls[0][0]).toMatchObject({ overwrite: true })
-  })
-
-  it('names both TF.js files, and forgets the question when the path changes', async () => {
-    const { api } = existing(['/m/weights.bin', '/m/model.json'])
-    await render(api)
-    await ready()
-    await click(byId('export-format-tfjs'))
-    await click(startButton())
-    await waitFor(() =>
-      expect(byId('export-confirm')!.textContent).toMatch(
-        /^\/m\/weights\.bin and \/m\/model\.json already exist\. Replace them/,
-      ),
-    )
-    await setValue(pathInput(), '/elsewhere')
-    expect(byId('export-confirm')).toBeNull()
-    expect(startButton()).not.toBeNull()
-  })
-
-  it('does not ask again after the native save dialog asked', async () => {
-    const { api, handlers } = services(RUNS, {
-      'export.suggestPath': vi.fn(() => ({ path: '/home/u/LeNet-5.onnx', native: true })),
-      'export.checkTarget': vi.fn(() => ({ out: '/picked/model.onnx', replaces: ['/picked/model.onnx'] })),
-    })
-    await render(api)
-    await ready()
-    await click(byId('export-choose'))
-    await waitFor(() => expect(pathInput().value).toBe('/picked/model.onnx'))
-    await click(startButton())
-    await waitFor(() => expect(handlers['export.model']).toHaveBeenCalledTimes(1))
-    expect(handlers['export.checkTarget']).not.toHaveBeenCalled()
-    expect(vi.mocked(handlers['export.model']).mock.calls[0][0]).toMatchObject({
-      path: '/picked/model.onnx',
-      overwrite: true,
-    })
-    // A path typed afterwards is checked again.
-    await setValue(pathInput(), '/picked/other.onnx')
-    await click(startButton())
-    await waitFor(() => expect(byId('export-confirm')).not.toBeNull())
-  })
-
-  it("shows a target that can never be written (the data folder's database) as an error", async () => {
-    const refusal = "Refusing to export there: /data/cnn-studio.db is CNN Studio's project database"
-    const { api, handlers } = services(RUNS, {
-      'export.checkTarget': vi.fn(() => {
-        throw new ApiError('invalid', refusal)
-      }),
-    })
-    await render(api)
-    await ready()
-    await setValue(pathInput(), '/data/cnn-studio.db')
-    await click(startButton())
-    await waitFor(() => expect(byId('export-error')!.textContent).toBe(refusal))
-    expect(handlers['export.model']).not.toHaveBeenCalled()
   })
 })
 
