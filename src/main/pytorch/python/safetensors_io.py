@@ -46,12 +46,17 @@ def _is_count(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _from_bytes(data, dtype, shape):
-    """A tensor of ``shape`` over its own copy of ``data`` (little-endian bytes)."""
-    if not data:
+def _from_bytes(buffer, begin, end, dtype, shape):
+    """A tensor of ``shape`` over ``buffer[begin:end]`` (little-endian bytes): sharing the buffer's
+    memory when the offset suits the dtype, else over a copy of its own."""
+    if begin == end:
         return torch.empty(shape, dtype=dtype)
-    flat = torch.frombuffer(bytearray(data), dtype=dtype)
-    if sys.byteorder == "big" and flat.element_size() > 1:
+    size = _element_size(dtype)
+    if begin % size:
+        flat = torch.frombuffer(bytearray(buffer[begin:end]), dtype=dtype)
+    else:
+        flat = torch.frombuffer(buffer, dtype=dtype, offset=begin, count=(end - begin) // size)
+    if sys.byteorder == "big" and size > 1:
         flat = _swap_bytes(flat)
     return flat.reshape(shape)
 
@@ -65,8 +70,10 @@ def _swap_bytes(flat):
 
 def load_file(filename, device="cpu"):
     """The tensors of a safetensors file, by name, in the file's order, on ``device``."""
+    # One writable buffer for the whole file: the tensors share it rather than copy it again.
     with open(filename, "rb") as f:
-        data = f.read()
+        data = bytearray(os.fstat(f.fileno()).st_size)
+        f.readinto(data)
 
     def bad(why):
         return ValueError(f"{os.fspath(filename)} is not a valid safetensors file: {why}.")
@@ -79,7 +86,7 @@ def load_file(filename, device="cpu"):
     if 8 + length > len(data):
         raise bad(f"its header ({length} bytes) runs past the end of the file ({len(data)} bytes)")
     try:
-        header = json.loads(data[8:8 + length].decode("utf-8"))
+        header = json.loads(bytes(data[8:8 + length]).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise bad(f"its header is not UTF-8 JSON ({e})") from None
     if not isinstance(header, dict):
@@ -88,7 +95,7 @@ def load_file(filename, device="cpu"):
     if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
         raise bad("__metadata__ is not a map of strings")
 
-    body = memoryview(data)[8 + length:]
+    start = 8 + length
     entries = []
     for name, info in header.items():
         if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
@@ -113,11 +120,11 @@ def load_file(filename, device="cpu"):
         if begin != end:
             raise bad(f"tensor {name!r} starts at {begin}, after the previous one ends at {end}")
         end = stop
-    if end != len(body):
-        raise bad(f"the tensors hold {end} bytes but the file has {len(body)} after its header")
+    if end != len(data) - start:
+        raise bad(f"the tensors hold {end} bytes but the file has {len(data) - start} after its header")
 
     return {
-        name: _from_bytes(body[begin:stop], dtype, shape).to(device)
+        name: _from_bytes(data, start + begin, start + stop, dtype, shape).to(device)
         for name, dtype, shape, (begin, stop) in entries
     }
 
