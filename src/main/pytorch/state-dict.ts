@@ -1,5 +1,6 @@
 import type { GraphDocument } from '../../shared/graph/document'
 import { fromTorchLayout, toTorchLayout } from '../../shared/layers/torch/layouts'
+import type { TorchLayout } from '../../shared/layers/torch/types'
 import type { NamedArray } from '../model/checkpoint'
 import { tfjsWeightOrder, type TfjsWeight } from '../model/weight-order'
 import { planModel, type ModelPlan, type StateEntry } from './model-plan'
@@ -13,13 +14,14 @@ const dims = (shape: readonly number[]) => `[${shape.join(', ')}]`
 const sameShape = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((d, i) => d === b[i])
 
-/** The state entry a TF.js weight goes to. */
-function entryOf(plan: ModelPlan, w: TfjsWeight): StateEntry & { param: { from: { tfjs: string } } } {
-  const entry = plan.state.find(
-    (e) => e.nodeId === w.nodeId && 'tfjs' in e.param.from && e.param.from.tfjs === w.weight,
-  )
-  if (!entry) throw new Error(`${w.name} has no place in the PyTorch model (a toTorch fragment misses it).`)
-  return entry as StateEntry & { param: { from: { tfjs: string } } }
+/** The state entry a TF.js weight goes to, and its layout there. */
+function entryOf(plan: ModelPlan, w: TfjsWeight): { entry: StateEntry; layout: TorchLayout } {
+  for (const entry of plan.state) {
+    const from = entry.param.from
+    if (entry.nodeId === w.nodeId && 'tfjs' in from && from.tfjs === w.weight)
+      return { entry, layout: from.layout }
+  }
+  throw new Error(`${w.name} has no place in the PyTorch model (a toTorch fragment misses it).`)
 }
 
 /** A constant tensor PyTorch has and TF.js lacks (num_batches_tracked, a frozen γ of 1). */
@@ -53,7 +55,7 @@ export function toStateDict(source: GraphDocument | ModelPlan, weights: readonly
       )
     if (!(a.data instanceof Float32Array))
       throw new StateDictError(`Checkpoint tensor ${a.name} is not float32.`)
-    values.set(entryOf(plan, w).key, a.data)
+    values.set(entryOf(plan, w).entry.key, a.data)
   })
   return plan.state.map(({ key, param }) => {
     if ('constant' in param.from) return constant(key, param.shape, param.from.constant, param.from.dtype)
@@ -91,11 +93,11 @@ export function fromStateDict(
       throw new StateDictError(`${key} is ${t.dtype}, expected an integer.`)
   }
   return tfjsWeightOrder(plan.graph).map((w) => {
-    const { key, param } = entryOf(plan, w)
-    const t = byName.get(key)!
+    const { entry, layout } = entryOf(plan, w)
+    const t = byName.get(entry.key)!
     if (t.dtype !== 'F32')
-      throw new StateDictError(`${key} is ${t.dtype}, expected F32 (save it with .float()).`)
-    const data = fromTorchLayout(param.from.layout, asFloat32(t), param.shape)
+      throw new StateDictError(`${entry.key} is ${t.dtype}, expected F32 (save it with .float()).`)
+    const data = fromTorchLayout(layout, asFloat32(t), entry.param.shape)
     return { name: w.name, dtype: 'float32', shape: [...w.shape], data }
   })
 }
