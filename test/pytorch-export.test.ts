@@ -20,6 +20,7 @@ import { modelPy } from '../src/main/pytorch/model-py'
 import { pythonFile } from '../src/main/pytorch/python-files'
 import { asFloat32, decodeSafetensors, encodeSafetensors, f32Tensor } from '../src/main/pytorch/safetensors'
 import { fromStateDict, toStateDict } from '../src/main/pytorch/state-dict'
+import { everyBlock } from './fixtures/every-block'
 import { everyKind } from './fixtures/every-kind'
 import { layerCaseGraph } from './fixtures/layer-case-graph'
 import { LAYER_CASES } from './fixtures/layer-cases'
@@ -118,30 +119,7 @@ const UNUSUAL: [string, GraphDocument][] = [
       ],
     ),
   ],
-  [
-    'every block kind and variant, at odd sizes (uneven same pads in a strided SeparableBlock)',
-    net(
-      [15, 15, 4],
-      [
-        ['sep1', 'SeparableBlock', { filters: 8 }],
-        ['sep2', 'SeparableBlock', { filters: 8, strides: 2 }],
-        ['sep3', 'SeparableBlock', { filters: 8, strides: 2, activation: 'relu' }],
-        ['basic1', 'ResidualBasic', { filters: 8 }],
-        ['basic2', 'ResidualBasic', { filters: 12, strides: 2 }],
-        ['bottle1', 'ResidualBottleneck', { filters: 3 }],
-        ['bottle2', 'ResidualBottleneck', { filters: 3 }],
-        ['ir1', 'InvertedResidual', { filters: 12, expansion: 1 }],
-        ['ir2', 'InvertedResidual', { filters: 12, expansion: 2 }],
-        ['ir3', 'InvertedResidual', { filters: 16, expansion: 3 }],
-        ['inc1', 'Inception', { c1x1: 4, c3x3Reduce: 3, c3x3: 5, c5x5Reduce: 2, c5x5: 3, poolProj: 3 }],
-        [
-          'inc2',
-          'Inception',
-          { c1x1: 3, c3x3Reduce: 2, c3x3: 4, c5x5Reduce: 2, c5x5: 2, poolProj: 2, batchNorm: false },
-        ],
-      ],
-    ),
-  ],
+  ['every block kind and variant, at odd sizes (uneven same pads in a strided SeparableBlock)', everyBlock],
   [
     'a graph whose ids are Python keywords, nn.Module attributes and not identifiers',
     testDoc(
