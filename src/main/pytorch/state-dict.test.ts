@@ -27,6 +27,7 @@ describe('state dicts', () => {
   it('converts a checkpoint to PyTorch and back unchanged (every kind, blocks)', () => {
     for (const doc of [
       everyKind,
+      everyBlock,
       getTemplate('resnet18-cifar')!.document,
       getTemplate('googlenet')!.document,
     ]) {
