@@ -111,6 +111,8 @@ interface InnerLayer {
 interface Instance {
   id: string
   kind: BlockKind
+  /** The block's parameters, parsed. */
+  params: Record<string, unknown>
   attr: string
   input: Shape
   output: string
@@ -302,32 +304,62 @@ function hoistLocals(
   return { init: [...hoisted, ...init], forward }
 }
 
-/** Class names: the table's for one class of a kind; variants named by what they add, or number. */
+/** `b2_reduce` → `B2Reduce`, `batchNorm` → `BatchNorm`. */
+const pascal = (s: string) => s.replace(/(^|_)([a-z0-9])/gi, (_m, _u, c: string) => c.toUpperCase())
+
+/** A block parameter's value shared by every instance of a class, or undefined. */
+function shared(c: { members: Instance[] }, param: string): unknown {
+  const values = c.members.map((m) => JSON.stringify(m.params[param]))
+  return values.every((v) => v === values[0]) ? c.members[0].params[param] : undefined
+}
+
+/** `NoBatchNorm`, `Relu`, `Strides2`: what a parameter's value says in a class name. */
+function describeParam(param: string, value: unknown): string {
+  if (typeof value === 'boolean') return `${value ? 'With' : 'No'}${pascal(param)}`
+  if (typeof value === 'string') return pascal(value)
+  return `${pascal(param)}${String(value)}`
+}
+
+/**
+ * Class names: the table's when a kind has one class. Variants are named by the layers only they
+ * have (`BasicBlockWithProj`, `InvertedResidualWithExpandAndAdd`), else by the block parameter
+ * that sets them apart from the first class of that name (`InceptionNoBatchNorm`,
+ * `SeparableBlockRelu`, `SeparableBlockStrides2`), else numbered.
+ */
 function nameClasses(classes: { kind: BlockKind; members: Instance[] }[], taken: Set<string>): string[] {
   const names: string[] = []
-  const pascal = (s: string) => s.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase())
   for (const [i, c] of classes.entries()) {
     const base = blockClassOf(c.kind).className
     const siblings = classes.filter((o) => o.kind === c.kind)
     let name = base
     if (siblings.length > 1) {
+      // Layers only some variants have, by the first word of their ids when no common layer has it.
       const ids = (o: { members: Instance[] }) => new Set(o.members[0].layers.map((l) => l.id))
       const common = siblings.map(ids).reduce((a, b) => new Set([...a].filter((x) => b.has(x))))
-      const extra = [...new Set([...ids(c)].filter((x) => !common.has(x)).map((x) => x.split('_')[0]))]
-      if (extra.length) name = `${base}With${extra.map(pascal).join('And')}`
+      const commonWords = new Set([...common].map((x) => x.split('_')[0]))
+      const extra = [...ids(c)].filter((x) => !common.has(x)).map((x) => x.split('_')[0])
+      const words = [...new Set(extra)].filter((w) => !commonWords.has(w))
+      if (words.length) name = `${base}With${words.map(pascal).join('And')}`
     }
-    // Variants with the same layers (SeparableBlock's 'same' padding, uneven at stride 2): named
-    // by a parameter all its instances share and the first such class does not.
-    const twin = classes.findIndex((o, j) => j < i && o.kind === c.kind && names[j] === name)
-    if (twin >= 0) {
-      const value = (o: { members: Instance[] }, arg: string) => {
-        const values = o.members.map((m) => m.args.find((a) => a.name === arg)!.value)
-        return values.every((v) => v === values[0]) ? values[0] : null
-      }
-      const arg = c.members[0].args.find(
-        (a) => value(c, a.name) !== null && value(classes[twin], a.name) !== value(c, a.name),
+    const first = classes.findIndex((o, j) => j < i && o.kind === c.kind && names[j] === name)
+    if (first >= 0) {
+      // Categorical parameters say more than sizes; one both classes hold alike, before one only this does.
+      const keys = Object.keys(c.members[0].params).sort(
+        (a, b) =>
+          Number(typeof c.members[0].params[a] === 'number') -
+          Number(typeof c.members[0].params[b] === 'number'),
       )
-      if (arg) name += `${pascal(arg.name)}${value(c, arg.name)}`
+      const differs = (k: string, both: boolean) => {
+        const mine = shared(c, k)
+        const theirs = shared(classes[first], k)
+        return (
+          mine !== undefined &&
+          (!both || theirs !== undefined) &&
+          JSON.stringify(theirs) !== JSON.stringify(mine)
+        )
+      }
+      const param = keys.find((k) => differs(k, true)) ?? keys.find((k) => differs(k, false))
+      if (param) name += describeParam(param, shared(c, param))
     }
     let unique = name
     for (let n = 2; taken.has(unique) || names.includes(unique); n++) unique = `${name}${n}`
@@ -363,7 +395,7 @@ export function planModel(doc: GraphDocument, options: ModelPyOptions = {}): Mod
     const comment = nchw(a.outputShape!)
     if (isBlockKind(node.kind) && expansion) {
       const subInputs = inputsOf(expansion.edges)
-      const params = parseParams(BLOCKS[node.kind].params, node.params).value
+      const params = parseParams(BLOCKS[node.kind].params, node.params).value as Record<string, unknown>
       const input = a.inputShapes[0]!
       const layers = expansion.nodes
         .filter((n) => needed.has(`${id}/${n.id}`))
@@ -383,6 +415,7 @@ export function planModel(doc: GraphDocument, options: ModelPyOptions = {}): Mod
       const instance: Instance = {
         id,
         kind: node.kind,
+        params,
         attr: attrs(id),
         input,
         output: expansion.output,

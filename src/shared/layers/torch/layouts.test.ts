@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fromTorchLayout, toTorchLayout } from './layouts'
+import type { TorchLayout } from './types'
 
 const values = (n: number) => Float32Array.from({ length: n }, (_, i) => i)
 
@@ -22,7 +23,7 @@ describe('weight layouts between TF.js and PyTorch', () => {
       ['kernel', [6, 1, 3, 3]],
       ['transpose', [7, 5]],
       ['copy', [9]],
-    ] as const) {
+    ] as [TorchLayout, number[]][]) {
       const n = shape.reduce((a, b) => a * b, 1)
       expect(fromTorchLayout(layout, toTorchLayout(layout, values(n), shape), shape)).toEqual(values(n))
     }
