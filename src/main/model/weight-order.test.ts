@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
 import { TEMPLATES } from '../../shared/templates'
 import type { GraphDocument } from '../../shared/graph/document'
-import { testDoc } from '../../shared/graph/test-kit'
 import { everyKind } from '../../../test/fixtures/every-kind'
 import { LAYER_CASES } from '../../../test/fixtures/layer-cases'
 import { layerCaseGraph } from '../../../test/fixtures/layer-case-graph'
@@ -10,6 +9,7 @@ import { loadBackend } from '../tfjs/backends'
 import { buildModel } from './build-model'
 import { checkBuildable } from './buildable'
 import { tfjsWeightOrder } from './weight-order'
+import { deadBranch } from '../../../test/fixtures/dead-branch'
 
 let tf: Tfjs
 beforeAll(async () => {
@@ -46,21 +46,7 @@ describe('tfjsWeightOrder: model.weights computed without TF.js', () => {
   it.each(LAYER_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => compare(layerCaseGraph(c)))
 
   it('leaves out a branch the output does not depend on', () => {
-    const doc = testDoc(
-      [
-        ['in', 'Input', { height: 4, width: 4, channels: 1 }],
-        ['dead', 'Conv2D', { filters: 2, kernelSize: 1 }],
-        ['flat', 'Flatten'],
-        ['head', 'Dense', { units: 2 }],
-        ['out', 'Output', { classes: 2 }],
-      ],
-      [
-        ['in', 'dead'],
-        ['in', 'flat'],
-        ['flat', 'head'],
-        ['head', 'out'],
-      ],
-    )
+    const doc = deadBranch
     expect(tfjsWeightOrder(checkBuildable(doc)).map((x) => x.name)).toEqual(['head/kernel', 'head/bias'])
     compare(doc)
   })

@@ -3,7 +3,7 @@ import { parseParams } from '../../shared/graph/parse-params'
 import { LAYERS, type LayerKind } from '../../shared/layers/registry'
 import { asSame } from '../../shared/layers/tfjs/conv'
 import type { Shape } from '../../shared/tensor/shape'
-import type { BuildableGraph } from './buildable'
+import { nodeInputs, type BuildableGraph } from './buildable'
 import { layerNames } from './layer-names'
 
 /** One weight of the TF.js model, as `model.weights` lists it. */
@@ -125,12 +125,7 @@ export function tfjsLayersOf(graph: BuildableGraph, id: string): TfjsLayers {
  * on are in the model.
  */
 export function tfjsWeightOrder(graph: BuildableGraph): TfjsWeight[] {
-  const inputsOf = new Map<string, string[]>()
-  for (const e of graph.expanded.edges) {
-    const list = inputsOf.get(e.target) ?? []
-    list[e.targetPort] = e.source
-    inputsOf.set(e.target, list)
-  }
+  const inputsOf = nodeInputs(graph.expanded.edges)
   // Pre-order of the walk from the output: the order in which the Container first meets each node.
   const visit = new Map<string, number>()
   const stack = [graph.outputId]

@@ -1,6 +1,6 @@
 import { BLOCK_INPUT, type Subgraph } from '../../shared/blocks/define-block'
 import { BLOCKS, isBlockKind, type BlockKind } from '../../shared/blocks/registry'
-import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
+import type { GraphDocument } from '../../shared/graph/document'
 import { inferGraph } from '../../shared/graph/infer'
 import { parseParams } from '../../shared/graph/parse-params'
 import { getLayer } from '../../shared/layers/registry'
@@ -8,7 +8,7 @@ import type { HelperClass } from '../../shared/layers/torch/helper-classes'
 import { pyModule } from '../../shared/layers/torch/py'
 import type { TorchArg, TorchFragment, TorchParam } from '../../shared/layers/torch/types'
 import type { Shape } from '../../shared/tensor/shape'
-import { checkBuildable, type BuildableGraph } from '../model/buildable'
+import { checkBuildable, nodeInputs, outputAncestors, type BuildableGraph } from '../model/buildable'
 import { blockClassOf, evaluate, namesIn, type BlockArg } from './block-classes'
 import { MODULE_ATTRIBUTES, pyClassName, uniqueNamer } from './py-names'
 import { renderScope, SCOPE_INPUT, type RenderedScope, type ScopeStep } from './python-scope'
@@ -71,32 +71,6 @@ const withSelf = (code: string, attr: string) => code.split(SELF).join(`self.${a
 /** `(N, 64, 56, 56)` from an NHWC shape; `(N, 10)` for a vector. */
 export const nchw = (s: Shape): string =>
   s.length === 4 ? `(N, ${s[3]}, ${s[1]}, ${s[2]})` : `(N, ${s.slice(1).join(', ')})`
-
-/** Ids of the nodes `target` depends on (itself included). */
-function ancestors(edges: readonly GraphEdge[], target: string): Set<string> {
-  const sources = new Map<string, string[]>()
-  for (const e of edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source])
-  const seen = new Set<string>()
-  const stack = [target]
-  while (stack.length) {
-    const id = stack.pop()!
-    if (seen.has(id)) continue
-    seen.add(id)
-    stack.push(...(sources.get(id) ?? []))
-  }
-  return seen
-}
-
-/** Each target's sources in port order. */
-function inputsOf(edges: readonly { source: string; target: string; targetPort: number }[]) {
-  const map = new Map<string, string[]>()
-  for (const e of edges) {
-    const list = map.get(e.target) ?? []
-    list[e.targetPort] = e.source
-    map.set(e.target, list)
-  }
-  return map
-}
 
 /** One inner layer of one block instance. */
 interface InnerLayer {
@@ -376,8 +350,8 @@ function nameClasses(classes: { kind: BlockKind; members: Instance[] }[], taken:
 export function planModel(doc: GraphDocument, options: ModelPyOptions = {}): ModelPlan {
   const graph = checkBuildable(doc, 'export')
   const top = inferGraph(doc)
-  const needed = ancestors(graph.expanded.edges, graph.outputId)
-  const topInputs = inputsOf(doc.edges)
+  const needed = outputAncestors(graph)
+  const topInputs = nodeInputs(doc.edges)
   const attrs = uniqueNamer(MODULE_ATTRIBUTES)
   const helpers: HelperClass[] = []
   const useHelpers = (f: TorchFragment) =>
@@ -394,7 +368,7 @@ export function planModel(doc: GraphDocument, options: ModelPyOptions = {}): Mod
     const inputs = node.kind === 'Input' ? [SCOPE_INPUT] : (topInputs.get(id) ?? [])
     const comment = nchw(a.outputShape!)
     if (isBlockKind(node.kind) && expansion) {
-      const subInputs = inputsOf(expansion.edges)
+      const subInputs = nodeInputs(expansion.edges)
       const params = parseParams(BLOCKS[node.kind].params, node.params).value as Record<string, unknown>
       const input = a.inputShapes[0]!
       const layers = expansion.nodes

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { chain, testDoc } from '../../shared/graph/test-kit'
+import { chain } from '../../shared/graph/test-kit'
 import { getTemplate } from '../../shared/templates'
 import { everyBlock } from '../../../test/fixtures/every-block'
 import { everyKind } from '../../../test/fixtures/every-kind'
 import { planModel } from './model-plan'
 import { modelPy } from './model-py'
 import { MODULE_ATTRIBUTES } from './py-names'
+import { deadBranch } from '../../../test/fixtures/dead-branch'
 
 const classesOf = (source: string) => [...source.matchAll(/^class (\w+)\(/gm)].map((m) => m[1])
 
@@ -38,21 +39,7 @@ describe('model.py', () => {
   })
 
   it('leaves out layers the Output does not depend on, as TF.js does', () => {
-    const doc = testDoc(
-      [
-        ['in', 'Input', { height: 4, width: 4, channels: 1 }],
-        ['dead', 'Conv2D', { filters: 2, kernelSize: 1 }],
-        ['flat', 'Flatten'],
-        ['head', 'Dense', { units: 2 }],
-        ['out', 'Output', { classes: 2 }],
-      ],
-      [
-        ['in', 'dead'],
-        ['in', 'flat'],
-        ['flat', 'head'],
-        ['head', 'out'],
-      ],
-    )
+    const doc = deadBranch
     const source = modelPy(doc)
     expect(source).not.toContain('dead')
     expect(planModel(doc).state.map((e) => e.key)).toEqual(['head.weight', 'head.bias'])

@@ -1,18 +1,11 @@
 import { hwc } from '../../tensor/shape'
-import type { ActivationName, Padding, Pair } from '../params'
+import type { ConvWindowParams } from '../families/conv'
 import { resolvePads } from '../spatial'
 import { activationCall } from './helpers'
 import { padTuple } from './py'
 import type { TorchArg, TorchCtx, TorchFragment, TorchParam } from './types'
 
-interface ConvTorchParams {
-  kernelSize: Pair
-  strides: Pair
-  dilation: Pair
-  padding: Padding
-  activation: ActivationName
-  useBias: boolean
-}
+type ConvTorchParams = ConvWindowParams & { useBias: boolean }
 
 /**
  * The padding of a window over the layer's input, as PyTorch takes it: symmetric pads (per axis)

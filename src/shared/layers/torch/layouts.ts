@@ -18,7 +18,10 @@ function oihwToHwio(w: Float32Array, [o, i, kh, kw]: readonly number[]): Float32
   return out
 }
 
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1)
+function checkSize(w: Float32Array, shape: readonly number[]): void {
+  const n = shape.reduce((a, b) => a * b, 1)
+  if (w.length !== n) throw new Error(`A tensor of shape [${shape.join(', ')}] needs ${n} values, got ${w.length}.`)
+}
 
 /**
  * A TF.js weight's values in PyTorch's layout (types.ts's TorchLayout), given PyTorch's shape: a
@@ -30,10 +33,7 @@ export function toTorchLayout(
   w: Float32Array,
   torchShape: readonly number[],
 ): Float32Array {
-  if (w.length !== sizeOf(torchShape))
-    throw new Error(
-      `A tensor of shape [${torchShape.join(', ')}] needs ${sizeOf(torchShape)} values, got ${w.length}.`,
-    )
+  checkSize(w, torchShape)
   if (layout === 'kernel') {
     const [o, i, kh, kw] = torchShape
     return hwioToOihw(w, [kh, kw, i, o])
@@ -48,10 +48,7 @@ export function fromTorchLayout(
   w: Float32Array,
   torchShape: readonly number[],
 ): Float32Array {
-  if (w.length !== sizeOf(torchShape))
-    throw new Error(
-      `A tensor of shape [${torchShape.join(', ')}] needs ${sizeOf(torchShape)} values, got ${w.length}.`,
-    )
+  checkSize(w, torchShape)
   if (layout === 'kernel') return oihwToHwio(w, torchShape)
   if (layout === 'transpose') return transpose(w, torchShape[0], torchShape[1])
   return w.slice()
