@@ -20,7 +20,8 @@ function oihwToHwio(w: Float32Array, [o, i, kh, kw]: readonly number[]): Float32
 
 function checkSize(w: Float32Array, shape: readonly number[]): void {
   const n = shape.reduce((a, b) => a * b, 1)
-  if (w.length !== n) throw new Error(`A tensor of shape [${shape.join(', ')}] needs ${n} values, got ${w.length}.`)
+  if (w.length !== n)
+    throw new Error(`A tensor of shape [${shape.join(', ')}] needs ${n} values, got ${w.length}.`)
 }
 
 /**
