@@ -48,6 +48,11 @@ describe('safetensors', () => {
     expect([...asFloat32(back.tensors[0])]).toEqual([1, -2, 3.5, 4])
   })
 
+  it('copies each tensor out of the file, even from a Node Buffer (whose slices are views)', () => {
+    const back = decodeSafetensors(Buffer.from(encodeSafetensors(tensors)))
+    for (const t of back.tensors) expect(t.data.buffer.byteLength).toBe(t.data.byteLength)
+  })
+
   it('reads tensors stored in any order, without metadata', () => {
     const data = Uint8Array.of(
       ...new Uint8Array(Float32Array.of(5).buffer),

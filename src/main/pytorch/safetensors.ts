@@ -179,7 +179,8 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'safetensors file'):
       name: e.name,
       dtype: e.dtype,
       shape: e.shape,
-      data: bytes.slice(dataStart + e.begin, dataStart + e.end),
+      // A copy (a Node Buffer's slice would be a view into its pool).
+      data: new Uint8Array(bytes.subarray(dataStart + e.begin, dataStart + e.end)),
     })),
   }
 }

@@ -47,8 +47,10 @@ def _is_count(value):
 
 
 def _from_bytes(buffer, begin, end, dtype, shape):
-    """A tensor of ``shape`` over ``buffer[begin:end]`` (little-endian bytes): sharing the buffer's
-    memory when the offset suits the dtype, else over a copy of its own."""
+    """A tensor of ``shape`` over ``buffer[begin:end]`` (little-endian bytes).
+
+    It shares the buffer's memory when the offset suits the dtype, else it has a copy of its own.
+    """
     if begin == end:
         return torch.empty(shape, dtype=dtype)
     size = _element_size(dtype)
@@ -102,7 +104,8 @@ def load_file(filename, device="cpu"):
             raise bad(f"tensor {name!r} is not {{dtype, shape, data_offsets}}")
         dtype = _DTYPES.get(info["dtype"])
         if dtype is None:
-            raise bad(f"tensor {name!r} has dtype {info['dtype']!r}, not one of {', '.join(_DTYPES)}")
+            known = ", ".join(_DTYPES)
+            raise bad(f"tensor {name!r} has dtype {info['dtype']!r}, not one of {known}")
         shape, offsets = info["shape"], info["data_offsets"]
         if not isinstance(shape, list) or not all(_is_count(s) for s in shape):
             raise bad(f"tensor {name!r} has shape {shape!r}, not a list of sizes")
@@ -110,8 +113,9 @@ def load_file(filename, device="cpu"):
                 or not all(_is_count(o) for o in offsets) or offsets[0] > offsets[1]):
             raise bad(f"tensor {name!r} has data_offsets {offsets!r}, not [begin, end]")
         size = _numel(shape) * _element_size(dtype)
-        if offsets[1] - offsets[0] != size:
-            raise bad(f"tensor {name!r} needs {size} bytes, its offsets span {offsets[1] - offsets[0]}")
+        span = offsets[1] - offsets[0]
+        if span != size:
+            raise bad(f"tensor {name!r} needs {size} bytes, its offsets span {span}")
         entries.append((name, dtype, shape, offsets))
 
     # The tensors tile the data exactly: no gap, no overlap, nothing left over.
@@ -121,7 +125,7 @@ def load_file(filename, device="cpu"):
             raise bad(f"tensor {name!r} starts at {begin}, after the previous one ends at {end}")
         end = stop
     if end != len(data) - start:
-        raise bad(f"the tensors hold {end} bytes but the file has {len(data) - start} after its header")
+        raise bad(f"the tensors hold {end} bytes, the file {len(data) - start} after its header")
 
     return {
         name: _from_bytes(data, start + begin, start + stop, dtype, shape).to(device)
@@ -142,9 +146,9 @@ def save_file(tensors, filename, metadata=None):
         if not isinstance(tensor, torch.Tensor):
             raise ValueError(f"{name!r} is not a tensor but a {type(tensor).__name__}")
         if tensor.dtype not in _NAMES:
-            raise ValueError(f"tensor {name!r} has dtype {tensor.dtype}, which safetensors_io cannot write")
+            raise ValueError(f"tensor {name!r} has dtype {tensor.dtype}, which cannot be written")
         if tensor.layout != torch.strided:
-            raise ValueError(f"tensor {name!r} is {tensor.layout}: make it dense first (.to_dense())")
+            raise ValueError(f"tensor {name!r} is {tensor.layout}: make it dense (.to_dense())")
         flat = tensor.detach().to("cpu").contiguous().reshape(-1)
         if sys.byteorder == "big" and flat.element_size() > 1:
             flat = _swap_bytes(flat)
