@@ -212,7 +212,8 @@ function blockClasses(instances: Instance[]) {
         const k = JSON.stringify(rendered[i].map((r) => [r.own, r.init, r.forward]))
         parts.set(k, [...(parts.get(k) ?? []), m])
       })
-      for (const part of parts.values()) resolve(part)
+      const split = parts.size > 1 ? [...parts.values()] : members.map((m) => [m])
+      for (const part of split) resolve(part)
       return
     }
     comments = true
@@ -291,7 +292,7 @@ function shared(c: { members: Instance[] }, param: string): unknown {
 function describeParam(param: string, value: unknown): string {
   if (typeof value === 'boolean') return `${value ? 'With' : 'No'}${pascal(param)}`
   if (typeof value === 'string') return pascal(value)
-  return `${pascal(param)}${String(value)}`
+  return `${pascal(param)}${String(value).replace(/\W/g, '_')}`
 }
 
 /**

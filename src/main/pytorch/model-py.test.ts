@@ -82,6 +82,22 @@ describe('model.py', () => {
     expect(classesOf(modelPy(everyKind))).toEqual(['SeparableConv2d', 'Test'])
   })
 
+  it('gives instances a class of their own when a number no parameter explains differs', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 8, width: 8, channels: 4 }],
+      ['a', 'ResidualBasic', { filters: 4 }],
+      ['b', 'ResidualBasic', { filters: 4, epsilon: 0.001 }],
+      ['c', 'ResidualBasic', { filters: 4 }],
+      ['gap', 'GlobalAvgPool2D'],
+      ['head', 'Dense', { units: 2 }],
+      ['out', 'Output', { classes: 2 }],
+    ])
+    const source = modelPy(doc)
+    expect(classesOf(source)).toEqual(['BasicBlock', 'BasicBlockEpsilon0_001', 'Test'])
+    expect(source).toContain('        self.b = BasicBlockEpsilon0_001(4, 4)\n')
+    expect(source).toContain('        self.conv1_bn = nn.BatchNorm2d(filters, eps=0.001)\n')
+  })
+
   it('passes each instance the parameters its class takes', () => {
     const source = modelPy(getTemplate('resnet50')!.document)
     expect(source).toContain('        self.layer1_0 = BottleneckWithProj(64, 64)\n')

@@ -1,7 +1,11 @@
+import { BLOCK_INPUT } from '../../shared/blocks/define-block'
 import { pyIdentifier, VARIABLE_RESERVED } from './py-names'
 
-/** The value a scope's forward receives (`x`): the model's images, or a block's input. */
-export const SCOPE_INPUT = '@in'
+/**
+ * The value a scope's forward receives (`x`): the model's images, or a block's input, whose id it
+ * is in a block's expansion (so a block's layers name their inputs as they are).
+ */
+export const SCOPE_INPUT = BLOCK_INPUT
 
 /** One layer (or block instance) of a forward, in topological order. */
 export interface ScopeStep {
