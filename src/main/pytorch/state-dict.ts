@@ -69,7 +69,8 @@ const list = (names: string[]) =>
 
 /**
  * A `state_dict()` of the generated model (as safetensors tensors) back as the TF.js model's weights:
- * in `model.weights` order, with the names and shapes getWeights gives, so that setWeights and
+ * in `model.weights` order, with the names and shapes getWeights gives (`layer/kernel`: TF.js adds
+ * `_1`, `_2` to a name a process has built before; setWeights reads shapes only), so that setWeights and
  * encodeTensors take them. Every key must be there with its shape and dtype (F32; num_batches_tracked
  * any integer), and no other: the error names the keys.
  */
