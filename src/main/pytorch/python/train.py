@@ -30,11 +30,15 @@ import sys
 import time
 import traceback
 import warnings
+import warnings
 
 import torch
 import torch.nn.functional as F
 
 import safetensors_io
+
+# DDP's note about a [O, 1, kh, kw] kernel's gradient strides: the same memory order, only noise.
+warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
 
 # DDP's note about a [O, 1, kh, kw] kernel's gradient strides: the same memory order, only noise.
 warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
