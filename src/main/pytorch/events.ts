@@ -1,10 +1,15 @@
 import { z } from 'zod'
 
-/** train.py's JSON lines on stdout (docs/pytorch.md), one event per line, as the PyTorch engine reads them. */
+/**
+ * train.py's JSON lines on stdout (docs/pytorch.md), one event per line, as the PyTorch engine reads them.
+ * JSON has no NaN or Infinity: a loss that overflowed in evaluation (the training loss ends the run
+ * instead) comes as null.
+ */
+const loss = z.number().nullable()
 
 const count = z.int().min(0)
 const progressSchema = z.strictObject({
-  bestValLoss: z.number().nullable(),
+  bestValLoss: loss,
   bestEpoch: z.int().min(1).nullable(),
   bestValScore: z.number().nullable(),
   epochsWithoutImprovement: count,
@@ -36,7 +41,7 @@ export const trainEventSchema = z.discriminatedUnion('type', [
     epoch: z.int().min(1),
     trainLoss: z.number(),
     trainAccuracy: z.number(),
-    valLoss: z.number().optional(),
+    valLoss: loss.optional(),
     valAccuracy: z.number().optional(),
     learningRate: z.number(),
     samplesPerSecond: z.number(),
@@ -55,7 +60,7 @@ export const trainEventSchema = z.discriminatedUnion('type', [
     type: z.literal('done'),
     status: z.enum(['finished', 'stopped', 'failed']),
     message: z.string().nullable(),
-    test: z.strictObject({ loss: z.number(), accuracy: z.number() }).nullable(),
+    test: z.strictObject({ loss, accuracy: z.number() }).nullable(),
   }),
 ])
 export type TrainEvent = z.output<typeof trainEventSchema>

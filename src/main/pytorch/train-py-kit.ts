@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { Hyperparameters } from '../../shared/api/training'
 import { mulberry32 } from '../datasets/random'
 import { torchConfig, type TorchDataset } from './config'
@@ -72,7 +72,7 @@ export function writeSquares(file: string, counts = { train: 300, test: 60 }, se
   writeFileSync(file, safetensorsU8(tensors, { classes: JSON.stringify(['left', 'middle', 'right']) }))
 }
 
-export type FixtureModel = 'lenet' | 'batchnorm' | 'lenet5'
+export type FixtureModel = 'lenet' | 'batchnorm' | 'lenet5' | 'linear'
 
 /**
  * A run folder as the export writes it: train.py, safetensors_io.py, a hand-written model.py and
@@ -200,4 +200,49 @@ export function pythonJson(script: string, input?: string): unknown {
   })
   if (r.status !== 0) throw new Error(`python failed (${r.status}):\n${r.stderr}`)
   return JSON.parse(r.stdout)
+}
+
+/** A safetensors file's tensors (F32 and I64 as numbers) and metadata, read here independently of python. */
+export function readSafetensors(file: string): {
+  tensors: Record<string, { dtype: string; shape: number[]; values: number[] }>
+  metadata: Record<string, string>
+} {
+  const bytes = readFileSync(file)
+  const size = Number(bytes.readBigUInt64LE(0))
+  const header = JSON.parse(bytes.subarray(8, 8 + size).toString()) as Record<string, unknown>
+  const { __metadata__: metadata = {}, ...entries } = header
+  const tensors: ReturnType<typeof readSafetensors>['tensors'] = {}
+  for (const [name, info] of Object.entries(entries as Record<string, SafetensorsEntry>)) {
+    const [begin, end] = info.data_offsets.map((o) => o + 8 + size)
+    const raw = bytes.subarray(begin, end)
+    const values =
+      info.dtype === 'F32'
+        ? Array.from({ length: raw.length / 4 }, (_, i) => raw.readFloatLE(4 * i))
+        : info.dtype === 'I64'
+          ? Array.from({ length: raw.length / 8 }, (_, i) => Number(raw.readBigInt64LE(8 * i)))
+          : Array.from(raw)
+    tensors[name] = { dtype: info.dtype, shape: info.shape, values }
+  }
+  return { tensors, metadata: metadata as Record<string, string> }
+}
+interface SafetensorsEntry {
+  dtype: string
+  shape: number[]
+  data_offsets: [number, number]
+}
+
+/** The largest difference between the same tensors of two weight files (they must hold the same names). */
+export function maxWeightDifference(a: string, b: string): number {
+  const [ta, tb] = [readSafetensors(a).tensors, readSafetensors(b).tensors]
+  expect(Object.keys(tb).sort()).toEqual(Object.keys(ta).sort())
+  let max = 0
+  for (const [name, t] of Object.entries(ta))
+    t.values.forEach((v, i) => (max = Math.max(max, Math.abs(v - tb[name].values[i]))))
+  return max
+}
+
+/** Writes `text` into `file` as the app does: a temporary file renamed over it. */
+export function writeControl(file: string, text: 'run' | 'pause' | 'stop'): void {
+  writeFileSync(`${file}.tmp`, text)
+  renameSync(`${file}.tmp`, file)
 }
