@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect } from 'vitest'
+import { afterAll, describe, expect } from 'vitest'
 import type { Hyperparameters } from '../../shared/api/training'
 import { mulberry32 } from '../datasets/random'
 import { torchConfig, type TorchDataset } from './config'
@@ -25,10 +25,27 @@ function findTorchPython(): string | null {
 }
 export const TORCH_PYTHON = findTorchPython()
 
-/** `describe` where torch is installed; skipped, saying why, elsewhere. */
+const folders: string[] = []
+
+/** A temporary folder, removed after the file's tests. */
+export function tempFolder(prefix = 'cnn-studio-trainpy-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
+  folders.push(dir)
+  return dir
+}
+
+/** `describe` where torch is installed (the file's temporary folders removed after it); skipped, saying why, elsewhere. */
 export function describeTorch(name: string, fn: () => void): void {
-  if (TORCH_PYTHON) describe(name, fn)
-  else describe.skip(`${name} (skipped: no python3 with torch; apt-get install python3-torch)`, fn)
+  if (!TORCH_PYTHON) {
+    describe.skip(`${name} (skipped: no python3 with torch; apt-get install python3-torch)`, fn)
+    return
+  }
+  describe(name, () => {
+    afterAll(() => {
+      for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true })
+    })
+    fn()
+  })
 }
 
 /** A safetensors file of uint8 tensors (the layout safetensors_io.py reads), written here independently. */
@@ -81,7 +98,7 @@ export type FixtureModel = 'lenet' | 'batchnorm' | 'lenet5' | 'linear'
 export function makeRunFolder(
   options: { model?: FixtureModel; hyperparameters?: Partial<Hyperparameters>; dataset?: TorchDataset } = {},
 ): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-trainpy-'))
+  const dir = tempFolder()
   for (const f of ['train.py', 'safetensors_io.py']) copyFileSync(path.join(PYTHON_DIR, f), path.join(dir, f))
   const model = options.model ?? 'lenet'
   copyFileSync(path.join(FIXTURES, `${model}_model.py`), path.join(dir, 'model.py'))

@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import type { BatchProgress, EpochMetrics } from '../../shared/api/training'
-import { describeTorch, eventsOf, makeRunFolder, readSafetensors, runTrain } from './train-py-kit'
+import { describeTorch, eventsOf, makeRunFolder, readSafetensors, runTrain, tempFolder } from './train-py-kit'
 
 /** train.py's JSON lines, its checkpoints, and how it ends: finished, early-stopped, failed. */
 
@@ -113,7 +112,7 @@ describeTorch('train.py runs and reports', () => {
   })
 
   it('says which dataset file is missing, on stderr and in a failed done', async () => {
-    const empty = mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-no-data-'))
+    const empty = tempFolder()
     const folder = makeRunFolder({ dataset: { kind: 'idx', path: empty, name: 'Fashion-MNIST' } })
     const { code, events, stderr } = await runTrain(folder, [])
     const message =
