@@ -1,11 +1,16 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { expect, it } from 'vitest'
 import { hyperparametersSchema, type Hyperparameters } from '../../shared/api/training'
+import { loadCifar10 } from '../datasets/cifar10'
+import { loadMnist } from '../datasets/mnist'
 import { mulberry32, shuffled } from '../datasets/random'
 import { stratifiedSplit } from '../datasets/split'
 import { makeTrainData } from '../datasets/train-data'
 import type { LoadedDataset } from '../datasets/types'
 import { learningRateAt } from '../training/schedule'
-import { describeTorch, pythonJson } from './train-py-kit'
+import { cifarFiles, writeMnist } from '../datasets/test-kit'
+import { describeTorch, pythonJson, tempFolder } from './train-py-kit'
 
 /** train.py sees the app's data: the same streams, splits, orders, batches (to the bit) and rates. */
 
@@ -45,6 +50,16 @@ for epoch in range(2):
         out["parts"] = out["parts"] and torch.equal(torch.cat([x1, x2]), x)
 x, y = data.eval_batch("val", 0, data.val_count)
 out["val"] = {"x": nhwc(x), "y": y.tolist()}
+print(json.dumps(out))
+`
+
+const LOAD = `
+import json, sys, train
+out = []
+for kind, path, shape in json.load(sys.stdin):
+    ds = train.load_dataset(kind, path, None, None, shape)
+    out.append({"classes": ds.classes, **{split: {"images": s.images.reshape(-1).tolist(), "labels": s.labels.tolist()}
+                                           for split, s in (("train", ds.train), ("test", ds.test))}})
 print(json.dumps(out))
 `
 
@@ -137,6 +152,34 @@ describeTorch('train.py: the same data and schedule as the app', () => {
       expect(py.val).toEqual({ x: Array.from(val.x), y: Array.from(val.y) })
       expect(py.parts).toBe(true)
     })
+
+  it('reads the images the app reads: IDX files gzipped or not, CIFAR-10 batches', () => {
+    const [gz, plain, cifar] = [tempFolder(), tempFolder(), path.join(tempFolder(), 'cifar-10-batches-bin')]
+    writeMnist(gz, { train: [3, 1, 4, 1, 5], test: [9, 2] }, { gzip: true })
+    writeMnist(plain, { train: [2, 7], test: [1] }, { side: 5 })
+    mkdirSync(cifar)
+    for (const f of cifarFiles(3)) writeFileSync(path.join(cifar, f.path), f.bytes)
+    const requests = [
+      ['idx', gz, [1, 4, 4]],
+      ['idx', plain, [1, 5, 5]],
+      ['cifar10', path.dirname(cifar), [3, 32, 32]],
+    ] as const
+    const py = pythonJson(LOAD, JSON.stringify(requests)) as unknown[]
+    const set = (s: { images: Uint8Array; labels: Uint8Array }) => ({
+      images: Array.from(s.images),
+      labels: Array.from(s.labels),
+    })
+    const digits = [...'0123456789']
+    const apps = [loadMnist(gz), loadMnist(plain), loadCifar10(path.dirname(cifar))]
+    expect(py).toEqual(
+      apps.map((ds, i) => ({
+        // Without class names from config.json, IDX classes are the labels' numbers.
+        classes: i < 2 ? digits.slice(0, Math.max(...ds.train.labels, ...ds.test.labels) + 1) : ds.classes,
+        train: set(ds.train),
+        test: set(ds.test),
+      })),
+    )
+  })
 
   it('follows the learning-rate schedules and writes the app’s messages', () => {
     const hs = [

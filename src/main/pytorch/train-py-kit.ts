@@ -263,3 +263,19 @@ export function writeControl(file: string, text: 'run' | 'pause' | 'stop'): void
   writeFileSync(`${file}.tmp`, text)
   renameSync(`${file}.tmp`, file)
 }
+
+/**
+ * torchrun, as `python3 -c TORCHRUN …`: torch.distributed.run's main, which is what the torchrun script
+ * runs. Debian's torch 1.13 under Python 3.11 cannot parse torchrun's default `--redirects 0`
+ * (Std.from_str iterates a Flag, which no longer yields its zero member): patched here where broken.
+ */
+export const TORCHRUN = [
+  '-c',
+  `import sys
+from torch.distributed.elastic.multiprocessing import api
+if api.Std.from_str("0") is None:
+    parse = api.Std.from_str
+    api.Std.from_str = classmethod(lambda cls, vm: api.Std.NONE if vm == "0" else parse(vm))
+from torch.distributed.run import main
+sys.exit(main())`,
+]

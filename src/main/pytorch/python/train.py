@@ -963,7 +963,7 @@ def describe(e):
         s = e["samples"]
         dist = f", {e['processes']} processes ({e['distributed']})" if e["distributed"] else ""
         return (
-            f"Training on {e['device']} ({e['deviceName']}), torch {e['torch']}{dist}, {e['threads']} threads: "
+            f"Training on {e['device']} ({e['deviceName']}), torch {e['torch']}{dist}, {e['threads']} thread{'s' if e['threads'] > 1 else ''}: "
             f"{s['train']} training, {s['validation']} validation, {s['test']} test images."
         )
     if kind == "batch":
