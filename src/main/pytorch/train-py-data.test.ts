@@ -60,7 +60,17 @@ for kind, path, shape in json.load(sys.stdin):
     ds = train.load_dataset(kind, path, None, None, shape)
     out.append({"classes": ds.classes, **{split: {"images": s.images.reshape(-1).tolist(), "labels": s.labels.tolist()}
                                            for split, s in (("train", ds.train), ("test", ds.test))}})
-print(json.dumps(out))
+# torchvision's decoder where Pillow is missing, given a 4×4 RGBA image: left half opaque red, right half
+# transparent; read as 2×2 grey (shrunk by area, composited on white, ITU-R 601 luma).
+import types, torch
+io = types.ModuleType("torchvision.io")
+rgba = torch.zeros(4, 4, 4, dtype=torch.uint8)
+rgba[0, :, :2] = 255
+rgba[3, :, :2] = 255
+io.read_file, io.decode_image = (lambda file: file), (lambda data: rgba)
+sys.modules.update({"PIL": None, "torchvision": types.SimpleNamespace(io=io), "torchvision.io": io})
+decoded = train.image_decoder()("x.png", (2, 2, 1)).reshape(-1).tolist()
+print(json.dumps({"sets": out, "decoded": decoded}))
 `
 
 const SCHEDULE = `
@@ -153,7 +163,7 @@ describeTorch('train.py: the same data and schedule as the app', () => {
       expect(py.parts).toBe(true)
     })
 
-  it('reads the images the app reads: IDX files gzipped or not, CIFAR-10 batches', () => {
+  it('reads the images the app reads: IDX files gzipped or not, CIFAR-10 batches, PNGs through torchvision', () => {
     const [gz, plain, cifar] = [tempFolder(), tempFolder(), path.join(tempFolder(), 'cifar-10-batches-bin')]
     writeMnist(gz, { train: [3, 1, 4, 1, 5], test: [9, 2] }, { gzip: true })
     writeMnist(plain, { train: [2, 7], test: [1] }, { side: 5 })
@@ -164,14 +174,15 @@ describeTorch('train.py: the same data and schedule as the app', () => {
       ['idx', plain, [1, 5, 5]],
       ['cifar10', path.dirname(cifar), [3, 32, 32]],
     ] as const
-    const py = pythonJson(LOAD, JSON.stringify(requests)) as unknown[]
+    const py = pythonJson(LOAD, JSON.stringify(requests)) as { sets: unknown[]; decoded: number[] }
     const set = (s: { images: Uint8Array; labels: Uint8Array }) => ({
       images: Array.from(s.images),
       labels: Array.from(s.labels),
     })
     const digits = [...'0123456789']
     const apps = [loadMnist(gz), loadMnist(plain), loadCifar10(path.dirname(cifar))]
-    expect(py).toEqual(
+    expect(py.decoded).toEqual([76, 255, 76, 255])
+    expect(py.sets).toEqual(
       apps.map((ds, i) => ({
         // Without class names from config.json, IDX classes are the labels' numbers.
         classes: i < 2 ? digits.slice(0, Math.max(...ds.train.labels, ...ds.test.labels) + 1) : ds.classes,

@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect, it } from 'vitest'
 import type { BatchProgress, EpochMetrics } from '../../shared/api/training'
-import { describeTorch, eventsOf, makeRunFolder, readSafetensors, runTrain, tempFolder } from './train-py-kit'
+import { pngBytes } from '../datasets/test-kit'
+import { describeTorch, eventsOf, makeRunFolder, readSafetensors, runTrain, tempFolder, TORCH_PYTHON } from './train-py-kit'
 
 /** train.py's JSON lines, its checkpoints, and how it ends: finished, early-stopped, failed. */
 
@@ -123,6 +125,40 @@ describeTorch('train.py runs and reports', () => {
     expect(events).toEqual([{ type: 'done', status: 'failed', message, test: null }])
     expect(stderr).toContain(message)
     expect(code).toBe(1)
+  })
+
+  it('reads an image folder with Pillow or torchvision, or says how to get them', async () => {
+    const root = tempFolder()
+    ;['left', 'middle', 'right'].forEach((name, label) => {
+      mkdirSync(path.join(root, name))
+      for (let i = 0; i < 12; i++)
+        writeFileSync(
+          path.join(root, name, `${i}.png`),
+          pngBytes(12, 12, (x) => (Math.floor(x / 4) === label ? [220, 220, 220, 255] : [30, 30, 30, 255])),
+        )
+    })
+    const folder = makeRunFolder({ dataset: { kind: 'folder', path: root, name: 'thirds' } })
+    const { code, events } = await runTrain(folder, ['--checkpoints', path.join(folder, 'ckpt')])
+    const decoder = ['PIL', 'torchvision'].some(
+      (m) => spawnSync(TORCH_PYTHON!, ['-c', `import ${m}`]).status === 0,
+    )
+    if (decoder) {
+      expect(code).toBe(0)
+      // A sixth of each class held out as the test split, as the app does without a test/ folder.
+      expect(events[0]).toMatchObject({ type: 'started', samples: { train: 27, validation: 3, test: 6 } })
+    } else {
+      expect(code).toBe(1)
+      expect(events).toEqual([
+        {
+          type: 'done',
+          status: 'failed',
+          message:
+            'Reading an image folder needs Pillow or torchvision, and neither is installed here: pip install pillow ' +
+            "(or apt-get install python3-pil), or train with CNN Studio's own engine, which reads image folders itself.",
+          test: null,
+        },
+      ])
+    }
   })
 
   it('refuses a hyperparameter out of range with exit status 2', async () => {
