@@ -27,7 +27,11 @@ describe('torchDataset', () => {
     const cifar = path.join(datasetFolder('cifar10', data), 'cifar-10-batches-bin')
     mkdirSync(cifar, { recursive: true })
     for (const f of cifarFiles()) writeFileSync(path.join(cifar, f.path), f.bytes)
-    expect(torchDataset({ builtin: 'cifar10' }, data)).toEqual({ kind: 'cifar10', path: cifar, name: 'CIFAR-10' })
+    expect(torchDataset({ builtin: 'cifar10' }, data)).toEqual({
+      kind: 'cifar10',
+      path: cifar,
+      name: 'CIFAR-10',
+    })
   })
 
   it('says how to get a built-in that is not here', () => {
@@ -65,8 +69,12 @@ describe('torchConfig', () => {
   it('refuses what train.py could not use, saying what is wrong', () => {
     expect(() => torchConfig({ ...base, model: '3D-net' })).toThrow(TorchConfigError)
     expect(() => torchConfig({ ...base, model: '3D-net' })).toThrow("'3D-net' is not a Python class name")
-    expect(() => torchConfig({ ...base, input: { height: 0, width: 28, channels: 1 } })).toThrow(/whole positive/)
-    expect(() => torchConfig({ ...base, dataset: { ...base.dataset, path: 'data' } })).toThrow(/must be absolute/)
+    expect(() => torchConfig({ ...base, input: { height: 0, width: 28, channels: 1 } })).toThrow(
+      /whole positive/,
+    )
+    expect(() => torchConfig({ ...base, dataset: { ...base.dataset, path: 'data' } })).toThrow(
+      /must be absolute/,
+    )
     expect(() => torchConfig({ ...base, hyperparameters: { epochs: 0 } })).toThrow()
   })
 })

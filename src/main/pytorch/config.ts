@@ -40,7 +40,11 @@ export interface TorchConfig {
 export function torchDataset(ref: DatasetRef, dataDir: string): TorchDataset {
   if ('builtin' in ref) {
     const folder = builtinFolder(ref.builtin, dataDir)
-    return { kind: ref.builtin === 'cifar10' ? 'cifar10' : 'idx', path: folder, name: BUILTINS[ref.builtin].name }
+    return {
+      kind: ref.builtin === 'cifar10' ? 'cifar10' : 'idx',
+      path: folder,
+      name: BUILTINS[ref.builtin].name,
+    }
   }
   const folder = path.resolve(ref.folder)
   return { kind: 'folder', path: folder, name: path.basename(folder) }
@@ -61,12 +65,16 @@ export function torchConfig(options: {
   normalization?: Normalization | null
 }): TorchConfig {
   if (!PYTHON_NAME.test(options.model))
-    throw new TorchConfigError(`'${options.model}' is not a Python class name (letters, digits, _; no leading digit).`)
+    throw new TorchConfigError(
+      `'${options.model}' is not a Python class name (letters, digits, _; no leading digit).`,
+    )
   const { height, width, channels } = options.input
   if (![height, width, channels].every((n) => Number.isInteger(n) && n >= 1))
     throw new TorchConfigError(`The input must be whole positive sizes; got ${height}×${width}×${channels}.`)
   if (options.dataset && !path.isAbsolute(options.dataset.path))
-    throw new TorchConfigError(`The dataset path ${options.dataset.path} must be absolute: config.json moves with its folder.`)
+    throw new TorchConfigError(
+      `The dataset path ${options.dataset.path} must be absolute: config.json moves with its folder.`,
+    )
   return {
     format: TORCH_CONFIG_FORMAT,
     model: options.model,

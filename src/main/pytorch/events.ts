@@ -75,6 +75,8 @@ export function parseTrainEvent(line: string): TrainEvent {
   }
   const parsed = trainEventSchema.safeParse(value)
   if (!parsed.success)
-    throw new Error(`train.py printed an event this app does not know (${parsed.error.message}): ${line.slice(0, 200)}`)
+    throw new Error(
+      `train.py printed an event this app does not know (${parsed.error.message}): ${line.slice(0, 200)}`,
+    )
   return parsed.data
 }

@@ -14,7 +14,13 @@ describeTorch('train.py is controlled between batches', () => {
     const folder = makeRunFolder(LONG)
     const control = path.join(folder, 'control')
     writeControl(control, 'run')
-    const run = startTrain(folder, ['--control', control, '--every-batch', '--checkpoints', path.join(folder, 'ckpt')])
+    const run = startTrain(folder, [
+      '--control',
+      control,
+      '--every-batch',
+      '--checkpoints',
+      path.join(folder, 'ckpt'),
+    ])
     await run.waitFor('checkpoint')
     writeControl(control, 'pause')
     await run.waitFor('paused')
@@ -27,14 +33,25 @@ describeTorch('train.py is controlled between batches', () => {
     writeControl(control, 'stop')
     const { code, events } = await run.done
     expect(code).toBe(0)
-    expect(events.at(-1)).toEqual({ type: 'done', status: 'stopped', message: 'Stopped by the user.', test: null })
-    for (const c of eventsOf(events, 'checkpoint')) expect(existsSync(c.weights) && existsSync(c.optimizer)).toBe(true)
+    expect(events.at(-1)).toEqual({
+      type: 'done',
+      status: 'stopped',
+      message: 'Stopped by the user.',
+      test: null,
+    })
+    for (const c of eventsOf(events, 'checkpoint'))
+      expect(existsSync(c.weights) && existsSync(c.optimizer)).toBe(true)
   })
 
   it('stops when the process that started it has ended', async () => {
     const parent = spawn('sleep', ['60'])
     const folder = makeRunFolder(LONG)
-    const run = startTrain(folder, ['--parent-pid', String(parent.pid), '--checkpoints', path.join(folder, 'ckpt')])
+    const run = startTrain(folder, [
+      '--parent-pid',
+      String(parent.pid),
+      '--checkpoints',
+      path.join(folder, 'ckpt'),
+    ])
     await run.waitFor('batch')
     parent.kill('SIGKILL')
     const { code, events } = await run.done

@@ -109,7 +109,9 @@ describeTorch('train.py: the same data and schedule as the app', () => {
     )
     expect(py.shuffles).toEqual(seeds.map((s) => Array.from(shuffled(37, mulberry32(s)))))
     expect(py.splits).toEqual(
-      splits.map((s) => stratifiedSplit(Uint8Array.from(labels), s.indices, s.share, s.seed).map((a) => Array.from(a))),
+      splits.map((s) =>
+        stratifiedSplit(Uint8Array.from(labels), s.indices, s.share, s.seed).map((a) => Array.from(a)),
+      ),
     )
   })
 
@@ -124,10 +126,17 @@ describeTorch('train.py: the same data and schedule as the app', () => {
     it(`makes the app's batches to the bit: ${name}`, () => {
       const [n, height, width, channels] = shape
       const random = mulberry32(3)
-      const images = Uint8Array.from({ length: n * height * width * channels }, () => Math.floor(random() * 256))
+      const images = Uint8Array.from({ length: n * height * width * channels }, () =>
+        Math.floor(random() * 256),
+      )
       const labels = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 4)
       const set = { images, labels, count: n, height, width, channels }
-      const test = { ...set, images: images.slice(0, 10 * height * width * channels), labels: labels.slice(0, 10), count: 10 }
+      const test = {
+        ...set,
+        images: images.slice(0, 10 * height * width * channels),
+        labels: labels.slice(0, 10),
+        count: 10,
+      }
       const ds: LoadedDataset = {
         ...{ id: 't', name: 't', classes: ['a', 'b', 'c', 'd'], source: '', contentHash: '', skipped: [] },
         train: set,

@@ -9,7 +9,9 @@ import { describeTorch, eventsOf, makeRunFolder, runTrain, tempFolder } from './
 
 const here = existsSync(DEBIAN_FASHION_MNIST)
 if (process.env.CNN_STUDIO_REQUIRE_FASHION_MNIST && !here)
-  throw new Error(`${DEBIAN_FASHION_MNIST} is missing: apt-get install dataset-fashion-mnist (CI installs it).`)
+  throw new Error(
+    `${DEBIAN_FASHION_MNIST} is missing: apt-get install dataset-fashion-mnist (CI installs it).`,
+  )
 
 describeTorch('train.py on Fashion-MNIST', () => {
   it.skipIf(!here)('learns from 2,000 images in one epoch', { timeout: 60_000 }, async () => {
@@ -19,11 +21,20 @@ describeTorch('train.py on Fashion-MNIST', () => {
     const folder = makeRunFolder({
       model: 'lenet5',
       dataset,
-      hyperparameters: { limit: 2000, epochs: 1, batchSize: 32, learningRate: 0.002, normalize: 'standardize' },
+      hyperparameters: {
+        limit: 2000,
+        epochs: 1,
+        batchSize: 32,
+        learningRate: 0.002,
+        normalize: 'standardize',
+      },
     })
     const { code, events, stderr } = await runTrain(folder, ['--checkpoints', path.join(folder, 'ckpt')])
     expect(code, stderr).toBe(0)
-    expect(events[0]).toMatchObject({ type: 'started', samples: { train: 1800, validation: 200, test: 10_000 } })
+    expect(events[0]).toMatchObject({
+      type: 'started',
+      samples: { train: 1800, validation: 200, test: 10_000 },
+    })
     const [epoch] = eventsOf(events, 'epoch')
     const [done] = eventsOf(events, 'done')
     // Chance is 10%; LeNet-5 passes 60% within its first 2,000 images.

@@ -20,7 +20,9 @@ function findTorchPython(): string | null {
   for (const python of ['/usr/bin/python3', 'python3'])
     if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return python
   if (process.env.CNN_STUDIO_REQUIRE_TORCH === '1')
-    throw new Error('A python3 with torch is required here (CNN_STUDIO_REQUIRE_TORCH=1): apt-get install python3-torch')
+    throw new Error(
+      'A python3 with torch is required here (CNN_STUDIO_REQUIRE_TORCH=1): apt-get install python3-torch',
+    )
   return null
 }
 export const TORCH_PYTHON = findTorchPython()
@@ -49,7 +51,10 @@ export function describeTorch(name: string, fn: () => void): void {
 }
 
 /** A safetensors file of uint8 tensors (the layout safetensors_io.py reads), written here independently. */
-function safetensorsU8(tensors: Record<string, { shape: number[]; data: Uint8Array }>, metadata: Record<string, string>) {
+function safetensorsU8(
+  tensors: Record<string, { shape: number[]; data: Uint8Array }>,
+  metadata: Record<string, string>,
+) {
   const header: Record<string, unknown> = { __metadata__: metadata }
   let offset = 0
   for (const [name, t] of Object.entries(tensors)) {
@@ -193,7 +198,10 @@ export function startTrain(
       const ended = done.then((r) => {
         throw new Error(`train.py ended (code ${r.code}) before a ${type} event.\nstderr:\n${r.stderr}`)
       })
-      return Promise.race([new Promise<TrainEvent>((resolve) => waiters.push({ accept: wanted, resolve })), ended])
+      return Promise.race([
+        new Promise<TrainEvent>((resolve) => waiters.push({ accept: wanted, resolve })),
+        ended,
+      ])
     },
   }
 }

@@ -4,7 +4,15 @@ import path from 'node:path'
 import { expect, it } from 'vitest'
 import type { BatchProgress, EpochMetrics } from '../../shared/api/training'
 import { pngBytes } from '../datasets/test-kit'
-import { describeTorch, eventsOf, makeRunFolder, readSafetensors, runTrain, tempFolder, TORCH_PYTHON } from './train-py-kit'
+import {
+  describeTorch,
+  eventsOf,
+  makeRunFolder,
+  readSafetensors,
+  runTrain,
+  tempFolder,
+  TORCH_PYTHON,
+} from './train-py-kit'
 
 /** train.py's JSON lines, its checkpoints, and how it ends: finished, early-stopped, failed. */
 
@@ -67,7 +75,10 @@ describeTorch('train.py runs and reports', () => {
       const weights = readSafetensors(c.weights)
       expect(Object.keys(weights.tensors)).toContain('bn1.running_mean')
       // Counted per forward: 17 batches of three micro-batches.
-      expect(weights.tensors['bn1.num_batches_tracked']).toMatchObject({ dtype: 'I64', values: [51 * c.epoch] })
+      expect(weights.tensors['bn1.num_batches_tracked']).toMatchObject({
+        dtype: 'I64',
+        values: [51 * c.epoch],
+      })
       expect(JSON.parse(weights.metadata.progress)).toEqual(c.progress)
       const optimizer = readSafetensors(c.optimizer)
       expect(optimizer.tensors['state.0.step']).toMatchObject({ dtype: 'F32', values: [17 * c.epoch] })
@@ -165,7 +176,12 @@ describeTorch('train.py runs and reports', () => {
     const { code, events } = await runTrain(makeRunFolder(), ['--epochs', '0'])
     expect(code).toBe(2)
     expect(events).toEqual([
-      { type: 'done', status: 'failed', message: '--epochs: epochs must be an integer from 1 to 10000; got 0.', test: null },
+      {
+        type: 'done',
+        status: 'failed',
+        message: '--epochs: epochs must be an integer from 1 to 10000; got 0.',
+        test: null,
+      },
     ])
   })
 })
