@@ -44,7 +44,9 @@ def _read_header(path, data):
         raise SafetensorsError(f"{path}: too short for a safetensors file ({len(data)} bytes).")
     (size,) = struct.unpack("<Q", data[:8])
     if size > _MAX_HEADER or 8 + size > len(data):
-        raise SafetensorsError(f"{path}: the header length ({size}) runs past the file: it is truncated or not safetensors.")
+        raise SafetensorsError(
+            f"{path}: the header length ({size}) runs past the file: it is truncated or not safetensors."
+        )
     try:
         header = json.loads(bytes(data[8 : 8 + size]).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:

@@ -286,9 +286,13 @@ def read_idx(folder, base, name):
         except (OSError, EOFError) as e:
             raise TrainingError(f"{file}: the gzip data is damaged ({e}). Download the file again.") from None
     if len(data) < 4 or data[0] != 0 or data[1] != 0:
-        raise TrainingError(f"{file}: not an IDX file (it must start with two zero bytes, a type and a rank). {REFETCH}")
+        raise TrainingError(
+            f"{file}: not an IDX file (it must start with two zero bytes, a type and a rank). {REFETCH}"
+        )
     if data[2] != 0x08:
-        raise TrainingError(f"{file}: IDX data type 0x{data[2]:x} is not supported; only unsigned bytes (0x08). {REFETCH}")
+        raise TrainingError(
+            f"{file}: IDX data type 0x{data[2]:x} is not supported; only unsigned bytes (0x08). {REFETCH}"
+        )
     rank = data[3]
     if not 1 <= rank <= 4 or len(data) < 4 + 4 * rank:
         raise TrainingError(f"{file}: the IDX header is damaged or truncated. {REFETCH}")
@@ -311,7 +315,9 @@ def load_idx(folder, name):
         images_file, dims, images = read_idx(folder, images_base, name)
         labels_file, label_dims, labels = read_idx(folder, labels_base, name)
         if len(dims) != 3:
-            raise TrainingError(f"{images_file}: expected images N×height×width, got {'×'.join(map(str, dims))}. {REFETCH}")
+            raise TrainingError(
+                f"{images_file}: expected images N×height×width, got {'×'.join(map(str, dims))}. {REFETCH}"
+            )
         if len(label_dims) != 1 or label_dims[0] != dims[0]:
             raise TrainingError(
                 f"{images_file} holds {dims[0]} images but {labels_file} holds {label_dims[0]} labels: they are "
@@ -350,7 +356,8 @@ def load_cifar10(folder):
             if not data or len(data) % CIFAR_RECORD:
                 raise TrainingError(
                     f"{file}: {len(data)} bytes is not a whole number of CIFAR-10 records ({CIFAR_RECORD} bytes "
-                    "each). The file is truncated or not a CIFAR-10 binary batch: download cifar-10-binary.tar.gz again."
+                    "each). The file is truncated or not a CIFAR-10 binary batch: download "
+                    "cifar-10-binary.tar.gz again."
                 )
             records = torch.frombuffer(bytearray(data), dtype=torch.uint8).reshape(-1, CIFAR_RECORD)
             if int(records[:, 0].max()) > 9:
@@ -367,7 +374,10 @@ def load_cifar10(folder):
         with open(meta, encoding="utf-8") as f:
             names = [line.strip() for line in f if line.strip()]
         if len(names) != 10:
-            raise TrainingError(f"{meta} lists {len(names)} class names; CIFAR-10 has 10. Remove the file to use the standard names.")
+            raise TrainingError(
+                f"{meta} lists {len(names)} class names; CIFAR-10 has 10. Remove the file to use the "
+                "standard names."
+            )
     return read(CIFAR_TRAIN), read([CIFAR_TEST]), names
 
 
@@ -382,7 +392,10 @@ def load_tensors(file):
         raise TrainingError(f"{file} cannot be read as safetensors ({e}).") from None
     for key in ("train_images", "train_labels", "test_images", "test_labels"):
         if key not in tensors:
-            raise TrainingError(f"{file} has no {key}: a dataset file holds train_images, train_labels, test_images and test_labels.")
+            raise TrainingError(
+                f"{file} has no {key}: a dataset file holds train_images, train_labels, test_images and "
+                "test_labels."
+            )
         if tensors[key].dtype != torch.uint8:
             raise TrainingError(f"{file}: {key} is {tensors[key].dtype}; it must be uint8.")
     sets = []
@@ -394,7 +407,10 @@ def load_tensors(file):
                 f"{list(images.shape)} and {list(labels.shape)}."
             )
         sets.append(ImageSet(images, labels))
-    classes = json.loads(metadata["classes"]) if "classes" in metadata else None
+    try:
+        classes = json.loads(metadata["classes"]) if "classes" in metadata else None
+    except json.JSONDecodeError:
+        raise TrainingError(f"{file}: its metadata's classes are not a JSON list of names.") from None
     return sets[0], sets[1], classes
 
 
@@ -539,7 +555,8 @@ def load_folder(root, input_shape):
     empty = [name for name, n in zip(classes, counts) if n == 0]
     if empty:
         raise TrainingError(
-            f"{train_root}: no readable PNG or JPEG images for {', '.join(empty)}. Add images, or remove the empty class folders."
+            f"{train_root}: no readable PNG or JPEG images for {', '.join(empty)}. Add images, or remove the "
+            "empty class folders."
         )
     return train, test, classes
 
@@ -641,10 +658,14 @@ class TrainData:
         pool = list(range(train.count))
         if 0 < h.limit < train.count:
             pool = stratified_split(labels, pool, h.limit / train.count, h.seed + 17)[1]
-        train_rows, val_rows = stratified_split(labels, pool, h.validationSplit, h.seed) if h.validationSplit > 0 else (pool, [])
+        train_rows, val_rows = (pool, [])
+        if h.validationSplit > 0:
+            train_rows, val_rows = stratified_split(labels, pool, h.validationSplit, h.seed)
         self.normalization = channel_stats(train.images, train_rows) if h.normalize == "standardize" else None
         if h.cropPadding >= self.height or h.cropPadding >= self.width:
-            raise TrainingError(f"A crop padding of {h.cropPadding} is too large for {self.height}×{self.width} images.")
+            raise TrainingError(
+                f"A crop padding of {h.cropPadding} is too large for {self.height}×{self.width} images."
+            )
         self.lut = lookup_table(self.channels, self.normalization).to(device)
         self.offsets = (torch.arange(self.channels) * 256).to(device)
         self.images = train.images.to(device)
@@ -768,11 +789,14 @@ def load_optimizer_state(optimizer, file):
     tensors = safetensors_io.load_file(file)
     metadata = read_safetensors_metadata(file) or {}
     if "param_groups" not in metadata:
-        raise TrainingError(f"{file} has no param_groups in its metadata: it is not an optimizer state written by train.py.")
+        raise TrainingError(
+            f"{file} has no param_groups in its metadata: it is not an optimizer state written by train.py."
+        )
     kind = metadata.get("optimizer")
     if kind and kind != type(optimizer).__name__:
         raise TrainingError(
-            f"{file} holds {kind}'s state but this run uses {type(optimizer).__name__}: resume with the run's own --optimizer."
+            f"{file} holds {kind}'s state but this run uses {type(optimizer).__name__}: resume with the "
+            "run's own --optimizer."
         )
     state = {}
     for key, value in tensors.items():
@@ -797,7 +821,9 @@ def save_atomic(tensors, path, metadata):
     except OSError as e:
         with contextlib.suppress(OSError):
             os.remove(temporary)
-        raise TrainingError(f"Could not write {path} ({e.strerror or e}). Check the folder's free space and permissions.") from None
+        raise TrainingError(
+            f"Could not write {path} ({e.strerror or e}). Check the folder's free space and permissions."
+        ) from None
 
 
 def cpu_state(module):
@@ -814,22 +840,35 @@ def load_weights(module, file, what):
 def read_resume(folder):
     """`--resume-from`: the engine's folder (state.json, weights.safetensors, optimizer.safetensors), or a
     checkpoints folder of train.py's own, whose latest epoch-N pair is taken (its progress in the metadata)."""
+    if not os.path.isdir(folder):
+        raise TrainingError(f"--resume-from {folder}: not a folder.")
     state_file = os.path.join(folder, "state.json")
     if os.path.exists(state_file):
-        with open(state_file, encoding="utf-8") as f:
-            state = json.load(f)
         files = os.path.join(folder, "weights.safetensors"), os.path.join(folder, "optimizer.safetensors")
-        return int(state["epoch"]), state["progress"], files
+        try:
+            with open(state_file, encoding="utf-8") as f:
+                state = json.load(f)
+            epoch, progress = int(state["epoch"]), dict(state["progress"])
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise TrainingError(
+                f'{state_file} is not {{"epoch": N, "progress": {{…}}}} ({type(e).__name__}: {e}).'
+            ) from None
+        missing = [f for f in files if not os.path.isfile(f)]
+        if missing:
+            raise TrainingError(f"--resume-from {folder} lacks {', '.join(map(os.path.basename, missing))}.")
+        return epoch, progress, files
     epochs = [int(m.group(1)) for m in (re.fullmatch(r"epoch-(\d+)\.safetensors", n) for n in os.listdir(folder)) if m]
     if not epochs:
         raise TrainingError(
-            f"{folder} holds neither state.json nor epoch-N.safetensors checkpoints: give the folder --checkpoints wrote."
+            f"{folder} holds neither state.json nor epoch-N.safetensors checkpoints: give the folder "
+            "--checkpoints wrote."
         )
     weights = os.path.join(folder, f"epoch-{max(epochs)}.safetensors")
     metadata = read_safetensors_metadata(weights) or {}
     if "progress" not in metadata:
         raise TrainingError(f"{weights} has no progress in its metadata: it was not written by train.py.")
-    return max(epochs), json.loads(metadata["progress"]), (weights, weights.replace(".safetensors", ".optimizer.safetensors"))
+    optimizer = weights.replace(".safetensors", ".optimizer.safetensors")
+    return max(epochs), json.loads(metadata["progress"]), (weights, optimizer)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -881,6 +920,9 @@ class Control:
 
     def local(self):
         if self.signalled:
+            return STOP
+        if self.out.closed:
+            self.message = "Stopped: its output was closed (the app reading it ended)."
             return STOP
         if self.parent_pid and time.monotonic() >= self.next_parent_check:
             self.next_parent_check = time.monotonic() + 2.0
@@ -942,18 +984,21 @@ class Output:
             os.dup2(2, 1)
             sys.stdout = sys.stderr
         self.batch_interval = 0.25 if json_lines else 5.0
+        self.closed = False
 
     def emit(self, event):
-        if self.rank != 0:
+        if self.rank != 0 or self.closed:
             return
         if self.json:
-            self.stream.write(json.dumps(finite_or_none(event), separators=(",", ":"), allow_nan=False) + "\n")
+            text = json.dumps(finite_or_none(event), separators=(",", ":"), allow_nan=False)
         else:
             text = describe(event)
-            if text is None:
-                return
+        try:
             self.stream.write(text + "\n")
-        self.stream.flush()
+            self.stream.flush()
+        except OSError:
+            # The reader is gone (the app ended): Control stops the run, keeping the checkpoints.
+            self.closed = True
 
 
 def describe(e):
@@ -963,7 +1008,8 @@ def describe(e):
         s = e["samples"]
         dist = f", {e['processes']} processes ({e['distributed']})" if e["distributed"] else ""
         return (
-            f"Training on {e['device']} ({e['deviceName']}), torch {e['torch']}{dist}, {e['threads']} thread{'s' if e['threads'] > 1 else ''}: "
+            f"Training on {e['device']} ({e['deviceName']}), torch {e['torch']}{dist}, {e['threads']} "
+            f"thread{'s' if e['threads'] > 1 else ''}: "
             f"{s['train']} training, {s['validation']} validation, {s['test']} test images."
         )
     if kind == "batch":
@@ -987,7 +1033,7 @@ def describe(e):
         test = e["test"]
         tested = f" Test loss {test['loss']:.4f}, accuracy {test['accuracy']:.2%}." if test else ""
         return f"{e['status']}.{' ' + e['message'] if e['message'] else ''}{tested}"
-    return None
+    return json.dumps(e)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1012,7 +1058,9 @@ class Dist:
         import torch.distributed as dist
 
         if device.type == "mps":
-            raise TrainingError("torchrun on Apple's MPS is not supported by PyTorch: run one process, or pass --device cpu.")
+            raise TrainingError(
+                "torchrun on Apple's MPS is not supported by PyTorch: run one process, or pass --device cpu."
+            )
         self.backend = "nccl" if device.type == "cuda" else "gloo"
         dist.init_process_group(self.backend)
         self.device = device if device.type == "cuda" else torch.device("cpu")  # NCCL communicates GPU tensors
@@ -1160,9 +1208,17 @@ class Trainer:
         tensors, metadata = optimizer_tensors(self.optimizer)
         save_atomic(tensors, optimizer, metadata)
         # The progress rides along, so that --resume-from can take this folder.
-        save_atomic(state, weights, {"epoch": str(epoch), "isBest": json.dumps(is_best), "progress": json.dumps(progress)})
+        metadata = {"epoch": str(epoch), "isBest": json.dumps(is_best), "progress": json.dumps(progress)}
+        save_atomic(state, weights, metadata)
         self.out.emit(
-            {"type": "checkpoint", "epoch": epoch, "weights": weights, "optimizer": optimizer, "isBest": is_best, "progress": progress}
+            {
+                "type": "checkpoint",
+                "epoch": epoch,
+                "weights": weights,
+                "optimizer": optimizer,
+                "isBest": is_best,
+                "progress": progress,
+            }
         )
 
     def train(self, start_epoch, progress, best_state):
@@ -1220,7 +1276,12 @@ class Trainer:
             train_seconds = time.perf_counter() - epoch_start
             self.dist.sync_buffers(self.module)
             val = self.evaluate("val") if data.val_count > 0 else None
-            metrics = {"type": "epoch", "epoch": epoch + 1, "trainLoss": loss_sum / seen, "trainAccuracy": correct / seen}
+            metrics = {
+                "type": "epoch",
+                "epoch": epoch + 1,
+                "trainLoss": loss_sum / seen,
+                "trainAccuracy": correct / seen,
+            }
             if val:
                 metrics.update(valLoss=val["loss"], valAccuracy=val["accuracy"])
             metrics.update(learningRate=learning_rate_at(h, epoch + 1 - 1e-9), samplesPerSecond=seen / train_seconds)
@@ -1244,7 +1305,8 @@ class Trainer:
             }
             self.save_checkpoint(epoch + 1, state, is_best, progress)
             if h.patience > 0 and without_improvement >= h.patience and epoch + 1 < h.epochs:
-                return self.finish(best_state, f"Early stopping: the validation loss did not improve for {h.patience} epochs.")
+                message = f"Early stopping: the validation loss did not improve for {h.patience} epochs."
+                return self.finish(best_state, message)
         return self.finish(best_state, None)
 
     def finish(self, best_state, message):
@@ -1302,10 +1364,21 @@ def parse_args(argv=None):
     data.add_argument("--dataset-kind", choices=("idx", "cifar10", "folder", "tensors"), help="how --data is laid out")
     run = parser.add_argument_group("run")
     run.add_argument("--config", metavar="FILE", help="config.json to read (default: beside train.py)")
-    run.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto", help="auto: CUDA, else MPS, else CPU")
-    run.add_argument("--weights", metavar="FILE", help="start from these weights (a state_dict .safetensors, e.g. weights.safetensors)")
-    run.add_argument("--checkpoints", metavar="DIR", default=os.path.join(HERE, "checkpoints"), help="where epoch-N.safetensors go")
-    run.add_argument("--resume-from", metavar="DIR", help="continue a run: a checkpoints folder, or state.json + weights + optimizer")
+    run.add_argument(
+        "--device", choices=("auto", "cpu", "cuda", "mps"), default="auto", help="auto: CUDA, else MPS, else CPU"
+    )
+    run.add_argument("--weights", metavar="FILE", help="start from these weights, e.g. weights.safetensors")
+    run.add_argument(
+        "--checkpoints",
+        metavar="DIR",
+        default=os.path.join(HERE, "checkpoints"),
+        help="where epoch-N.safetensors go (default: checkpoints/ beside train.py)",
+    )
+    run.add_argument(
+        "--resume-from",
+        metavar="DIR",
+        help="continue a run: its checkpoints folder, or state.json + weights + optimizer files",
+    )
     run.add_argument("--control", metavar="FILE", help="a file holding run, pause or stop, read between batches")
     run.add_argument("--parent-pid", metavar="PID", type=int, help="stop when this process has ended")
     run.add_argument("--threads", metavar="N", type=int, help="CPU threads (torch.set_num_threads)")
@@ -1318,7 +1391,10 @@ def parse_args(argv=None):
 def read_config(path):
     path = path or os.path.join(HERE, "config.json")
     if not os.path.exists(path):
-        raise ConfigError(f"{path} is missing: train.py reads its defaults from config.json beside it (CNN Studio writes it), or pass --config FILE.")
+        raise ConfigError(
+            f"{path} is missing: train.py reads its defaults from config.json beside it (CNN Studio writes "
+            "it), or pass --config FILE."
+        )
     try:
         with open(path, encoding="utf-8") as f:
             config = json.load(f)
@@ -1352,7 +1428,10 @@ def pick_device(choice, dist):
         choice = "cuda" if cuda else "mps" if mps else "cpu"
     if choice == "cuda":
         if not cuda:
-            raise TrainingError("--device cuda, but torch sees no CUDA GPU (torch.cuda.is_available() is False). Use --device cpu.")
+            raise TrainingError(
+                "--device cuda, but torch sees no CUDA GPU (torch.cuda.is_available() is False). Use "
+                "--device cpu."
+            )
         if dist.local_rank >= torch.cuda.device_count():
             raise TrainingError(
                 f"torchrun started more processes on this machine than it has GPUs ({torch.cuda.device_count()}): "
@@ -1362,7 +1441,10 @@ def pick_device(choice, dist):
         return torch.device("cuda", dist.local_rank)
     if choice == "mps":
         if not mps:
-            raise TrainingError("--device mps, but this torch has no MPS device (Apple silicon, macOS 12.3+). Use --device cpu.")
+            raise TrainingError(
+                "--device mps, but this torch has no MPS device (Apple silicon, macOS 12.3+). Use --device "
+                "cpu."
+            )
         return torch.device("mps")
     return torch.device("cpu")
 
@@ -1422,7 +1504,10 @@ def run(args, config_path, config, h, dist, out):
     ds = load_dataset(kind, path, dataset.get("name"), config.get("classes"), network.INPUT_SHAPE)
     data = TrainData(ds, h, device)
     if data.train_count == 0:
-        raise TrainingError("No training images are left after the validation split and the limit: lower --validation-split or raise --limit.")
+        raise TrainingError(
+            "No training images are left after the validation split and the limit: lower --validation-split "
+            "or raise --limit."
+        )
     torch.manual_seed(h.seed)
     module = network.build_model().to(device)
     check_model(module, data, ds.classes)
@@ -1460,7 +1545,10 @@ def run(args, config_path, config, h, dist, out):
 def explain(e):
     text = str(e)
     if "out of memory" in text.lower():
-        return f"Out of memory: {text.splitlines()[0]} Lower --batch-size, or set --micro-batch (the same step in smaller pieces)."
+        return (
+            f"Out of memory: {text.splitlines()[0]} Lower --batch-size, or set --micro-batch (the same step "
+            "in smaller pieces)."
+        )
     return f"{type(e).__name__}: {text}"
 
 
