@@ -1202,7 +1202,10 @@ class Trainer:
     def save_checkpoint(self, epoch, state, is_best, progress):
         if self.dist.rank != 0 or not self.checkpoints:
             return
-        os.makedirs(self.checkpoints, exist_ok=True)
+        try:
+            os.makedirs(self.checkpoints, exist_ok=True)
+        except OSError as e:
+            raise TrainingError(f"Could not create {self.checkpoints} ({e.strerror or e}): pass --checkpoints DIR.") from None
         weights = os.path.join(self.checkpoints, f"epoch-{epoch}.safetensors")
         optimizer = os.path.join(self.checkpoints, f"epoch-{epoch}.optimizer.safetensors")
         tensors, metadata = optimizer_tensors(self.optimizer)
