@@ -1,11 +1,13 @@
 """train.py's speed on random data, next to bench/train_torch.py's LeNet-5 number: what feeding batches
 costs (gathering uint8 images by index, augmenting, normalising through the lookup table) against a whole
-training step at batch 64, and train.py end to end (samples per second of an epoch of --max-batches).
+training step at batch 64, and train.py end to end (samples per second of an epoch of --max-batches, the
+best of three runs).
 Prints one JSON line per measure.
 
     /usr/bin/python3 bench/train_py.py [--threads N] [--batches N]"""
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -39,12 +41,16 @@ class Quiet:
         return None
 
 
-def timed(fn, count):
+def timed(fn, count, windows=5):
+    """Milliseconds per call: the best of `windows` windows (the machine may be shared: the best is the cost)."""
     fn(0)
-    start = time.perf_counter()
-    for b in range(1, count + 1):
-        fn(b)
-    return (time.perf_counter() - start) * 1000 / count
+    best, per = math.inf, max(1, count // windows)
+    for w in range(windows):
+        start = time.perf_counter()
+        for b in range(1 + w * per, 1 + (w + 1) * per):
+            fn(b)
+        best = min(best, (time.perf_counter() - start) * 1000 / per)
+    return best
 
 
 def measure(name, **overrides):
@@ -54,33 +60,49 @@ def measure(name, **overrides):
     batch = lambda b: rows[b * BATCH : (b + 1) * BATCH]  # noqa: E731
     feed = timed(lambda b: data.train_batch(batch(b), train.augmentation_seed(1, 0, b), 0, BATCH), args.batches)
     options = {"checkpoints": None, "every_batch": False, "max_batches": None}
-    trainer = train.Trainer(lenet5_model.build_model(), data, h, train.Dist(), None, Quiet(), torch.device("cpu"), options)
+    model, cpu = lenet5_model.build_model(), torch.device("cpu")
+    trainer = train.Trainer(model, data, h, train.Dist(), None, Quiet(), cpu, options)
     step = timed(lambda b: trainer.step(batch(b), train.augmentation_seed(1, 0, b)), args.batches)
-    print(json.dumps({"measure": name, "batch": BATCH, "feedMsPerBatch": round(feed, 3), "stepMsPerBatch": round(step, 3),
-                      "feedShare": round(feed / step, 4), "threads": args.threads}), flush=True)
+    result = {"measure": name, "batch": BATCH, "feedMsPerBatch": round(feed, 3), "stepMsPerBatch": round(step, 3)}
+    print(json.dumps({**result, "feedShare": round(feed / step, 4), "threads": args.threads}), flush=True)
 
 
 measure("feed, no augmentation")
 measure("feed, crop 2 + flip + standardize", cropPadding=2, flip=True, normalize="standardize")
 
-# train.py end to end: an epoch of args.batches batches on a random `tensors` dataset.
-with tempfile.TemporaryDirectory() as folder:
-    for f in ("train.py", "safetensors_io.py"):
-        with open(os.path.join(PYTHON, f), "rb") as src, open(os.path.join(folder, f), "wb") as dst:
-            dst.write(src.read())
-    with open(os.path.join(FIXTURES, "lenet5_model.py"), "rb") as src, open(os.path.join(folder, "model.py"), "wb") as dst:
-        dst.write(src.read())
+
+
+def end_to_end(folder):
+    """train.py's own number: samples per second of an epoch of args.batches batches on a random `tensors` set."""
+    for name, source in (("train.py", PYTHON), ("safetensors_io.py", PYTHON), ("lenet5_model.py", FIXTURES)):
+        with open(os.path.join(source, name), "rb") as src:
+            with open(os.path.join(folder, "model.py" if name == "lenet5_model.py" else name), "wb") as dst:
+                dst.write(src.read())
     data = os.path.join(folder, "random.safetensors")
-    safetensors_io.save_file({"train_images": images, "train_labels": labels, "test_images": test.images,
-                              "test_labels": test.labels}, data)
-    config = {"format": train.CONFIG_FORMAT, "model": "LeNet5", "input": {"height": 28, "width": 28, "channels": 1},
-              "classes": None, "dataset": {"kind": "tensors", "path": data, "name": "random"},
-              "hyperparameters": {"epochs": 1, "batchSize": BATCH, "validationSplit": 0}, "normalization": None}
+    tensors = {"train_images": images, "train_labels": labels, "test_images": test.images, "test_labels": test.labels}
+    safetensors_io.save_file(tensors, data)
+    config = {
+        "format": train.CONFIG_FORMAT,
+        "model": "LeNet5",
+        "input": {"height": 28, "width": 28, "channels": 1},
+        "classes": None,
+        "dataset": {"kind": "tensors", "path": data, "name": "random"},
+        "hyperparameters": {"epochs": 1, "batchSize": BATCH, "validationSplit": 0},
+        "normalization": None,
+    }
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(config, f)
-    run = subprocess.run([sys.executable, os.path.join(folder, "train.py"), "--json", "--device", "cpu", "--threads",
-                          str(args.threads), "--max-batches", str(args.batches), "--checkpoints", os.path.join(folder, "ck")],
-                         capture_output=True, text=True, check=True)
-    epoch = next(e for e in map(json.loads, run.stdout.splitlines()) if e["type"] == "epoch")
-    print(json.dumps({"measure": "train.py epoch", "batch": BATCH, "msPerBatch": round(BATCH * 1000 / epoch["samplesPerSecond"], 3),
-                      "samplesPerSecond": round(epoch["samplesPerSecond"], 1), "threads": args.threads}), flush=True)
+    command = [sys.executable, os.path.join(folder, "train.py"), "--json", "--device", "cpu"]
+    command += ["--threads", str(args.threads), "--max-batches", str(args.batches)]
+    command += ["--checkpoints", os.path.join(folder, "ck")]
+    speeds = []
+    for _ in range(3):  # the best of three: the machine may be shared
+        run = subprocess.run(command, capture_output=True, text=True, check=True)
+        speeds += [e["samplesPerSecond"] for e in map(json.loads, run.stdout.splitlines()) if e["type"] == "epoch"]
+    best = max(speeds)
+    print(json.dumps({"measure": "train.py epoch", "batch": BATCH, "msPerBatch": round(BATCH * 1000 / best, 3),
+                      "samplesPerSecond": round(best, 1), "threads": args.threads}), flush=True)
+
+
+with tempfile.TemporaryDirectory() as scratch:
+    end_to_end(scratch)
