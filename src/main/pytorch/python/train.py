@@ -1148,6 +1148,8 @@ class Trainer:
         if options["max_batches"]:
             self.batches = min(self.batches, options["max_batches"])
         self.epoch_samples = min(data.train_count, self.batches * h.batchSize)
+        # Sums of losses and hits in float64, except on MPS, which has none.
+        self.sums = torch.float32 if device.type == "mps" else torch.float64
 
     def step(self, rows, seed):
         """One optimizer step over the batch `rows`: this process's part of it, in micro-batches when asked,
@@ -1156,7 +1158,7 @@ class Trainer:
         n = rows.numel()
         lo, hi = dist.share(n)
         self.optimizer.zero_grad(set_to_none=True)
-        totals = torch.zeros(2, dtype=torch.float64, device=self.device)
+        totals = torch.zeros(2, dtype=self.sums, device=self.device)
         if hi == lo:
             # None of this batch here (a short last batch): a zero contribution, so DDP's all-reduce still meets.
             x, _ = self.data.train_batch(rows, seed, 0, 1)
@@ -1188,7 +1190,7 @@ class Trainer:
         count = self.data.val_count if split == "val" else self.data.test_count
         size = min(EVAL_BATCH, h.microBatch if 0 < h.microBatch < h.batchSize else h.batchSize)
         lo, hi = self.dist.share(count)
-        totals = torch.zeros(2, dtype=torch.float64, device=self.device)
+        totals = torch.zeros(2, dtype=self.sums, device=self.device)
         self.module.eval()
         for start in range(lo, hi, size):
             x, y = self.data.eval_batch(split, start, min(size, hi - start))
@@ -1441,6 +1443,7 @@ def pick_device(choice, dist):
                 "lower --nproc_per_node."
             )
         torch.cuda.set_device(dist.local_rank)
+        torch.backends.cudnn.benchmark = True  # the batch shapes repeat: let cuDNN pick its fastest kernels
         return torch.device("cuda", dist.local_rank)
     if choice == "mps":
         if not mps:
