@@ -30,15 +30,11 @@ import sys
 import time
 import traceback
 import warnings
-import warnings
 
 import torch
 import torch.nn.functional as F
 
 import safetensors_io
-
-# DDP's note about a [O, 1, kh, kw] kernel's gradient strides: the same memory order, only noise.
-warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
 
 # DDP's note about a [O, 1, kh, kw] kernel's gradient strides: the same memory order, only noise.
 warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
@@ -1448,8 +1444,8 @@ def pick_device(choice, dist):
     if choice == "mps":
         if not mps:
             raise TrainingError(
-                "--device mps, but this torch has no MPS device (Apple silicon, macOS 12.3+). Use --device "
-                "cpu."
+                "--device mps, but this torch has no MPS device (Apple silicon, macOS 12.3+). "
+                "Use --device cpu."
             )
         return torch.device("mps")
     return torch.device("cpu")
