@@ -8,6 +8,7 @@ import {
   describeTorch,
   eventsOf,
   makeRunFolder,
+  maxWeightDifference,
   readSafetensors,
   runTrain,
   tempFolder,
@@ -104,6 +105,24 @@ describeTorch('train.py runs and reports', () => {
       status: 'finished',
       message: 'Early stopping: the validation loss did not improve for 1 epochs.',
     })
+  })
+
+  it('starts from --weights when asked', async () => {
+    const folder = makeRunFolder()
+    const trained = await runTrain(folder, ['--checkpoints', path.join(folder, 'a')])
+    const [weights] = eventsOf(trained.events, 'checkpoint')
+    // A learning rate that changes nothing: the epoch evaluates the given weights.
+    const still = ['--optimizer', 'sgd', '--momentum', '0', '--lr', '1e-30']
+    const again = await runTrain(folder, [
+      ...still,
+      '--weights',
+      weights.weights,
+      '--checkpoints',
+      path.join(folder, 'b'),
+    ])
+    expect(again.code, again.stderr).toBe(0)
+    expect(eventsOf(again.events, 'epoch')[0].valLoss).toBe(eventsOf(trained.events, 'epoch')[0].valLoss)
+    expect(maxWeightDifference(eventsOf(again.events, 'checkpoint')[0].weights, weights.weights)).toBe(0)
   })
 
   it('ends a run whose loss is no longer finite as failed, with the app’s message', async () => {
