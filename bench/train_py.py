@@ -29,6 +29,7 @@ args.add_argument("--threads", type=int, default=2)
 args.add_argument("--batches", type=int, default=200)
 args = args.parse_args()
 torch.set_num_threads(args.threads)
+train.keep_freed_memory()  # as train.py does on the CPU
 torch.manual_seed(0)
 N, BATCH = 60_000, 64
 images = torch.randint(0, 256, (N, 28, 28, 1), dtype=torch.uint8)
@@ -53,7 +54,7 @@ def timed(fn, count, windows=5):
     return best
 
 
-def measure(name, **overrides):
+def measure(name, report=True, **overrides):
     h = train.Hyperparameters({**train.DEFAULTS, "batchSize": BATCH, "validationSplit": 0, **overrides})
     data = train.TrainData(train.Dataset("random", None, train.ImageSet(images, labels), test), h, torch.device("cpu"))
     rows = data.epoch_rows(0)
@@ -63,10 +64,13 @@ def measure(name, **overrides):
     model, cpu = lenet5_model.build_model(), torch.device("cpu")
     trainer = train.Trainer(model, data, h, train.Dist(), None, Quiet(), cpu, options)
     step = timed(lambda b: trainer.step(batch(b), train.augmentation_seed(1, 0, b)), args.batches)
+    if not report:
+        return
     result = {"measure": name, "batch": BATCH, "feedMsPerBatch": round(feed, 3), "stepMsPerBatch": round(step, 3)}
     print(json.dumps({**result, "feedShare": round(feed / step, 4), "threads": args.threads}), flush=True)
 
 
+measure("warm-up (the first measure in a process runs slow)", report=False)
 measure("feed, no augmentation")
 measure("feed, crop 2 + flip + standardize", cropPadding=2, flip=True, normalize="standardize")
 
