@@ -697,10 +697,13 @@ class TrainData:
         """Crops after zero padding and flips, for the whole batch at once: output (r, col) reads padded
         source (r + dy, (flip ? W − 1 − col : col) + dx), as batches.ts; the padding is byte 0, which the
         lookup table turns into a black pixel's value."""
-        n, height, width, _ = pixels.shape
+        n, height, width, channels = pixels.shape
         p = self.h.cropPadding
         dev = pixels.device
-        padded = F.pad(pixels.permute(0, 3, 1, 2), (p, p, p, p)).permute(0, 2, 3, 1) if p else pixels
+        padded = pixels
+        if p:  # zeros and a copy: padding uint8 works on every device this way
+            padded = pixels.new_zeros((n, height + 2 * p, width + 2 * p, channels))
+            padded[:, p : p + height, p : p + width] = pixels
         flip = torch.tensor(flips, dtype=torch.bool, device=dev)[:, None]
         dy = torch.tensor(dys, dtype=torch.int64, device=dev)[:, None]
         dx = torch.tensor(dxs, dtype=torch.int64, device=dev)[:, None]
