@@ -1,7 +1,8 @@
 """Read and write safetensors files with PyTorch alone.
 
-The same API as ``safetensors.torch`` (``load_file`` and ``save_file``) for machines without the
-safetensors package: an 8-byte little-endian header length, a JSON header
+The same API as ``safetensors.torch`` (``load_file`` and ``save_file``), plus ``load_metadata``
+(what ``safe_open(...).metadata()`` gives), for machines without the safetensors package: an
+8-byte little-endian header length, a JSON header
 ``{name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}}`` padded
 with spaces to a multiple of 8 bytes, then each tensor's little-endian bytes. Written by CNN
 Studio beside model.py; works on torch 1.13 and 2.x.
@@ -13,7 +14,7 @@ import sys
 
 import torch
 
-__all__ = ["load_file", "save_file"]
+__all__ = ["SafetensorsError", "load_file", "load_metadata", "save_file"]
 
 _DTYPES = {
     "F64": torch.float64,
@@ -28,7 +29,12 @@ _DTYPES = {
     "BOOL": torch.bool,
 }
 _NAMES = {dtype: name for name, dtype in _DTYPES.items()}
+# The safetensors package refuses larger headers too.
 _MAX_HEADER = 100_000_000
+
+
+class SafetensorsError(ValueError):
+    """A file that is not a safetensors file, or tensors that cannot be written as one."""
 
 
 def _element_size(dtype):
@@ -70,34 +76,55 @@ def _swap_bytes(flat):
     return swapped.view(flat.dtype).reshape(-1)
 
 
-def load_file(filename, device="cpu"):
-    """The tensors of a safetensors file, by name, in the file's order, on ``device``."""
-    # One writable buffer for the whole file: the tensors share it rather than copy it again.
-    with open(filename, "rb") as f:
-        data = bytearray(os.fstat(f.fileno()).st_size)
-        f.readinto(data)
-
+def _error(filename):
     def bad(why):
-        return ValueError(f"{os.fspath(filename)} is not a valid safetensors file: {why}.")
+        return SafetensorsError(f"{os.fspath(filename)} is not a valid safetensors file: {why}.")
 
-    if len(data) < 8:
-        raise bad(f"it has {len(data)} bytes, fewer than the 8 of its header length")
+    return bad
+
+
+def _header(filename, data, size):
+    """The JSON header of a file of ``size`` bytes whose first bytes are ``data``, and its end."""
+    bad = _error(filename)
+    if size < 8:
+        raise bad(f"it has {size} bytes, fewer than the 8 of its header length")
     length = int.from_bytes(data[:8], "little")
     if length > _MAX_HEADER:
         raise bad(f"its header length {length} is over {_MAX_HEADER} bytes")
-    if 8 + length > len(data):
-        raise bad(f"its header ({length} bytes) runs past the end of the file ({len(data)} bytes)")
+    if 8 + length > size:
+        raise bad(f"its header ({length} bytes) runs past the end of the file ({size} bytes)")
     try:
         header = json.loads(bytes(data[8:8 + length]).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as e:
         raise bad(f"its header is not UTF-8 JSON ({e})") from None
     if not isinstance(header, dict):
         raise bad("its header is not a JSON object")
-    metadata = header.pop("__metadata__", {})
-    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+    metadata = header.pop("__metadata__", None)
+    if metadata is not None and (not isinstance(metadata, dict)
+                                 or not all(isinstance(v, str) for v in metadata.values())):
         raise bad("__metadata__ is not a map of strings")
+    return header, metadata, 8 + length
 
-    start = 8 + length
+
+def load_metadata(filename):
+    """The file's ``__metadata__`` (a dict of strings), or None when it has none."""
+    with open(filename, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        head = f.read(8)
+        length = int.from_bytes(head, "little") if len(head) == 8 else 0
+        data = head + f.read(min(length, _MAX_HEADER))
+    return _header(filename, data, size)[1]
+
+
+def load_file(filename, device="cpu"):
+    """The tensors of a safetensors file, by name, in the file's order, on ``device``."""
+    # One writable buffer for the whole file: the tensors share it rather than copy it again.
+    with open(filename, "rb") as f:
+        data = bytearray(os.fstat(f.fileno()).st_size)
+        f.readinto(data)
+    bad = _error(filename)
+    header, _, start = _header(filename, data, len(data))
+
     entries = []
     for name, info in header.items():
         if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
@@ -138,17 +165,17 @@ def save_file(tensors, filename, metadata=None):
     header = {}
     if metadata:
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
-            raise ValueError("metadata must map strings to strings")
+            raise SafetensorsError("metadata maps strings to strings; encode other values as JSON")
         header["__metadata__"] = dict(metadata)
     chunks = []
     offset = 0
     for name, tensor in tensors.items():
         if not isinstance(tensor, torch.Tensor):
-            raise ValueError(f"{name!r} is not a tensor but a {type(tensor).__name__}")
+            raise SafetensorsError(f"{name!r} is not a tensor but a {type(tensor).__name__}")
         if tensor.dtype not in _NAMES:
-            raise ValueError(f"tensor {name!r} has dtype {tensor.dtype}, which cannot be written")
+            raise SafetensorsError(f"tensor {name!r} has dtype {tensor.dtype}: not writable here")
         if tensor.layout != torch.strided:
-            raise ValueError(f"tensor {name!r} is {tensor.layout}: make it dense (.to_dense())")
+            raise SafetensorsError(f"tensor {name!r} is {tensor.layout}: make it dense first")
         flat = tensor.detach().to("cpu").contiguous().reshape(-1)
         if sys.byteorder == "big" and flat.element_size() > 1:
             flat = _swap_bytes(flat)
