@@ -31,6 +31,8 @@ export function evaluateInTorch(
     encoding: 'utf8',
     maxBuffer: 1 << 26,
     timeout: 600_000,
+    // No __pycache__ beside the source's Python files.
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
   })
   if (r.status !== 0) throw new Error(`pytorch-evaluate.py failed (${r.status}):\n${r.stderr}`)
   return JSON.parse(r.stdout) as Record<string, TorchReport>

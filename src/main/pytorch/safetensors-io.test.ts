@@ -75,9 +75,7 @@ describe.skipIf(!python)('safetensors_io.py', () => {
     const r = spawnSync(
       python!,
       ['-c', SCRIPT, dirname(pythonFile('safetensors_io.py')), dir, ...Object.keys(DAMAGED)],
-      {
-        encoding: 'utf8',
-      },
+      { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
     )
     if (r.status !== 0) throw new Error(r.stderr)
     return JSON.parse(r.stdout) as {
