@@ -28,8 +28,8 @@ describe('the bundled worker threads', () => {
       },
       () => new Worker(join(OUT, 'export-worker.js')),
     )
-    expect(report.verification.passed).toBe(true)
-    expect(report.verification.engine).toBe('onnxruntime')
+    expect(report.verification!.passed).toBe(true)
+    expect(report.verification!.engine).toBe('onnxruntime')
     expect(statSync(path).size).toBe(report.bytes)
   }, 60_000)
 

@@ -8,12 +8,14 @@ export interface TorchPython {
 }
 
 /**
- * Interpreters tried in order: the user's choice, then the `python3` on PATH, then the system one
- * (Debian's python3-torch lives there while PATH may name a pyenv or venv python without torch).
+ * Interpreters tried in order: the user's choice alone when set (so that a wrong one is reported,
+ * never silently replaced, and "no PyTorch" can be chosen), else the `python3` on PATH, then the
+ * system one (Debian's python3-torch lives there while PATH may name a pyenv or venv python without
+ * torch).
  */
 export function torchCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  const list = [env.CNN_STUDIO_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p)
-  return [...new Set(list)]
+  if (env.CNN_STUDIO_PYTHON) return [env.CNN_STUDIO_PYTHON]
+  return ['python3', '/usr/bin/python3']
 }
 
 const cache = new Map<string, TorchPython | null>()
