@@ -94,6 +94,9 @@ const FOLDER_FILES = {
   pytorch: TORCH_FILES,
 } as const
 
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`)
+
 const lstatOf = (p: string): Stats | null => {
   try {
     return lstatSync(p)
@@ -133,9 +136,10 @@ export function checkExportTarget(
   const replaces = files.filter((f) => lstatOf(f) !== null)
   if (replaces.length && !request.overwrite) {
     const one = replaces.length === 1
+    const what = one ? replaces[0] : `In ${out}, ${listed(replaces.map((f) => path.basename(f)))}`
     throw new ExportTargetError(
       'exists',
-      `${replaces.join(' and ')} already exist${one ? 's' : ''}. Choose another name, or confirm replacing ${one ? 'it' : 'them'} (--force on the command line; the Export dialog asks).`,
+      `${what} already exist${one ? 's' : ''}. Choose another name, or confirm replacing ${one ? 'it' : 'them'} (--force on the command line; the Export dialog asks).`,
     )
   }
   return { out, files, replaces }

@@ -384,6 +384,11 @@ function ReplaceConfirmation({
   onKeep(): void
 }) {
   const one = files.length === 1
+  // Several files of one folder (TF.js, PyTorch): the folder once, then their names.
+  const cut = Math.max(files[0].lastIndexOf('/'), files[0].lastIndexOf('\\')) + 1
+  const folder = files[0].slice(0, cut)
+  const grouped = !one && cut > 0 && files.every((f) => f.slice(0, cut) === folder)
+  const names = grouped ? files.map((f) => f.slice(cut)) : files
   return (
     <div
       className="export-confirm"
@@ -392,9 +397,14 @@ function ReplaceConfirmation({
       data-testid="export-confirm"
     >
       <p id="export-confirm-text" className="warning">
-        {files.map((f, i) => (
+        {grouped && (
+          <>
+            In <code>{folder}</code>,{' '}
+          </>
+        )}
+        {names.map((f, i) => (
           <span key={f}>
-            {i > 0 && ' and '}
+            {i > 0 && (i === names.length - 1 ? ' and ' : ', ')}
             <code>{f}</code>
           </span>
         ))}{' '}
