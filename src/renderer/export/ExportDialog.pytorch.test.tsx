@@ -45,7 +45,7 @@ describe('the PyTorch format', () => {
     await render(api)
     await ready()
     expect(byId('export-format-pytorch')!.closest('label')!.textContent).toBe(
-      'PyTorch (model.py, weights, train.py)',
+      'PyTorch (model.py + weights)',
     )
     expect(byId('export-pytorch-note')).toBeNull()
     await click(byId('export-format-pytorch'))

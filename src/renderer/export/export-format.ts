@@ -48,7 +48,7 @@ export function verifiedWith(v: Verification): string {
 export const FORMAT_LABELS: Record<ExportFormat, string> = {
   onnx: 'ONNX',
   tfjs: 'TF.js layers (model.json + weights)',
-  pytorch: 'PyTorch (model.py, weights, train.py)',
+  pytorch: 'PyTorch (model.py + weights)',
 }
 
 /** The report's heading: `Exported to PyTorch`. */
