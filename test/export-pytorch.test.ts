@@ -159,69 +159,85 @@ with torch.no_grad():
 print(json.dumps({"correct": correct, "count": data.test.count, "classes": data.classes}))
 `
 
-describe.skipIf(!python || !existsSync(FASHION))('a LeNet-5 trained on Fashion-MNIST, exported to PyTorch', () => {
-  it("scores the run's test accuracy on all 10,000 test images, and its train.py trains", async () => {
-    // One epoch on a standardised subset: accuracy need not be high, only the same in both.
-    let t = Date.now()
-    const services = createServices({ dataDir: data, db: openDataDatabase(data) })
-    const { project } = await services['projects.create']({ name: 'lenet', template: 'lenet5-mnist' })
-    const started = await services['training.start']({
-      projectId: project.id,
-      dataset: { builtin: 'fashion-mnist' },
-      hyperparameters: { epochs: 1, limit: 3000, normalize: 'standardize', batchSize: 32 },
-    })
-    const run = await services.settled(started.id)
-    await services.close()
-    expect(run.status).toBe('finished')
-    const trainedIn = Date.now() - t
+describe.skipIf(!python || !existsSync(FASHION))(
+  'a LeNet-5 trained on Fashion-MNIST, exported to PyTorch',
+  () => {
+    it("scores the run's test accuracy on all 10,000 test images, and its train.py trains", async () => {
+      // One epoch on a standardised subset: accuracy need not be high, only the same in both.
+      let t = Date.now()
+      const services = createServices({ dataDir: data, db: openDataDatabase(data) })
+      const { project } = await services['projects.create']({ name: 'lenet', template: 'lenet5-mnist' })
+      const started = await services['training.start']({
+        projectId: project.id,
+        dataset: { builtin: 'fashion-mnist' },
+        hyperparameters: { epochs: 1, limit: 3000, normalize: 'standardize', batchSize: 32 },
+      })
+      const run = await services.settled(started.id)
+      await services.close()
+      expect(run.status).toBe('finished')
+      const trainedIn = Date.now() - t
 
-    t = Date.now()
-    const out = join(dir, 'trained-pytorch')
-    const r = cli(['lenet', '--format', 'pytorch', '--out', out, '--json'])
-    expect(r.status, r.stderr).toBe(0)
-    const line = json(r.stdout)
-    expect(line).toMatchObject({ verified: true, top1Agreement: 1 })
-    expect(line.maxAbsDiff as number).toBeLessThan(1e-4)
-    const exportedIn = Date.now() - t
+      t = Date.now()
+      const out = join(dir, 'trained-pytorch')
+      const r = cli(['lenet', '--format', 'pytorch', '--out', out, '--json'])
+      expect(r.status, r.stderr).toBe(0)
+      const line = json(r.stdout)
+      expect(line).toMatchObject({ verified: true, top1Agreement: 1 })
+      expect(line.maxAbsDiff as number).toBeLessThan(1e-4)
+      const exportedIn = Date.now() - t
 
-    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as TorchConfig
-    expect(config.classes).toEqual(FASHION_CLASSES)
-    expect(config.dataset).toMatchObject({ kind: 'idx', name: 'Fashion-MNIST' })
-    expect(existsSync(config.dataset!.path)).toBe(true)
-    expect(config.hyperparameters).toMatchObject({ epochs: 1, limit: 3000, normalize: 'standardize', batchSize: 32 })
-    expect(config.normalization!.mean[0]).toBeGreaterThan(0.2)
-    expect(config.normalization!.std[0]).toBeGreaterThan(0.2)
-    expect(decodeSafetensors(readFileSync(join(out, 'weights.safetensors'))).metadata).toMatchObject({
-      format: 'pt',
-      'cnn_studio.weights': `run ${run.id}, best epoch 1`,
-    })
+      const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as TorchConfig
+      expect(config.classes).toEqual(FASHION_CLASSES)
+      expect(config.dataset).toMatchObject({ kind: 'idx', name: 'Fashion-MNIST' })
+      expect(existsSync(config.dataset!.path)).toBe(true)
+      expect(config.hyperparameters).toMatchObject({
+        epochs: 1,
+        limit: 3000,
+        normalize: 'standardize',
+        batchSize: 32,
+      })
+      expect(config.normalization!.mean[0]).toBeGreaterThan(0.2)
+      expect(config.normalization!.std[0]).toBeGreaterThan(0.2)
+      expect(decodeSafetensors(readFileSync(join(out, 'weights.safetensors'))).metadata).toMatchObject({
+        format: 'pt',
+        'cnn_studio.weights': `run ${run.id}, best epoch 1`,
+      })
 
-    t = Date.now()
-    const scored = pythonJson(ACCURACY, out)
-    const scoredIn = Date.now() - t
-    expect(scored.count).toBe(10_000)
-    expect(scored.classes).toEqual(FASHION_CLASSES)
-    const accuracy = (scored.correct as number) / 10_000
-    console.log(
-      `LeNet-5, 1 epoch on 3,000 Fashion-MNIST images: app test accuracy ${(100 * run.testAccuracy!).toFixed(2)}%, ` +
-        `exported PyTorch model ${(100 * accuracy).toFixed(2)}% on 10,000 images ` +
-        `(trained ${trainedIn} ms, exported ${exportedIn} ms, scored ${scoredIn} ms)`,
-    )
-    expect(Math.abs(accuracy - run.testAccuracy!)).toBeLessThan(0.002)
+      t = Date.now()
+      const scored = pythonJson(ACCURACY, out)
+      const scoredIn = Date.now() - t
+      expect(scored.count).toBe(10_000)
+      expect(scored.classes).toEqual(FASHION_CLASSES)
+      const accuracy = (scored.correct as number) / 10_000
+      console.log(
+        `LeNet-5, 1 epoch on 3,000 Fashion-MNIST images: app test accuracy ${(100 * run.testAccuracy!).toFixed(2)}%, ` +
+          `exported PyTorch model ${(100 * accuracy).toFixed(2)}% on 10,000 images ` +
+          `(trained ${trainedIn} ms, exported ${exportedIn} ms, scored ${scoredIn} ms)`,
+      )
+      expect(Math.abs(accuracy - run.testAccuracy!)).toBeLessThan(0.002)
 
-    // The exported train.py, out of the box, against config.json's dataset path.
-    const trainPy = spawnSync(
-      python!,
-      ['train.py', '--epochs', '1', '--max-batches', '3', '--threads', '2', '--device', 'cpu', '--json'],
-      { cwd: out, encoding: 'utf8', timeout: 240_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
-    )
-    expect(trainPy.status, trainPy.stderr).toBe(0)
-    const events = trainPy.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; status?: string; samples?: Record<string, number> })
-    expect(events[0]).toMatchObject({ type: 'started', samples: { train: 2700, validation: 300, test: 10_000 } })
-    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'finished' })
-    expect(events.filter((e) => e.type === 'epoch')).toHaveLength(1)
-  }, 300_000)
-})
+      // The exported train.py, out of the box, against config.json's dataset path.
+      const trainPy = spawnSync(
+        python!,
+        ['train.py', '--epochs', '1', '--max-batches', '3', '--threads', '2', '--device', 'cpu', '--json'],
+        {
+          cwd: out,
+          encoding: 'utf8',
+          timeout: 240_000,
+          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+        },
+      )
+      expect(trainPy.status, trainPy.stderr).toBe(0)
+      const events = trainPy.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; status?: string; samples?: Record<string, number> })
+      expect(events[0]).toMatchObject({
+        type: 'started',
+        samples: { train: 2700, validation: 300, test: 10_000 },
+      })
+      expect(events.at(-1)).toMatchObject({ type: 'done', status: 'finished' })
+      expect(events.filter((e) => e.type === 'epoch')).toHaveLength(1)
+    }, 300_000)
+  },
+)

@@ -44,30 +44,34 @@ async function exportDialog(url: string, out: string): Promise<{ page: Page; err
 }
 
 describe('exporting to PyTorch in browser mode', () => {
-  it.skipIf(!torch)('writes the folder from the dialog, verified in PyTorch', async () => {
-    const server = await startServer()
-    try {
-      const out = join(dir, 'lenet5-pytorch')
-      const { page, errors } = await exportDialog(server.url, out)
-      expect(await page.getByTestId('export-pytorch-note').textContent()).toMatch(/model\.py/)
-      await page.getByTestId('export-start').click()
-      await page.getByTestId('export-report').waitFor({ timeout: 90_000 })
-      expect(await page.getByTestId('export-report-out').textContent()).toBe(out)
-      expect(await page.getByTestId('export-verification').textContent()).toMatch(
-        /^✓ Verified with PyTorch on 16 random inputs: max \|Δ logit\| .*top-1 agreement 100%\.$/,
-      )
-      expect(await page.getByTestId('export-report-files').textContent()).toContain('model.py')
-      expect(readdirSync(out).sort()).toEqual(SIX)
-      await page.getByTestId('export-report').scrollIntoViewIfNeeded()
-      await page.screenshot({ path: join(SCREENSHOTS, 'export-pytorch-light.png') })
-      await page.emulateMedia({ colorScheme: 'dark' })
-      await page.screenshot({ path: join(SCREENSHOTS, 'export-pytorch-dark.png') })
-      expect(errors).toEqual([])
-      await page.close()
-    } finally {
-      await server.close()
-    }
-  }, 180_000)
+  it.skipIf(!torch)(
+    'writes the folder from the dialog, verified in PyTorch',
+    async () => {
+      const server = await startServer()
+      try {
+        const out = join(dir, 'lenet5-pytorch')
+        const { page, errors } = await exportDialog(server.url, out)
+        expect(await page.getByTestId('export-pytorch-note').textContent()).toMatch(/model\.py/)
+        await page.getByTestId('export-start').click()
+        await page.getByTestId('export-report').waitFor({ timeout: 90_000 })
+        expect(await page.getByTestId('export-report-out').textContent()).toBe(out)
+        expect(await page.getByTestId('export-verification').textContent()).toMatch(
+          /^✓ Verified with PyTorch on 16 random inputs: max \|Δ logit\| .*top-1 agreement 100%\.$/,
+        )
+        expect(await page.getByTestId('export-report-files').textContent()).toContain('model.py')
+        expect(readdirSync(out).sort()).toEqual(SIX)
+        await page.getByTestId('export-report').scrollIntoViewIfNeeded()
+        await page.screenshot({ path: join(SCREENSHOTS, 'export-pytorch-light.png') })
+        await page.emulateMedia({ colorScheme: 'dark' })
+        await page.screenshot({ path: join(SCREENSHOTS, 'export-pytorch-dark.png') })
+        expect(errors).toEqual([])
+        await page.close()
+      } finally {
+        await server.close()
+      }
+    },
+    180_000,
+  )
 
   it('writes it unverified, saying why, where the server finds no torch', async () => {
     // CNN_STUDIO_PYTHON, when set, is the only python tried (find-torch.ts).

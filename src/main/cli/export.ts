@@ -147,7 +147,8 @@ async function exportCommand(v: Record<string, unknown>, target: string, io: Cli
     if (v.json === true) io.out(JSON.stringify(reportLine(report)))
     else for (const line of describeReport(report)) io.out(line)
     // Said on stderr too, where a script that keeps only stdout's JSON still shows it to a person.
-    if (report.notVerified && v.json === true) io.err(`cnn-studio export: not verified: ${report.notVerified}`)
+    if (report.notVerified && v.json === true)
+      io.err(`cnn-studio export: not verified: ${report.notVerified}`)
     return EXIT.ok
   } catch (e) {
     if (e instanceof ApiError) {

@@ -111,7 +111,7 @@ describe('an existing target', () => {
     )
   })
 
-  it('a PyTorch folder: any of its six files counts, listed once with the folder; the rest is the user\'s', () => {
+  it("a PyTorch folder: any of its six files counts, listed once with the folder; the rest is the user's", () => {
     const folder = path.join(elsewhere, 'pytorch')
     mkdirSync(folder)
     writeFileSync(path.join(folder, 'notes.txt'), 'x')

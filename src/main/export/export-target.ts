@@ -95,7 +95,8 @@ const FOLDER_FILES = {
 } as const
 
 /** `a`, `a and b`, `a, b and c`. */
-const listed = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`)
+const listed = (xs: string[]) =>
+  xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`
 
 const lstatOf = (p: string): Stats | null => {
   try {
@@ -114,8 +115,7 @@ export function checkExportTarget(
   dataDir: string,
 ): ExportTarget {
   const out = path.resolve(request.path)
-  const files =
-    request.format === 'onnx' ? [out] : FOLDER_FILES[request.format].map((f) => path.join(out, f))
+  const files = request.format === 'onnx' ? [out] : FOLDER_FILES[request.format].map((f) => path.join(out, f))
   for (const f of new Set([out, ...files])) {
     const owned = ownedBy(f, dataDir)
     if (owned) throw new ExportTargetError('refused', `Refusing to export there: ${owned} ${FIX}`)

@@ -25,7 +25,18 @@ function weightsOf(plan: ModelPlan): NamedArray[] {
   }))
 }
 
-const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
+const FASHION = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+]
 const lenet = getTemplate('lenet5-mnist')!.document
 const text = (files: TorchProjectFile[], name: string) => files.find((f) => f.name === name)!.data as string
 
@@ -53,7 +64,7 @@ describe('the PyTorch folder', () => {
       expect(text(files, name)).toBe(readFileSync(pythonFile(name), 'utf8'))
   })
 
-  it("writes the state dict with format pt and where the weights come from", () => {
+  it('writes the state dict with format pt and where the weights come from', () => {
     const file = decodeSafetensors(files.find((f) => f.name === 'weights.safetensors')!.data as Uint8Array)
     expect(file.metadata).toEqual({
       format: 'pt',
@@ -103,7 +114,9 @@ describe('the PyTorch folder', () => {
     expect(readme).toContain('PyTorch 1.13 or later, nothing else')
     expect(readme).toContain('Pillow or torchvision only')
     expect(readme).toContain('`x.permute(0, 2, 3, 1)` before `torch.flatten`')
-    expect(readme).toContain('| Conv2D kernel | [kh, kw, in, out] (HWIO) | `weight` [out, in, kh, kw] (OIHW) |')
+    expect(readme).toContain(
+      '| Conv2D kernel | [kh, kw, in, out] (HWIO) | `weight` [out, in, kh, kw] (OIHW) |',
+    )
     expect(readme).toContain('`Linear.weight` [out, in] (transposed)')
     expect(readme).toContain('{"type":"epoch"')
   })

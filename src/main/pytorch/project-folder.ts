@@ -96,7 +96,8 @@ export function torchProjectFiles(options: TorchProjectOptions): TorchProjectFil
 }
 
 /** Numbers as Python floats: `0.0`, `0.2860405969887955`. */
-const floats = (xs: readonly number[]) => xs.map((x) => (Number.isInteger(x) ? x.toFixed(1) : String(x))).join(', ')
+const floats = (xs: readonly number[]) =>
+  xs.map((x) => (Number.isInteger(x) ? x.toFixed(1) : String(x))).join(', ')
 
 /** How model.py flattens a feature map in TF.js's order (the Flatten kind's toTorch). */
 const NHWC_FLATTEN = '.permute(0, 2, 3, 1)'
@@ -139,8 +140,8 @@ export function torchReadme(
         ]
       : []),
     '| `safetensors_io.py` | `load_file`, `save_file`, `load_metadata`: safetensors with torch alone (the `safetensors.torch` API) |',
-    '| `train.py` | trains `model.py`\'s network as CNN Studio does (its splits, augmentation, optimizers, schedule, early stopping), on one device or with `torchrun` |',
-    '| `config.json` | `train.py`\'s defaults: the hyperparameters, the dataset, the class names, the input, the normalisation |',
+    "| `train.py` | trains `model.py`'s network as CNN Studio does (its splits, augmentation, optimizers, schedule, early stopping), on one device or with `torchrun` |",
+    "| `config.json` | `train.py`'s defaults: the hyperparameters, the dataset, the class names, the input, the normalisation |",
     '| `README.md` | this file |',
     '',
     '## Load the model',
@@ -179,7 +180,11 @@ export function torchReadme(
     '## Classes',
     '',
     ...(classes
-      ? ['In the order of the logits (also `CLASSES` in `model.py`):', '', ...classes.map((c, i) => `${i}. ${c}`)]
+      ? [
+          'In the order of the logits (also `CLASSES` in `model.py`):',
+          '',
+          ...classes.map((c, i) => `${i}. ${c}`),
+        ]
       : [
           `Not recorded: the weights are not a trained run's. \`train.py\` takes the dataset's own names; the logits are numbered 0 to ${plan.graph.classes - 1}.`,
         ]),
@@ -187,7 +192,7 @@ export function torchReadme(
     '## Train',
     '',
     '```sh',
-    'python3 train.py                                # config.json\'s hyperparameters and dataset',
+    "python3 train.py                                # config.json's hyperparameters and dataset",
     'python3 train.py --device cuda                  # or mps, cpu; auto (the default) picks CUDA, then MPS, then the CPU',
     'python3 train.py --epochs 20 --lr 0.0005        # any hyperparameter changed by its flag (--help lists them)',
     'python3 train.py --weights weights.safetensors  # start from the exported weights instead of fresh ones',
@@ -197,7 +202,7 @@ export function torchReadme(
     '',
     ds
       ? `\`python3 train.py\` trains on ${ds.name} (\`${ds.kind}\`) at \`${ds.path}\`, where the exporting machine has it; elsewhere pass \`--data PATH --dataset-kind ${ds.kind}\`.`
-      : 'No dataset is set (the weights are not a trained run\'s): pass `--data PATH --dataset-kind idx|cifar10|folder|tensors` (MNIST-style IDX files, CIFAR-10\'s binary batches, a folder of class sub-folders of images, or a safetensors file of uint8 images).',
+      : "No dataset is set (the weights are not a trained run's): pass `--data PATH --dataset-kind idx|cifar10|folder|tensors` (MNIST-style IDX files, CIFAR-10's binary batches, a folder of class sub-folders of images, or a safetensors file of uint8 images).",
     '',
     `Hyperparameters (config.json; each has its flag, \`python3 train.py --help\`): ${Object.entries(h)
       .map(([k, v]) => `${k} ${String(v)}`)
@@ -206,16 +211,16 @@ export function torchReadme(
     'Checkpoints go to `checkpoints/` beside `train.py` (`--checkpoints DIR`), one `epoch-N.safetensors` and',
     'its optimizer state per epoch; `--resume-from DIR` continues from the latest. With `--json` the lines are',
     '`started`, `batch`, `epoch` (`trainLoss`, `trainAccuracy`, `valLoss`, `valAccuracy`, `learningRate`),',
-    '`checkpoint`, `paused`, `resumed` and `done` (`status`, `message`, `test`: the test split\'s loss and accuracy',
-    'with the best epoch\'s weights), for example:',
+    "`checkpoint`, `paused`, `resumed` and `done` (`status`, `message`, `test`: the test split's loss and accuracy",
+    "with the best epoch's weights), for example:",
     '',
     '```json',
     '{"type":"epoch","epoch":1,"trainLoss":0.5,"trainAccuracy":0.81,"valLoss":0.41,"valAccuracy":0.85,"learningRate":0.001,"samplesPerSecond":5002.1}',
     '{"type":"done","status":"finished","message":null,"test":{"loss":0.33,"accuracy":0.88}}',
     '```',
     '',
-    'Debian 12\'s PyTorch 1.13 under Python 3.11 ships a `torchrun` that fails before starting anything',
-    '(`\'NoneType\' object has no attribute \'get\'`); one process works there, or use PyTorch 2.x for `torchrun`.',
+    "Debian 12's PyTorch 1.13 under Python 3.11 ships a `torchrun` that fails before starting anything",
+    "(`'NoneType' object has no attribute 'get'`); one process works there, or use PyTorch 2.x for `torchrun`.",
     '',
     '## Flatten order',
     '',
@@ -240,7 +245,7 @@ export function torchReadme(
     '| SeparableConv2D | depthwise and pointwise kernels | two convolutions, each as above |',
     '| Dense kernel | [in, out] | `Linear.weight` [out, in] (transposed) |',
     '| biases | [out] | `bias` [out] |',
-    '| BatchNorm γ, β, moving mean, moving variance | [C] each | `weight`, `bias`, `running_mean`, `running_var`; `num_batches_tracked` 0; `momentum` = 1 − CNN Studio\'s, `eps` the same |',
+    "| BatchNorm γ, β, moving mean, moving variance | [C] each | `weight`, `bias`, `running_mean`, `running_var`; `num_batches_tracked` 0; `momentum` = 1 − CNN Studio's, `eps` the same |",
     '',
     "'same' padding is TensorFlow's (the extra row and column at the bottom and right, through `F.pad`), so",
     'the model computes what CNN Studio computed; CNN Studio checks it against its TF.js model when it exports',

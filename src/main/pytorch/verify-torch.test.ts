@@ -45,12 +45,11 @@ const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith('cnn-st
 describe.skipIf(!python)('the PyTorch check of an export', () => {
   it("runs the folder's model.py with its weights on NCHW images, and compares with TF.js's logits", async () => {
     const before = leftovers()
-    const v = await verifyTorch(
-      folder,
-      { images: nhwc, shape: [2, 1, 2, 2], data: 'random' },
-      expected,
-      { python: python!, tolerance: 1e-4, classes: 3 },
-    )
+    const v = await verifyTorch(folder, { images: nhwc, shape: [2, 1, 2, 2], data: 'random' }, expected, {
+      python: python!,
+      tolerance: 1e-4,
+      classes: 3,
+    })
     expect(v).toMatchObject({ engine: 'pytorch', data: 'random', samples: 2, top1Agreement: 1, passed: true })
     expect(v.maxAbsDiff).toBeLessThan(1e-5)
     // A wrong reference fails the comparison, loudly.
@@ -75,7 +74,9 @@ describe.skipIf(!python)('the PyTorch check of an export', () => {
       (e: unknown) => e,
     )
     expect(error).toBeInstanceOf(TorchRunError)
-    expect((error as Error).message).toMatch(/Running the exported model\.py in PyTorch .* failed \(exit status 1\)/)
+    expect((error as Error).message).toMatch(
+      /Running the exported model\.py in PyTorch .* failed \(exit status 1\)/,
+    )
     expect((error as Error).message).toMatch(/RuntimeError: broken on purpose$/)
     expect(leftovers()).toEqual(before)
   }, 60_000)

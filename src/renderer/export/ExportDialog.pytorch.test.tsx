@@ -33,7 +33,13 @@ const PYTORCH: ExportReport = {
   inputs: [{ name: 'x', shape: ['N', 1, 28, 28] }],
   outputs: [{ name: 'logits', shape: ['N', 10] }],
   warnings: [],
-  verification: { ...REPORT.verification!, engine: 'pytorch', data: 'dataset', samples: 16, maxAbsDiff: 1.8e-6 },
+  verification: {
+    ...REPORT.verification!,
+    engine: 'pytorch',
+    data: 'dataset',
+    samples: 16,
+    maxAbsDiff: 1.8e-6,
+  },
 }
 
 const NOT_FOUND =
@@ -44,9 +50,7 @@ describe('the PyTorch format', () => {
     const { api, handlers } = services()
     await render(api)
     await ready()
-    expect(byId('export-format-pytorch')!.closest('label')!.textContent).toBe(
-      'PyTorch (model.py + weights)',
-    )
+    expect(byId('export-format-pytorch')!.closest('label')!.textContent).toBe('PyTorch (model.py + weights)')
     expect(byId('export-pytorch-note')).toBeNull()
     await click(byId('export-format-pytorch'))
     expect(byId('export-layout')).toBeNull()
@@ -56,7 +60,10 @@ describe('the PyTorch format', () => {
     )
     expect(pathInput().getAttribute('aria-label')).toBe('Folder to write')
     await waitFor(() => expect(pathInput().value).toBe(folder))
-    expect(handlers['export.suggestPath']).toHaveBeenLastCalledWith({ projectName: 'LeNet/5', format: 'pytorch' })
+    expect(handlers['export.suggestPath']).toHaveBeenLastCalledWith({
+      projectName: 'LeNet/5',
+      format: 'pytorch',
+    })
   })
 
   it('asks about the folder, exports the chosen run, and shows the report: the six files, verified in PyTorch', async () => {
@@ -69,7 +76,9 @@ describe('the PyTorch format', () => {
     await click(byId('export-format-pytorch'))
     await waitFor(() => expect(pathInput().value).toBe(folder))
     await click(startButton())
-    await waitFor(() => expect(byId('export-busy')!.textContent).toMatch(/checking it against TF\.js in PyTorch/))
+    await waitFor(() =>
+      expect(byId('export-busy')!.textContent).toMatch(/checking it against TF\.js in PyTorch/),
+    )
     expect(handlers['export.checkTarget']).toHaveBeenCalledWith({ path: folder, format: 'pytorch' })
     expect(handlers['export.model']).toHaveBeenCalledWith({
       source: { runId: 'r-new' },
@@ -87,7 +96,9 @@ describe('the PyTorch format', () => {
     expect(report.querySelector('h3')!.textContent).toBe('Exported to PyTorch')
     expect(report.textContent).toContain(`Folder${folder}`)
     expect(byId('export-report-size')!.textContent).toBe('337 KB (336,626 bytes in 6 files)')
-    expect([...byId('export-report-files')!.querySelectorAll('code')].map((c) => c.textContent)).toEqual(FILES)
+    expect([...byId('export-report-files')!.querySelectorAll('code')].map((c) => c.textContent)).toEqual(
+      FILES,
+    )
     expect(report.textContent).not.toContain('Opset')
     expect(report.textContent).toContain('x [N, 1, 28, 28]')
     expect(report.textContent).toContain('logits [N, 10]')
@@ -126,12 +137,17 @@ describe('the PyTorch format', () => {
     await click(startButton())
     await waitFor(() =>
       expect(byId('export-confirm')!.textContent).toMatch(
-        new RegExp(`^In ${folder}/, train\\.py, README\\.md and model\\.py already exist\\. Replace them with this export\\?`),
+        new RegExp(
+          `^In ${folder}/, train\\.py, README\\.md and model\\.py already exist\\. Replace them with this export\\?`,
+        ),
       ),
     )
     expect(handlers['export.model']).not.toHaveBeenCalled()
     await click(byId('export-replace'))
     await waitFor(() => expect(handlers['export.model']).toHaveBeenCalledTimes(1))
-    expect(vi.mocked(handlers['export.model']).mock.calls[0][0]).toMatchObject({ format: 'pytorch', overwrite: true })
+    expect(vi.mocked(handlers['export.model']).mock.calls[0][0]).toMatchObject({
+      format: 'pytorch',
+      overwrite: true,
+    })
   })
 })

@@ -270,9 +270,9 @@ export function ExportDialog({
               {format === 'pytorch' && (
                 <p className="muted format-note" data-testid="export-pytorch-note">
                   A folder: <code>model.py</code> (the network as an <code>nn.Module</code>),{' '}
-                  <code>weights.safetensors</code>, <code>train.py</code>, <code>config.json</code> and a README.
-                  Checked in PyTorch when the machine running CNN Studio's services has python with torch; written
-                  unverified, saying so, when it has not.
+                  <code>weights.safetensors</code>, <code>train.py</code>, <code>config.json</code> and a
+                  README. Checked in PyTorch when the machine running CNN Studio's services has python with
+                  torch; written unverified, saying so, when it has not.
                 </p>
               )}
               {format === 'onnx' && (
@@ -352,7 +352,12 @@ export function ExportDialog({
                 {busy && (
                   <span className="muted" role="status" data-testid="export-busy">
                     Building the model and checking it against TF.js{' '}
-                    {format === 'onnx' ? 'in onnxruntime' : format === 'tfjs' ? 'by reloading it' : 'in PyTorch'}…
+                    {format === 'onnx'
+                      ? 'in onnxruntime'
+                      : format === 'tfjs'
+                        ? 'by reloading it'
+                        : 'in PyTorch'}
+                    …
                   </span>
                 )}
                 <button type="button" className="close" disabled={busy} onClick={close}>
