@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { FASHION_MNIST_CLASSES } from '../src/main/datasets/mnist'
 import type { TorchConfig } from '../src/main/pytorch/config'
 import { TORCH_FILES } from '../src/main/pytorch/project-folder'
 import { decodeSafetensors } from '../src/main/pytorch/safetensors'
@@ -19,18 +20,6 @@ import { torchPython } from './pytorch-test-kit'
  */
 const BIN = new URL('../bin/cnn-studio.js', import.meta.url).pathname
 const FASHION = '/usr/share/datasets/fashion-mnist'
-const FASHION_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-]
 const python = torchPython()
 
 if (process.env.CNN_STUDIO_REQUIRE_FASHION_MNIST && !existsSync(FASHION))
@@ -187,7 +176,7 @@ describe.skipIf(!python || !existsSync(FASHION))(
       const exportedIn = Date.now() - t
 
       const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as TorchConfig
-      expect(config.classes).toEqual(FASHION_CLASSES)
+      expect(config.classes).toEqual(FASHION_MNIST_CLASSES)
       expect(config.dataset).toMatchObject({ kind: 'idx', name: 'Fashion-MNIST' })
       expect(existsSync(config.dataset!.path)).toBe(true)
       expect(config.hyperparameters).toMatchObject({
@@ -207,7 +196,7 @@ describe.skipIf(!python || !existsSync(FASHION))(
       const scored = pythonJson(ACCURACY, out)
       const scoredIn = Date.now() - t
       expect(scored.count).toBe(10_000)
-      expect(scored.classes).toEqual(FASHION_CLASSES)
+      expect(scored.classes).toEqual(FASHION_MNIST_CLASSES)
       const accuracy = (scored.correct as number) / 10_000
       console.log(
         `LeNet-5, 1 epoch on 3,000 Fashion-MNIST images: app test accuracy ${(100 * run.testAccuracy!).toFixed(2)}%, ` +

@@ -16,8 +16,8 @@ import { getWeights, setWeights } from '../model/weights'
 import { torchDataset, type TorchDataset } from '../pytorch/config'
 import { findTorchPython } from '../pytorch/find-torch'
 import { TORCH_FILES, torchProjectFiles } from '../pytorch/project-folder'
-import { torchNotFound, verifyTorch } from '../pytorch/verify-torch'
-import { compareLogits, withinTolerance } from './compare'
+import { torchLogits, torchNotFound } from '../pytorch/verify-torch'
+import { nhwcToNchw, verificationOf } from './compare'
 import { ONNX_NAMES } from './onnx/emit-graph'
 import { onnxBytes, type Preprocess } from './onnx/build-onnx'
 import { verifyOnnx, type VerifyBatch } from './onnx/verify-onnx'
@@ -205,15 +205,13 @@ export async function exportModel(
       const written = await tfjsLayersFiles(tf, built.model, out)
       const reloaded = await tf.loadLayersModel(tf.io.fromMemory(written.artifacts))
       try {
-        const comparison = compareLogits(predict(tf, reloaded, batch), expected, built.classes)
-        verification = {
-          engine: 'tfjs',
-          data: batch.data,
-          samples: batch.shape[0],
-          ...comparison,
-          tolerance: request.tolerance,
-          passed: withinTolerance(comparison, request.tolerance),
-        }
+        verification = verificationOf(
+          'tfjs',
+          { data: batch.data, samples: batch.shape[0] },
+          predict(tf, reloaded, batch),
+          expected,
+          { classes: built.classes, tolerance: request.tolerance },
+        )
       } finally {
         reloaded.dispose()
       }
@@ -239,13 +237,15 @@ export async function exportModel(
         provenance,
       })
       const torch = findTorchPython()
-      if (torch)
-        verification = await verifyTorch(torchFiles, batch, expected, {
-          python: torch.python,
-          tolerance: request.tolerance,
+      if (torch) {
+        const [n] = batch.shape
+        const images = nhwcToNchw(batch.images, batch.shape)
+        const logits = await torchLogits(torchFiles, images, [n, c, h, w], { python: torch.python })
+        verification = verificationOf('pytorch', { data: batch.data, samples: n }, logits, expected, {
           classes: built.classes,
+          tolerance: request.tolerance,
         })
-      else {
+      } else {
         verification = null
         notVerified = torchNotFound()
       }

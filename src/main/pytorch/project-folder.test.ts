@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { chain } from '../../shared/graph/test-kit'
 import { getTemplate } from '../../shared/templates'
 import { APP_VERSION } from '../app-version'
+import { FASHION_MNIST_CLASSES } from '../datasets/mnist'
 import { mulberry32 } from '../datasets/random'
 import type { NamedArray } from '../model/checkpoint'
 import { tfjsWeightOrder } from '../model/weight-order'
@@ -25,18 +26,7 @@ function weightsOf(plan: ModelPlan): NamedArray[] {
   }))
 }
 
-const FASHION = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-]
+const FASHION = FASHION_MNIST_CLASSES
 const lenet = getTemplate('lenet5-mnist')!.document
 const text = (files: TorchProjectFile[], name: string) => files.find((f) => f.name === name)!.data as string
 

@@ -2,14 +2,12 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Verification } from '../../shared/api/export'
-import { compareLogits, nhwcToNchw, withinTolerance } from '../export/compare'
-import type { VerifyBatch } from '../export/onnx/verify-onnx'
 import { asFloat32, decodeSafetensors, encodeSafetensors, f32Tensor } from './safetensors'
 
 /**
  * An exported PyTorch folder run in PyTorch: its model.py with its weights.safetensors, in a python
- * process, on the images TF.js ran, so that the export can compare the logits (export-model.ts).
+ * process, on the images TF.js ran, so that the export can compare the logits (export-model.ts,
+ * as it compares onnxruntime's).
  */
 
 /** The folder's model did not run in PyTorch (python failed, crashed or took too long): the message says why. */
@@ -84,29 +82,6 @@ export async function torchLogits(
     return asFloat32(logits)
   } finally {
     await rm(dir, { recursive: true, force: true })
-  }
-}
-
-/**
- * The folder's model run in PyTorch on `batch` (NHWC, made NCHW for it) next to `expected` (TF.js's
- * logits on the same images): the verification report, as verifyOnnx makes it.
- */
-export async function verifyTorch(
-  files: readonly { name: string; data: Uint8Array | string }[],
-  batch: VerifyBatch,
-  expected: Float32Array,
-  options: { python: string; tolerance: number; classes: number; timeoutMs?: number },
-): Promise<Verification> {
-  const [n, h, w, c] = batch.shape
-  const logits = await torchLogits(files, nhwcToNchw(batch.images, batch.shape), [n, c, h, w], options)
-  const comparison = compareLogits(logits, expected, options.classes)
-  return {
-    engine: 'pytorch',
-    data: batch.data,
-    samples: n,
-    ...comparison,
-    tolerance: options.tolerance,
-    passed: withinTolerance(comparison, options.tolerance),
   }
 }
 
