@@ -82,7 +82,18 @@ describe.skipIf(!python)('cnn-studio export --format pytorch', () => {
     )
     expect(readFileSync(join(out, 'weights.safetensors')).equals(before)).toBe(false)
     expect(files(out)).toEqual([...SIX, 'notes.txt'].sort())
-  }, 120_000)
+
+    // PyTorch's logits differ from TF.js's by about 1e-6: at a tolerance of 1e-12 the export fails
+    // and writes nothing, as ONNX does.
+    const strict = join(dir, 'strict')
+    const failed = cli(['lenet5-mnist', '--format', 'pytorch', '--out', strict, '--tolerance', '1e-12'])
+    expect(failed.status).toBe(1)
+    expect(failed.stderr).toMatch(
+      /^cnn-studio export: The exported model does not compute what TF.js computes: .*Nothing was written\./,
+    )
+    expect(existsSync(strict)).toBe(false)
+    expect(readdirSync(dir).filter((n) => n.includes('cnn-studio-tmp'))).toEqual([])
+  }, 180_000)
 })
 
 // Runs wherever node does: torch is made unfindable.
