@@ -156,9 +156,9 @@ export async function exportModel(
   const started = Date.now()
   const { out } = checkExportTarget(request, dataDir)
   // A folder format's folder may be new (created on write): then its parent must be writable.
-  const folder = request.format !== 'onnx'
+  const isFolder = request.format !== 'onnx'
   const probe = request.format === 'tfjs' ? TFJS_FILES.model : TORCH_FILES[TORCH_FILES.length - 1]
-  await checkWritableFolder(folder && existsSync(out) ? resolve(out, probe) : out)
+  await checkWritableFolder(isFolder && existsSync(out) ? resolve(out, probe) : out)
   const built = buildModel(tf, input.document, {
     seed: request.seed,
     purpose: 'export',
