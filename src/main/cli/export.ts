@@ -34,7 +34,7 @@ untrained) and written only when their logits agree within the tolerance.
   --seed N            initial weights when exporting untrained (default 1)
   --force             replace an existing file (for tfjs: model.json and weights.bin in the folder);
                       without it an existing target is refused. The data folder's own files
-                      (cnn-studio.db, its -wal and -shm, datasets/, skipped-files/) never are written
+                      (cnn-studio.db, its -wal and -shm, datasets/, skipped-files/, runs/) never are written
   --data DIR          the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json              one line {"out","bytes","opset","maxAbsDiff","top1Agreement","inputs","outputs"}
 

@@ -1,0 +1,91 @@
+import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { runFolder } from '../data-dir'
+import type { DatasetRow } from '../db/datasets-repo'
+import type { TrainJob } from '../training/protocol'
+import { writeResumePoint } from './torch-checkpoint'
+import { TENSORS_FILE } from './torch-dataset'
+import type { TorchDatasetSource, TorchParts } from './torch-parts'
+
+/** A PyTorch run's folder, `<data folder>/runs/<run id>/pytorch/`, and what the engine puts in it. */
+export interface RunFolder {
+  root: string
+  trainPy: string
+  /** run, pause or stop: read by train.py between batches. */
+  control: string
+  /** Where train.py writes each epoch's files; emptied as the engine takes them. */
+  checkpoints: string
+  /** `--resume-from`: written from the run's last checkpoint when it resumes. */
+  resume: string
+}
+
+export const torchFolderOf = (dataDir: string, runId: string): RunFolder => {
+  const root = path.join(runFolder(dataDir, runId), 'pytorch')
+  return {
+    root,
+    trainPy: path.join(root, 'train.py'),
+    control: path.join(root, 'control'),
+    checkpoints: path.join(root, 'checkpoints'),
+    resume: path.join(root, 'resume'),
+  }
+}
+
+/**
+ * Writes the run's folder as docs/pytorch.md lays it out: model.py, train.py, safetensors_io.py,
+ * config.json (the dataset as `dataset` gives it: `writeDataset` writes it into the folder when it
+ * is an image folder's decoded tensors), and the resume point when the run resumes. What an earlier
+ * attempt left (checkpoint files, an old resume point) is removed first.
+ */
+export function writeRunFolder(
+  job: TrainJob,
+  parts: TorchParts,
+  row: DatasetRow,
+  writeDataset: (dir: string) => TorchDatasetSource,
+): RunFolder {
+  const f = torchFolderOf(job.dataDir, job.runId)
+  removeRunScratch(f)
+  mkdirSync(f.checkpoints, { recursive: true })
+  const dataset = writeDataset(f.root)
+  writeFileSync(path.join(f.root, 'model.py'), parts.modelPy(job.document))
+  for (const [name, source] of Object.entries(parts.pythonFiles()))
+    copyFileSync(source, path.join(f.root, name))
+  writeFileSync(
+    path.join(f.root, 'config.json'),
+    parts.configJson({
+      document: job.document,
+      hyperparameters: job.hyperparameters,
+      dataset,
+      classes: row.classes,
+    }),
+  )
+  if (job.resume) writeResumePoint(f.resume, job.resume, job.document, parts)
+  return f
+}
+
+/**
+ * Removes what only a live run needs (checkpoint files, the resume point, the decoded dataset),
+ * keeping model.py, train.py and config.json to look at until the run is deleted.
+ */
+export function removeRunScratch(f: RunFolder): void {
+  for (const p of [f.checkpoints, f.resume, path.join(f.root, TENSORS_FILE), `${f.control}.tmp`])
+    rmSync(p, { recursive: true, force: true })
+}
+
+/** Writes run, pause or stop to the control file, atomically: train.py never reads half a word. */
+export function writeControl(f: RunFolder, state: 'run' | 'pause' | 'stop'): void {
+  writeFileSync(`${f.control}.tmp`, state)
+  renameSync(`${f.control}.tmp`, f.control)
+}
+
+/** A TCP port free on 127.0.0.1 now, for torch.distributed.run's rendezvous. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
