@@ -1,7 +1,9 @@
 import { chmodSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { TorchFound } from '../../shared/api/training'
 import { findTorch } from './find-torch'
+import type { TorchConfigInput, TorchParts, TorchTensor } from './torch-parts'
 
 /**
  * The PyTorch this machine has (findTorch's real probe), or null with a message so a test can
@@ -33,4 +35,70 @@ export function fakePython(
   )
   chmodSync(file, 0o755)
   return file
+}
+
+/** The stand-in train.py (a test fixture speaking the JSON-lines protocol without torch). */
+export const FAKE_TRAIN_PY = fileURLToPath(new URL('./test-fixtures/fake_train.py', import.meta.url))
+
+/** How the stand-in train.py behaves (see its docstring). */
+export interface FakeTrain {
+  epochs?: number
+  batches?: number
+  delay?: number
+  mode?: 'normal' | 'crash' | 'nan' | 'bad-line' | 'hang' | 'silent-exit'
+}
+
+/** A python that runs the stand-in: any python 3 will do, torch or not. */
+export const fakeFound = (python = 'python3'): TorchFound => ({
+  python,
+  pythonVersion: '3',
+  torch: '0.0-fake',
+  threads: 1,
+  cuda: [],
+  mps: false,
+  distributed: true,
+})
+
+const jsonTensor = (t: TorchTensor) => ({ ...t, data: Array.from(t.data as ArrayLike<number>, Number) })
+
+/**
+ * Stand-in parts for the stand-in train.py: "safetensors" as JSON, the state dict as the weights
+ * themselves, config.json with the fake's behaviour. `configs` collects what config.json was given.
+ */
+export function fakeParts(fake: FakeTrain = {}) {
+  const configs: TorchConfigInput[] = []
+  const parts: TorchParts = {
+    modelPy: () => '# model.py stand-in\n',
+    configJson: (c) => {
+      configs.push(c)
+      return JSON.stringify({
+        dataset: c.dataset,
+        classes: c.classes,
+        hyperparameters: c.hyperparameters,
+        fake,
+      })
+    },
+    pythonFiles: () => ({ 'train.py': FAKE_TRAIN_PY }),
+    readSafetensors: (bytes) => {
+      const j = JSON.parse(new TextDecoder().decode(bytes)) as {
+        tensors: { name: string; dtype: 'F32'; shape: number[]; data: number[] }[]
+        metadata: Record<string, string>
+      }
+      return {
+        tensors: j.tensors.map((t) => ({ ...t, data: Float32Array.from(t.data) })),
+        metadata: j.metadata,
+      }
+    },
+    writeSafetensors: (tensors, metadata = {}) =>
+      new TextEncoder().encode(JSON.stringify({ tensors: tensors.map(jsonTensor), metadata })),
+    toStateDict: (_d, weights) => weights.map((w) => ({ ...w, dtype: 'F32' as const })),
+    fromStateDict: (_d, sd) =>
+      sd.map((t) => ({
+        name: t.name,
+        dtype: 'float32' as const,
+        shape: t.shape,
+        data: t.data as Float32Array,
+      })),
+  }
+  return { parts, configs }
 }

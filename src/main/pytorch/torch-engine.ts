@@ -97,7 +97,10 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
   }
   const fail = (message: string, resumable = false) => {
     report({ type: 'done', status: 'failed', message, test: null, ...(resumable ? { resumable } : {}) })
-    stopProcess()
+    if (child) return stopProcess()
+    // Before python: nothing more starts.
+    terminated = true
+    exit(1)
   }
   /** Ends the engine: `exit` once, after the last event, with the folder's scratch files removed. */
   const exit = (code: number) => {

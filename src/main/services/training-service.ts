@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads'
 import { ApiError, type Handlers, type Request } from '../../shared/api/contract'
 import {
   BACKEND_NAMES,
+  engineChoiceSchema,
   hyperparametersSchema,
   TFJS_ENGINE,
   type BackendChoice,
@@ -272,7 +273,8 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
 
   return {
     'training.start'(request) {
-      const engine = request.engine ?? TFJS_ENGINE
+      // In-process callers (the CLI) pass requests unparsed: the options' defaults are applied here.
+      const engine = engineChoiceSchema.parse(request.engine ?? TFJS_ENGINE)
       if (engine.name === 'pytorch') {
         refuseBackend(request.backend)
         const checked = checkStart(request, engine)
@@ -293,7 +295,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
     'training.resume'({ runId, backend, engine }) {
       if (workers.has(runId)) {
         const live = run(runId)
-        if (engine && JSON.stringify(engine) !== JSON.stringify(live.engine))
+        if (engine && JSON.stringify(engineChoiceSchema.parse(engine)) !== JSON.stringify(live.engine))
           throw new ApiError(
             'conflict',
             `Run '${runId}' is ${live.status} on ${engineLabel(live.engine)}, which it keeps while it is live: stop it, then resume it with other options.`,
@@ -318,7 +320,7 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
               ? `Run '${runId}' is ${r.status} in another CNN Studio process; pause, stop or resume it there.`
               : `Run '${runId}' is ${r.status}; only a paused, stopped or interrupted run can be resumed.`,
         )
-      const choice = resumedEngine(r, engine, backend)
+      const choice = resumedEngine(r, engine && engineChoiceSchema.parse(engine), backend)
       const { runs, versions } = repos()
       const internals = runs.internals(runId)!
       const document = versions.document(r.versionId)!
