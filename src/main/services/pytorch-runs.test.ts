@@ -29,7 +29,7 @@ describe('PyTorch runs in the training service (stand-in train.py)', () => {
       projectId,
       dataset: { builtin: 'mnist' },
       hyperparameters: { epochs: 2 },
-      engine: { name: 'pytorch', device: 'cpu' },
+      engine: { name: 'pytorch', processes: 1, device: 'cpu' },
     })
     expect(run.engine).toEqual({ name: 'pytorch', processes: 1, device: 'cpu' })
     const final = await services.settled(run.id)
@@ -107,7 +107,7 @@ describe('PyTorch runs in the training service (stand-in train.py)', () => {
     })
     await expect(start({ name: 'pytorch' }, { backend: 'wasm' })).rejects.toMatchObject({ code: 'invalid' })
     expect(await services['runs.list']({ id: projectId })).toEqual([])
-    expect(await services['training.engines']()).toEqual({ pytorch: missing })
+    expect(await services['training.engines']({})).toEqual({ pytorch: missing })
 
     const cpuOnly = setup().services
     const p2 = await lenetProject(cpuOnly)
@@ -134,7 +134,7 @@ describe('PyTorch runs in the training service (stand-in train.py)', () => {
     const run = await services['training.start']({
       projectId,
       dataset: { builtin: 'mnist' },
-      engine: { name: 'pytorch' },
+      engine: { name: 'pytorch', processes: 1, device: 'auto' },
       hyperparameters: { epochs: 100 },
     })
     await next((e) => e === 'training.batch')
