@@ -68,7 +68,7 @@ describe('PyTorch runs in the training service (stand-in train.py)', () => {
     ).rejects.toThrow(/trained on PyTorch, which it keeps \(its checkpoints hold PyTorch's optimizer state\)/)
     const resumed = await services['training.resume']({
       runId: run.id,
-      engine: { name: 'pytorch', device: 'auto' },
+      engine: { name: 'pytorch', processes: 1, device: 'auto' },
     })
     expect(resumed.engine).toEqual({ name: 'pytorch', processes: 1, device: 'auto' })
     const final = await services.settled(run.id)
