@@ -165,12 +165,16 @@ export function distributedLauncher(found: TorchFound): string[] {
   return [found.python, '-m', 'torch.distributed.run']
 }
 
-/** How the report reads in one line: `PyTorch 1.13.0 (Python 3.11.2, /usr/bin/python3): 2 CPU threads, …`. */
+/**
+ * How the report reads in one line: `PyTorch 1.13.0 (Python 3.11.2, /usr/bin/python3): CPU only`,
+ * `…: CUDA (NVIDIA H100 80GB HBM3), CPU`. (Threads are not shown: a run uses one per core, its own
+ * `--threads`, whatever torch's default is.)
+ */
 export function describeTorch(found: TorchFound): string {
   const gpus = found.cuda.length
-    ? `CUDA: ${found.cuda.map((g) => g.name).join(', ')}`
+    ? `CUDA (${found.cuda.map((g) => g.name).join(', ')}), CPU`
     : found.mps
-      ? 'MPS (Apple GPU)'
-      : 'no GPU'
-  return `PyTorch ${found.torch} (Python ${found.pythonVersion}, ${found.python}): ${found.threads} CPU thread${found.threads === 1 ? '' : 's'}, ${gpus}`
+      ? 'MPS (Apple GPU), CPU'
+      : 'CPU only'
+  return `PyTorch ${found.torch} (Python ${found.pythonVersion}, ${found.python}): ${gpus}`
 }

@@ -231,7 +231,7 @@ export interface TorchFound {
   pythonVersion: string
   /** `torch.__version__`. */
   torch: string
-  /** `torch.get_num_threads()`: the CPU threads one process computes with. */
+  /** `torch.get_num_threads()`, torch's default (a run sets its own: one thread per core). */
   threads: number
   cuda: CudaDeviceReport[]
   /** Apple's Metal (MPS) is available. */
