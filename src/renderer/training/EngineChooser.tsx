@@ -9,6 +9,7 @@ import {
 } from '../../shared/api/training'
 import { formatMemory } from '../../shared/training/memory-format'
 import { errorMessage } from '../error-message'
+import { LabelledSelect } from './LabelledSelect'
 
 /** Processes offered on the CPU (gloo); on CUDA one per GPU (nccl). */
 const CPU_PROCESSES = 8
@@ -63,54 +64,40 @@ export function EngineChooser({
     !found || (d === 'cuda' && found.cuda.length === 0) || (d === 'mps' && !found.mps)
   return (
     <div className="engine">
-      <div className="hp">
-        <label htmlFor="train-engine">Engine</label>
-        <select
-          id="train-engine"
-          data-testid="train-engine"
-          value={value.name}
-          onChange={(e) => choose(e.target.value)}
-        >
-          <option value="tfjs">TF.js (in the app)</option>
-          <option value="pytorch" disabled={!found}>
-            {found ? `PyTorch ${found.torch} (${interpreter(found.python)})` : 'PyTorch (not found here)'}
-          </option>
-        </select>
-      </div>
+      <LabelledSelect id="train-engine" label="Engine" value={value.name} onChange={choose}>
+        <option value="tfjs">TF.js (in the app)</option>
+        <option value="pytorch" disabled={!found}>
+          {found ? `PyTorch ${found.torch} (${interpreter(found.python)})` : 'PyTorch (not found here)'}
+        </option>
+      </LabelledSelect>
       {pytorch && found && (
         <>
-          <div className="hp">
-            <label htmlFor="train-device">Device</label>
-            <select
-              id="train-device"
-              data-testid="train-device"
-              value={pytorch.device}
-              onChange={(e) => setDevice(e.target.value as TorchDevice)}
-            >
-              {TORCH_DEVICES.map((d) => (
-                <option key={d} value={d} disabled={unavailable(d)}>
-                  {d === 'auto' ? `auto (${found.cuda.length ? 'CUDA' : found.mps ? 'MPS' : 'CPU'})` : d}
-                  {d !== 'auto' && unavailable(d) ? ' (not here)' : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="hp">
-            <label htmlFor="train-processes">Processes</label>
-            <select
-              id="train-processes"
-              data-testid="train-processes"
-              value={pytorch.processes}
-              onChange={(e) => onChange({ ...pytorch, processes: Number(e.target.value) })}
-            >
-              {Array.from({ length: maxProcesses(found, pytorch.device) }, (_, i) => i + 1).map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                  {n > 1 ? (onCuda(found, pytorch.device) ? ' (nccl, a GPU each)' : ' (gloo)') : ''}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledSelect
+            id="train-device"
+            label="Device"
+            value={pytorch.device}
+            onChange={(d) => setDevice(d as TorchDevice)}
+          >
+            {TORCH_DEVICES.map((d) => (
+              <option key={d} value={d} disabled={unavailable(d)}>
+                {d === 'auto' ? `auto (${found.cuda.length ? 'CUDA' : found.mps ? 'MPS' : 'CPU'})` : d}
+                {d !== 'auto' && unavailable(d) ? ' (not here)' : ''}
+              </option>
+            ))}
+          </LabelledSelect>
+          <LabelledSelect
+            id="train-processes"
+            label="Processes"
+            value={pytorch.processes}
+            onChange={(n) => onChange({ ...pytorch, processes: Number(n) })}
+          >
+            {Array.from({ length: maxProcesses(found, pytorch.device) }, (_, i) => i + 1).map((n) => (
+              <option key={n} value={n}>
+                {n}
+                {n > 1 ? (onCuda(found, pytorch.device) ? ' (nccl, a GPU each)' : ' (gloo)') : ''}
+              </option>
+            ))}
+          </LabelledSelect>
         </>
       )}
       <div className="backend-report muted" data-testid="engine-report" aria-live="polite">
