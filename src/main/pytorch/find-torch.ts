@@ -160,11 +160,6 @@ export function findTorch(
   return report
 }
 
-/** The command that starts `nproc` processes of one run: torch's own launcher, as a module. */
-export function distributedLauncher(found: TorchFound): string[] {
-  return [found.python, '-m', 'torch.distributed.run']
-}
-
 /**
  * How the report reads in one line: `PyTorch 1.13.0 (Python 3.11.2, /usr/bin/python3): CPU only`,
  * `…: CUDA (NVIDIA H100 80GB HBM3), CPU`. (Threads are not shown: a run uses one per core, its own

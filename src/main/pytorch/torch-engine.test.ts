@@ -13,6 +13,7 @@ import { spawnWorker } from '../workers/spawn-worker'
 import { torchFolderOf } from './run-folder'
 import { createTorchEngine, torchCommand } from './torch-engine'
 import { fakeFound, fakeParts, type FakeTrain } from './test-kit'
+import { TORCHRUN } from './torchrun-shim'
 
 /**
  * The PyTorch engine's process handling against a stand-in train.py (test-fixtures/fake_train.py,
@@ -356,8 +357,8 @@ describe('the PyTorch engine (against a stand-in train.py)', () => {
       },
     )
     expect(two.args.slice(0, 11)).toEqual([
-      '-m',
-      'torch.distributed.run',
+      '-c',
+      TORCHRUN,
       '--nnodes',
       '1',
       '--nproc_per_node',

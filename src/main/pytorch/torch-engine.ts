@@ -12,6 +12,7 @@ import { torchDevice, parseTorchLine, type TorchLine } from './torch-lines'
 import type { TorchParts } from './torch-parts'
 import { freePort, removeRunScratch, writeControl, writeRunFolder, type RunFolder } from './run-folder'
 import { StderrTail } from './stderr-tail'
+import { TORCHRUN } from './torchrun-shim'
 
 export interface TorchEngineOptions {
   /** The python with PyTorch (find-torch.ts). */
@@ -49,12 +50,13 @@ export function torchCommand(
     ...(extra.resume ? ['--resume-from', folder.resume] : []),
   ]
   if (engine.processes === 1) return { command: found.python, args: script }
-  // torchrun's --standalone uses a fixed port in PyTorch 1.13: two runs at once would meet there.
+  // torch.distributed.run (through TORCHRUN's fix); not --standalone, whose port is fixed in
+  // PyTorch 1.13: two runs at once would meet there.
   return {
     command: found.python,
     args: [
-      '-m',
-      'torch.distributed.run',
+      '-c',
+      TORCHRUN,
       '--nnodes',
       '1',
       '--nproc_per_node',
