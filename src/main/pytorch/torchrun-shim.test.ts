@@ -29,6 +29,9 @@ describe('the torch.distributed.run launcher', () => {
       },
     )
     expect(r.status, r.stderr).toBe(0)
-    expect(r.stdout.trim().split('\n').sort()).toEqual(['rank 0 of 2: 3', 'rank 1 of 2: 3'])
+    expect(r.stdout.trim().split('\n').sort(), r.stdout + r.stderr).toEqual([
+      'rank 0 of 2: 3',
+      'rank 1 of 2: 3',
+    ])
   }, 120_000)
 })
