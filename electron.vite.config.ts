@@ -1,6 +1,8 @@
-import { resolve } from 'node:path'
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 
 const root = import.meta.dirname
 
@@ -13,12 +15,29 @@ const root = import.meta.dirname
 const UNBUNDLED = ['better-sqlite3', 'onnxruntime-node', 'webgpu', '@tensorflow/tfjs-backend-webgpu']
 
 /**
+ * The PyTorch folder's static Python files (safetensors_io.py, train.py) go beside the main bundle,
+ * in out/main/python, where src/main/pytorch/python-files.ts looks for them.
+ */
+function copyPythonFiles(): Plugin {
+  const from = resolve(root, 'src/main/pytorch/python')
+  return {
+    name: 'cnn-studio-python-files',
+    writeBundle(options) {
+      const to = join(options.dir ?? resolve(root, 'out/main'), 'python')
+      mkdirSync(to, { recursive: true })
+      for (const f of readdirSync(from)) if (f.endsWith('.py')) copyFileSync(join(from, f), join(to, f))
+    },
+  }
+}
+
+/**
  * Three bundles by runtime: main (Node, ESM as package.json says), preload (sandboxed: one
  * CommonJS file that requires nothing but 'electron', so every dependency is bundled in) and the
  * renderer (a web page). 'electron' and Node builtins stay external in main and preload.
  */
 export default defineConfig({
   main: {
+    plugins: [copyPythonFiles()],
     build: {
       outDir: resolve(root, 'out/main'),
       // Dependencies load from node_modules at run time (UNBUNDLED above must).

@@ -5,6 +5,7 @@ import { getLayer } from '../../shared/layers/registry'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
 import type { Shape } from '../../shared/tensor/shape'
 import { checkBuildable, type BuildableGraph, type Purpose } from './buildable'
+import { layerNamer } from './layer-names'
 
 type Sym = tfjsModule.SymbolicTensor
 
@@ -15,18 +16,6 @@ export interface BuiltModel extends BuildableGraph {
   tensors: Map<string, Sym>
   /** The TF.js layer name of each expanded node (its weights live in that layer). */
   layerNames: Map<string, string>
-}
-
-/** Layer names TF.js accepts and keeps unique: node ids may hold `/` (expanded blocks) or spaces. */
-function layerNamer() {
-  const used = new Set<string>()
-  return (id: string) => {
-    const base = id.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([^A-Za-z])/, 'n_$1')
-    let name = base
-    for (let i = 2; used.has(name); i++) name = `${base}_${i}`
-    used.add(name)
-    return name
-  }
 }
 
 /**

@@ -91,3 +91,29 @@ export function checkBuildable(doc: GraphDocument, purpose: Purpose = 'train'): 
   const io = graphIo(expanded.nodes) as GraphIo
   return { expanded, analysis, inputId: inputs[0].id, outputId: outputs[0].id, ...io }
 }
+
+/** Each node's sources, in port order. */
+export function nodeInputs(edges: readonly { source: string; target: string; targetPort: number }[]) {
+  const inputs = new Map<string, string[]>()
+  for (const e of edges) {
+    const list = inputs.get(e.target) ?? []
+    list[e.targetPort] = e.source
+    inputs.set(e.target, list)
+  }
+  return inputs
+}
+
+/** Nodes the Output depends on: what TF.js keeps in the model (a dead-end branch is left out). */
+export function outputAncestors(graph: BuildableGraph): Set<string> {
+  const sources = new Map<string, string[]>()
+  for (const e of graph.expanded.edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source])
+  const seen = new Set<string>()
+  const stack = [graph.outputId]
+  while (stack.length) {
+    const id = stack.pop()!
+    if (seen.has(id)) continue
+    seen.add(id)
+    stack.push(...(sources.get(id) ?? []))
+  }
+  return seen
+}

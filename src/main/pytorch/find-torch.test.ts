@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../db/test-kit'
-import { findTorch, probeTorch, pythonCandidates, torchVersion } from './find-torch'
+import { findTorch, findTorchPython, probeTorch, pythonCandidates, torchVersion } from './find-torch'
 import { fakePython, torchOrSkip } from './test-kit'
 
 describe('findTorch', () => {
@@ -15,6 +15,8 @@ describe('findTorch', () => {
     expect(found.distributed).toBe(true)
     // Probed once per process.
     expect(await findTorch()).toBe(await findTorch())
+    // The synchronous form finds the same.
+    expect(findTorchPython()).toEqual({ python: found.python, torch: found.torch })
   })
 
   it('says no python was found, with how to install one, when CNN_STUDIO_PYTHON names none', async () => {
@@ -26,6 +28,7 @@ describe('findTorch', () => {
     expect(report.reason).toMatch(/^No python was found \(tried \/nonexistent\/python3\): install Python 3/)
     expect(report.reason).toContain('pip install torch')
     expect(report.reason).toContain('python3-torch')
+    expect(findTorchPython({ CNN_STUDIO_PYTHON: '/nonexistent/python3' })).toBeNull()
   })
 
   it('says which python lacks torch, which has one too old, and goes on to the next', async () => {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import type { TorchFound, TorchReport } from '../../shared/api/training'
 
 /** The environment variable naming the python to use; when set, it is the only one tried. */
@@ -77,49 +77,55 @@ const tooOld = (v: string) => {
   return !n || n[0] < MIN_TORCH[0] || (n[0] === MIN_TORCH[0] && n[1] < MIN_TORCH[1])
 }
 
-/** One candidate: PyTorch found there, or why not (a sentence fragment naming the python). */
-export function probePython(
+type Probed = { found: TorchFound } | { reason: string; python: string }
+
+/** What a candidate's run of PROBE says: PyTorch found there, or why not (a fragment naming the python). */
+function probed(
   python: string,
-  timeoutMs = PROBE_TIMEOUT_MS,
-): Promise<{ found: TorchFound } | { reason: string; python: string }> {
+  timeoutMs: number,
+  run: { error: (Error & { code?: string | number | null; killed?: boolean }) | null; stdout: string; stderr: string },
+): Probed {
+  const not = (reason: string) => ({ python, reason })
+  const err = run.error
+  if (err?.code === 'ENOENT') return not(`${python}: not found`)
+  if (err?.code === 'EACCES') return not(`${python}: not executable`)
+  if (err?.killed || err?.code === 'ETIMEDOUT')
+    return not(`${python} did not answer within ${timeoutMs / 1000} s`)
+  const line = run.stdout.trim().split('\n').at(-1) ?? ''
+  let a: ProbeAnswer
+  try {
+    a = JSON.parse(line) as ProbeAnswer
+  } catch {
+    const said = (run.stderr.trim().split('\n').at(-1) ?? '') || err?.message || 'no answer'
+    return not(`${python} is not a python 3 that runs here (${said})`)
+  }
+  const name = `${python} (Python ${a.version})`
+  if (a.error) return not(`${name} has no PyTorch (${a.error})`)
+  if (!a.torch) return not(`${name} did not report torch's version`)
+  if (tooOld(a.torch))
+    return not(
+      `${name} has PyTorch ${a.torch}; the engine needs ${MIN_TORCH.join('.')} or newer (pip install --upgrade torch)`,
+    )
+  return {
+    found: {
+      python: a.python || python,
+      pythonVersion: a.version ?? '',
+      torch: a.torch,
+      threads: a.threads ?? 1,
+      cuda: a.cuda ?? [],
+      mps: a.mps === true,
+      distributed: a.distributed === true,
+    },
+  }
+}
+
+const PROBE_OPTIONS = { windowsHide: true, maxBuffer: 1 << 20, encoding: 'utf8' } as const
+
+/** One candidate: PyTorch found there, or why not (a sentence fragment naming the python). */
+export function probePython(python: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<Probed> {
   return new Promise((resolve) => {
-    execFile(
-      python,
-      ['-c', PROBE],
-      { timeout: timeoutMs, windowsHide: true, maxBuffer: 1 << 20, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        const not = (reason: string) => resolve({ python, reason })
-        const err = error as (NodeJS.ErrnoException & { killed?: boolean }) | null
-        if (err?.code === 'ENOENT') return not(`${python}: not found`)
-        if (err?.code === 'EACCES') return not(`${python}: not executable`)
-        if (err?.killed) return not(`${python} did not answer within ${timeoutMs / 1000} s`)
-        const line = stdout.trim().split('\n').at(-1) ?? ''
-        let a: ProbeAnswer
-        try {
-          a = JSON.parse(line) as ProbeAnswer
-        } catch {
-          const said = (stderr.trim().split('\n').at(-1) ?? '') || err?.message || 'no answer'
-          return not(`${python} is not a python 3 that runs here (${said})`)
-        }
-        const name = `${python} (Python ${a.version})`
-        if (a.error) return not(`${name} has no PyTorch (${a.error})`)
-        if (!a.torch) return not(`${name} did not report torch's version`)
-        if (tooOld(a.torch))
-          return not(
-            `${name} has PyTorch ${a.torch}; the engine needs ${MIN_TORCH.join('.')} or newer (pip install --upgrade torch)`,
-          )
-        resolve({
-          found: {
-            python: a.python || python,
-            pythonVersion: a.version ?? '',
-            torch: a.torch,
-            threads: a.threads ?? 1,
-            cuda: a.cuda ?? [],
-            mps: a.mps === true,
-            distributed: a.distributed === true,
-          },
-        })
-      },
+    execFile(python, ['-c', PROBE], { ...PROBE_OPTIONS, timeout: timeoutMs }, (error, stdout, stderr) =>
+      resolve(probed(python, timeoutMs, { error, stdout, stderr })),
     )
   })
 }
@@ -158,6 +164,41 @@ export function findTorch(
     cache.set(key, report)
   }
   return report
+}
+
+const syncCache = new Map<string, TorchPython | null>()
+
+export interface TorchPython {
+  /** The interpreter (its `sys.executable`). */
+  python: string
+  /** `torch.__version__`, e.g. `1.13.0a0` or `2.3.0+cu121`. */
+  torch: string
+}
+
+/**
+ * {@link findTorch} for callers that cannot wait (tests deciding whether to skip, the export's
+ * check in PyTorch): the same candidates and probe, run synchronously, once per process per list.
+ */
+export function findTorchPython(env: Record<string, string | undefined> = process.env): TorchPython | null {
+  const candidates = pythonCandidates(env)
+  const key = JSON.stringify(candidates)
+  if (!syncCache.has(key)) {
+    let found: TorchPython | null = null
+    for (const python of candidates) {
+      const r = spawnSync(python, ['-c', PROBE], { ...PROBE_OPTIONS, timeout: PROBE_TIMEOUT_MS })
+      const p = probed(python, PROBE_TIMEOUT_MS, {
+        error: r.error ?? null,
+        stdout: r.stdout ?? '',
+        stderr: r.stderr ?? '',
+      })
+      if ('found' in p) {
+        found = { python: p.found.python, torch: p.found.torch }
+        break
+      }
+    }
+    syncCache.set(key, found)
+  }
+  return syncCache.get(key)!
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Shape } from '../tensor/shape'
 import type { Category } from './categories'
 import type { LayerError, ShapeResult } from './errors'
 import type { OnnxCtx, OnnxFragment } from './onnx/types'
+import type { TorchCtx, TorchFragment } from './torch/types'
 import type { TfjsBuildCtx, Tfjs, TfLayer } from './tfjs/types'
 
 export interface ParamCount {
@@ -39,6 +40,11 @@ export interface LayerSpec<K extends string = string, S extends z.ZodType = z.Zo
   toTfjs?(tf: Tfjs, p: z.output<S>, ctx: TfjsBuildCtx): TfLayer
   /** The ONNX nodes and initializers (export/onnx/emit-graph.ts), in NCHW. */
   toOnnx(p: z.output<S>, ctx: OnnxCtx): OnnxFragment
+  /**
+   * The PyTorch code (main/pytorch/model-py.ts), in NCHW: the submodule, the forward expression and
+   * where each TF.js weight goes in the state dict.
+   */
+  toTorch(p: z.output<S>, ctx: TorchCtx): TorchFragment
 }
 
 type SpecInput<K extends string, S extends z.ZodType> = Omit<LayerSpec<K, S>, 'inputCount'> &

@@ -2,7 +2,7 @@ import { parseParams } from '../../../shared/graph/parse-params'
 import { getLayer } from '../../../shared/layers/registry'
 import type { OnnxNode, OnnxTensor } from '../../../shared/layers/onnx/types'
 import type { Shape } from '../../../shared/tensor/shape'
-import type { BuildableGraph } from '../../model/buildable'
+import { outputAncestors, type BuildableGraph } from '../../model/buildable'
 import type { OnnxValueInfo } from './serialize'
 
 /** The tensor names every exported model uses at its edges. */
@@ -20,21 +20,6 @@ export interface EmittedGraph {
   initializers: OnnxTensor[]
   inputs: OnnxValueInfo[]
   outputs: OnnxValueInfo[]
-}
-
-/** Nodes the Output depends on: what TF.js keeps in the model (a dead-end branch is left out). */
-function ancestorsOf(graph: BuildableGraph): Set<string> {
-  const sources = new Map<string, string[]>()
-  for (const e of graph.expanded.edges) sources.set(e.target, [...(sources.get(e.target) ?? []), e.source])
-  const seen = new Set<string>()
-  const stack = [graph.outputId]
-  while (stack.length) {
-    const id = stack.pop()!
-    if (seen.has(id)) continue
-    seen.add(id)
-    stack.push(...(sources.get(id) ?? []))
-  }
-  return seen
 }
 
 const RESERVED = new Set<string>(Object.values(ONNX_NAMES))
@@ -58,7 +43,7 @@ export function emitGraph(graph: BuildableGraph, options: EmitOptions): EmittedG
     list[e.targetPort] = e.source
     inputsOf.set(e.target, list)
   }
-  const needed = ancestorsOf(graph)
+  const needed = outputAncestors(graph)
   const out: EmittedGraph = { nodes: [], initializers: [], inputs: [], outputs: [] }
   const outputName = (id: string) => (id === graph.outputId ? ONNX_NAMES.logits : tensorName(id))
 

@@ -15,7 +15,7 @@ export const convWindowFields = () => ({
   dilation: pair(1).meta({ description: 'Spacing between kernel taps (atrous convolution)' }),
 })
 
-interface ConvWindowParams {
+export interface ConvWindowParams {
   kernelSize: Pair
   strides: Pair
   dilation: Pair

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
 import { onnxFragment } from '../onnx/helpers'
+import { expression } from '../torch/helpers'
 
 /** GlobalAvgPool2D and GlobalMaxPool2D: one value per channel. */
 export function defineGlobalPool<K extends string>(
@@ -36,5 +37,7 @@ export function defineGlobalPool<K extends string>(
       f.node('Flatten', [pooled], ctx.output, { axis: 1 })
       return f.done()
     },
+    // [N, C] as the registry's output.
+    toTorch: (_p, ctx) => expression(`${ctx.inputs[0]}.${reduce === 'max' ? 'amax' : 'mean'}(dim=(2, 3))`),
   })
 }

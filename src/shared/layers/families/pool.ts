@@ -7,6 +7,7 @@ import { formatWindow, resolvePads, windowOutput } from '../spatial'
 import { customLayers } from '../tfjs/custom-layers'
 import { mutablePair } from '../tfjs/conv'
 import { singleNode } from '../onnx/helpers'
+import { poolToTorch } from '../torch/pool'
 
 const params = z.strictObject({
   poolSize: pair(2).meta({ description: 'Window height × width' }),
@@ -113,5 +114,7 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
         ...(reduce === 'avg' ? { count_include_pad: 0 } : {}),
       })
     },
+    toTorch: (p, ctx) =>
+      poolToTorch(reduce, p.poolSize, p.strides, poolPads(p, ctx.inputShapes[0], ctx.outputShape), ctx),
   })
 }

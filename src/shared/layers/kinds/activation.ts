@@ -3,6 +3,7 @@ import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { ACTIVATIONS } from '../params'
 import { activationLayers } from '../tfjs/helpers'
 import { emitActivation, onnxFragment } from '../onnx/helpers'
+import { activationModule, applied } from '../torch/helpers'
 
 export const activationLayer = defineLayer({
   kind: 'Activation',
@@ -34,4 +35,5 @@ export const activationLayer = defineLayer({
     emitActivation(f, p.fn, ctx.inputs[0], ctx.output, p.alpha)
     return f.done()
   },
+  toTorch: (p, ctx) => applied(activationModule(p.fn, p.alpha), ctx.self, ctx.inputs[0]),
 })

@@ -3,6 +3,7 @@ import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import type { LayerError } from '../errors'
 import { mergeInputs } from '../families/merge'
 import { singleNode } from '../onnx/helpers'
+import { expression } from '../torch/helpers'
 
 /**
  * When one 4-D input is larger than the reference by an integer factor (or equal in size) and
@@ -71,4 +72,5 @@ export const add = defineLayer({
   macs: noMacs,
   toTfjs: (tf, _p, ctx) => tf.layers.add({ name: ctx.name }),
   toOnnx: (p, ctx) => singleNode(ctx, p.inputs === 2 ? 'Add' : 'Sum'),
+  toTorch: (_p, ctx) => expression(ctx.inputs.join(' + ')),
 })

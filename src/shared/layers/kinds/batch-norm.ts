@@ -3,6 +3,7 @@ import { defineLayer, noMacs, ok } from '../define-layer'
 import { leanBatchNormalization } from '../tfjs/batch-norm'
 import { expectWeights, onnxFragment } from '../onnx/helpers'
 import { float } from '../onnx/types'
+import type { TorchParam } from '../torch/types'
 
 export const batchNorm = defineLayer({
   kind: 'BatchNorm',
@@ -73,5 +74,39 @@ export const batchNorm = defineLayer({
       { epsilon: float(p.epsilon) },
     )
     return f.done()
+  },
+  // PyTorch's momentum weighs the batch: 1 − ours. BatchNorm2d(affine=False) has neither γ nor β;
+  // with only one of them off, the other stays a parameter, frozen at 1 (γ) or 0 (β).
+  toTorch(p, ctx) {
+    const x = ctx.inputShapes[0]
+    const c = x[x.length - 1] as number
+    const affine = p.scale || p.center
+    const param = (key: string, tfjs: string, on: boolean, off: number): TorchParam[] =>
+      !affine
+        ? []
+        : [{ key, shape: [c], from: on ? { tfjs, layout: 'copy' } : { constant: off, dtype: 'F32' } }]
+    return {
+      module: {
+        type: x.length === 4 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d',
+        args: [
+          { value: c, role: 'inChannels' },
+          { keyword: 'eps', value: p.epsilon, default: 1e-5 },
+          { keyword: 'momentum', value: 1 - p.momentum, default: 0.1 },
+          { keyword: 'affine', value: affine, default: true },
+        ],
+      },
+      init: [
+        ...(affine && !p.scale ? [`${ctx.self}.weight.requires_grad_(False)  # scale off: γ stays 1`] : []),
+        ...(affine && !p.center ? [`${ctx.self}.bias.requires_grad_(False)  # center off: β stays 0`] : []),
+      ],
+      forward: `${ctx.self}(${ctx.inputs[0]})`,
+      state: [
+        ...param('weight', 'gamma', p.scale, 1),
+        ...param('bias', 'beta', p.center, 0),
+        { key: 'running_mean', shape: [c], from: { tfjs: 'moving_mean', layout: 'copy' } },
+        { key: 'running_var', shape: [c], from: { tfjs: 'moving_variance', layout: 'copy' } },
+        { key: 'num_batches_tracked', shape: [], from: { constant: 0, dtype: 'I64' } },
+      ],
+    }
   },
 })

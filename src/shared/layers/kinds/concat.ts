@@ -2,6 +2,7 @@ import { formatShape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { mergeInputs } from '../families/merge'
 import { singleNode } from '../onnx/helpers'
+import { expression } from '../torch/helpers'
 
 export const concat = defineLayer({
   kind: 'Concat',
@@ -36,4 +37,5 @@ export const concat = defineLayer({
   toTfjs: (tf, _p, ctx) => tf.layers.concatenate({ name: ctx.name, axis: -1 }),
   // Channels are axis 1 both in NCHW and in [N, features].
   toOnnx: (_p, ctx) => singleNode(ctx, 'Concat', { axis: 1 }),
+  toTorch: (_p, ctx) => expression(`torch.cat([${ctx.inputs.join(', ')}], dim=1)`),
 })

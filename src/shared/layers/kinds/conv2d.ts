@@ -7,6 +7,7 @@ import { convToTfjs, mutablePair } from '../tfjs/conv'
 import { unfusedConv2d } from '../tfjs/dilated-conv'
 import { kernelInit } from '../tfjs/helpers'
 import { convToOnnx } from '../onnx/conv'
+import { convToTorch } from '../torch/conv'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Number of output channels' }),
@@ -54,4 +55,5 @@ export const conv2d = defineLayer({
       return ctx.inputIsConstant || dilated ? unfusedConv2d(tf, args) : tf.layers.conv2d(args)
     }),
   toOnnx: (p, ctx) => convToOnnx('conv', p, ctx),
+  toTorch: (p, ctx) => convToTorch('conv', p, ctx),
 })

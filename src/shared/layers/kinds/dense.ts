@@ -4,6 +4,8 @@ import { expect2d } from '../inputs'
 import { activation, posInt } from '../params'
 import { activationLayers, chain, kernelInit } from '../tfjs/helpers'
 import { emitActivation, expectWeights, onnxFragment, preActivation } from '../onnx/helpers'
+import { activationCall } from '../torch/helpers'
+import type { TorchFragment, TorchParam } from '../torch/types'
 
 export const dense = defineLayer({
   kind: 'Dense',
@@ -51,5 +53,25 @@ export const dense = defineLayer({
     f.node('Gemm', w, y)
     emitActivation(f, p.activation, y, ctx.output)
     return f.done()
+  },
+  // Linear's weight is the TF.js kernel transposed: [units, inputs].
+  toTorch(p, ctx): TorchFragment {
+    const inputs = ctx.inputShapes[0][1] as number
+    const bias: TorchParam = { key: 'bias', shape: [p.units], from: { tfjs: 'bias', layout: 'copy' } }
+    return {
+      module: {
+        type: 'nn.Linear',
+        args: [
+          { value: inputs, role: 'inChannels' },
+          { value: p.units, role: 'outChannels' },
+          { keyword: 'bias', value: p.useBias, default: true },
+        ],
+      },
+      forward: activationCall(p.activation, `${ctx.self}(${ctx.inputs[0]})`),
+      state: [
+        { key: 'weight', shape: [p.units, inputs], from: { tfjs: 'kernel', layout: 'transpose' } },
+        ...(p.useBias ? [bias] : []),
+      ],
+    }
   },
 })

@@ -7,6 +7,7 @@ import { convToTfjs, mutablePair } from '../tfjs/conv'
 import { dilatedDepthwiseConv2d } from '../tfjs/dilated-conv'
 import { kernelInit } from '../tfjs/helpers'
 import { convToOnnx } from '../onnx/conv'
+import { convToTorch } from '../torch/conv'
 
 const params = z.strictObject({
   depthMultiplier: posInt().default(1).meta({ description: 'Output channels per input channel' }),
@@ -50,4 +51,5 @@ export const depthwiseConv2d = defineLayer({
       return dilated ? dilatedDepthwiseConv2d(tf, args) : tf.layers.depthwiseConv2d(args)
     }),
   toOnnx: (p, ctx) => convToOnnx('depthwise', p, ctx),
+  toTorch: (p, ctx) => convToTorch('depthwise', p, ctx),
 })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { singleNode } from '../onnx/helpers'
+import { applied } from '../torch/helpers'
 
 export const dropout = defineLayer({
   kind: 'Dropout',
@@ -26,4 +27,6 @@ export const dropout = defineLayer({
   toTfjs: (tf, p, ctx) => tf.layers.dropout({ name: ctx.name, rate: p.rate }),
   // Identity at inference, as in TF.js's predict.
   toOnnx: (_p, ctx) => singleNode(ctx, 'Identity'),
+  toTorch: (p, ctx) =>
+    applied({ type: 'nn.Dropout', args: [{ keyword: 'p', value: p.rate }] }, ctx.self, ctx.inputs[0]),
 })

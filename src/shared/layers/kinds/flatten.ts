@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { elementsPerSample } from '../../tensor/shape'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { onnxFragment, singleNode } from '../onnx/helpers'
+import { expression } from '../torch/helpers'
 
 export const flatten = defineLayer({
   kind: 'Flatten',
@@ -29,4 +30,11 @@ export const flatten = defineLayer({
     f.node('Flatten', [nhwc], ctx.output, { axis: 1 })
     return f.done()
   },
+  // NCHW back to NHWC first, so that elements come in TF.js's order (Dense weights stay valid).
+  toTorch: (_p, ctx) =>
+    expression(
+      ctx.inputShapes[0].length === 4
+        ? `torch.flatten(${ctx.inputs[0]}.permute(0, 2, 3, 1), 1)`
+        : ctx.inputs[0],
+    ),
 })

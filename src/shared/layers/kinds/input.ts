@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineLayer, noMacs, noParams, ok } from '../define-layer'
 import { posInt } from '../params'
 import { singleNode } from '../onnx/helpers'
+import { expression } from '../torch/helpers'
 
 export const input = defineLayer({
   kind: 'Input',
@@ -25,4 +26,6 @@ export const input = defineLayer({
     ctx.inputLayout === 'NHWC'
       ? singleNode(ctx, 'Transpose', { perm: [0, 3, 1, 2] })
       : singleNode(ctx, 'Identity'),
+  // forward's argument: NCHW images.
+  toTorch: (_p, ctx) => expression(ctx.inputs[0]),
 })

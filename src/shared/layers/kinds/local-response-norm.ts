@@ -4,6 +4,7 @@ import { expect4d } from '../inputs'
 import { customLayers } from '../tfjs/custom-layers'
 import { singleNode } from '../onnx/helpers'
 import { float } from '../onnx/types'
+import { applied } from '../torch/helpers'
 
 export const localResponseNorm = defineLayer({
   kind: 'LocalResponseNorm',
@@ -51,4 +52,19 @@ export const localResponseNorm = defineLayer({
   // ONNX's LRN divides alpha by size, as the registry (PyTorch) does.
   toOnnx: (p, ctx) =>
     singleNode(ctx, 'LRN', { size: p.size, alpha: float(p.alpha), beta: float(p.beta), bias: float(p.k) }),
+  // PyTorch's alpha is divided by size too.
+  toTorch: (p, ctx) =>
+    applied(
+      {
+        type: 'nn.LocalResponseNorm',
+        args: [
+          { value: p.size },
+          { keyword: 'alpha', value: p.alpha },
+          { keyword: 'beta', value: p.beta },
+          { keyword: 'k', value: p.k },
+        ],
+      },
+      ctx.self,
+      ctx.inputs[0],
+    ),
 })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect2d } from '../inputs'
 import { singleNode } from '../onnx/helpers'
+import { expression } from '../torch/helpers'
 
 export const output = defineLayer({
   kind: 'Output',
@@ -35,4 +36,6 @@ export const output = defineLayer({
   toTfjs: (tf, _p, ctx) => tf.layers.activation({ name: ctx.name, activation: 'linear' }),
   // The graph's `logits` output; the exporter adds `probabilities` (a softmax) beside it.
   toOnnx: (_p, ctx) => singleNode(ctx, 'Identity'),
+  // forward returns the logits.
+  toTorch: (_p, ctx) => expression(ctx.inputs[0]),
 })

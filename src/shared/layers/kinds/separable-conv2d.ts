@@ -7,6 +7,7 @@ import { convToTfjs, mutablePair } from '../tfjs/conv'
 import { dilatedSeparableConv2d } from '../tfjs/dilated-conv'
 import { kernelInit } from '../tfjs/helpers'
 import { convToOnnx } from '../onnx/conv'
+import { convToTorch } from '../torch/conv'
 
 const params = z.strictObject({
   filters: posInt().default(32).meta({ description: 'Output channels of the pointwise (1×1) convolution' }),
@@ -55,4 +56,5 @@ export const separableConv2d = defineLayer({
       return dilated ? dilatedSeparableConv2d(tf, args) : tf.layers.separableConv2d(args)
     }),
   toOnnx: (p, ctx) => convToOnnx('separable', p, ctx),
+  toTorch: (p, ctx) => convToTorch('separable', p, ctx),
 })

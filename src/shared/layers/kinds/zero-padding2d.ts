@@ -4,6 +4,8 @@ import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
 import { explicitPadding, formatPadding } from '../params'
 import { onnxFragment } from '../onnx/helpers'
+import { applied } from '../torch/helpers'
+import type { PyValue } from '../torch/types'
 
 export const zeroPadding2d = defineLayer({
   kind: 'ZeroPadding2D',
@@ -49,5 +51,13 @@ export const zeroPadding2d = defineLayer({
     const value = f.float('value', [], Float32Array.of(-0))
     f.node('Pad', [ctx.inputs[0], pads, value], ctx.output, { mode: 'constant' })
     return f.done()
+  },
+  toTorch({ padding: { top, bottom, left, right } }, ctx) {
+    // ZeroPad2d takes (left, right, top, bottom), or one number for all four.
+    const value: PyValue =
+      top === bottom && bottom === left && left === right
+        ? top
+        : { code: `(${left}, ${right}, ${top}, ${bottom})` }
+    return applied({ type: 'nn.ZeroPad2d', args: [{ value }] }, ctx.self, ctx.inputs[0])
   },
 })

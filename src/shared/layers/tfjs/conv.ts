@@ -1,5 +1,5 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
-import { hwc } from '../../tensor/shape'
+import { hwc, type Shape } from '../../tensor/shape'
 import type { ActivationName, Padding, Pair } from '../params'
 import { resolvePads } from '../spatial'
 import { activationLayers, chain, explicitPaddingLayers } from './helpers'
@@ -15,10 +15,14 @@ interface ConvWindowTfjs {
   activation: ActivationName
 }
 
-/** Explicit padding that is exactly what 'same' would add (LeNet's 5×5 with pad 2) is 'same'. */
-function asSame(p: ConvWindowTfjs, ctx: TfjsBuildCtx): Padding {
+/**
+ * Explicit padding that is exactly what 'same' would add (LeNet's 5×5 with pad 2) is 'same'. The
+ * padding the TF.js layer gets: a ZeroPadding2D goes before it when this is still explicit and
+ * not all zero (see also main/model/weight-order.ts, which counts those layers).
+ */
+export function asSame(p: Omit<ConvWindowTfjs, 'activation'>, inputShape: Shape): Padding {
   if (typeof p.padding === 'string') return p.padding
-  const { h, w } = hwc(ctx.inputShapes[0])
+  const { h, w } = hwc(inputShape)
   const same = resolvePads(
     { kernel: p.kernelSize, strides: p.strides, dilation: p.dilation, padding: 'same' },
     h,
@@ -43,6 +47,6 @@ export function convToTfjs(
   ctx: TfjsBuildCtx,
   make: (padding: 'valid' | 'same') => tfjsModule.layers.Layer,
 ): TfLayer {
-  const { pre, mode } = explicitPaddingLayers(tf, asSame(p, ctx), ctx.name)
+  const { pre, mode } = explicitPaddingLayers(tf, asSame(p, ctx.inputShapes[0]), ctx.name)
   return chain(...pre, make(mode), ...activationLayers(tf, p.activation, `${ctx.name}__act`))
 }
