@@ -2,11 +2,13 @@ import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { runFolder } from '../data-dir'
-import type { DatasetRow } from '../db/datasets-repo'
 import type { TrainJob } from '../training/protocol'
+import { torchConfig, type TorchDataset } from './config'
+import type { ModelPlan } from './model-plan'
+import { modelPy } from './model-py'
+import { pythonFile } from './python-files'
 import { writeResumePoint } from './torch-checkpoint'
 import { TENSORS_FILE } from './torch-dataset'
-import type { TorchDatasetSource, TorchParts } from './torch-parts'
 
 /** A PyTorch run's folder, `<data folder>/runs/<run id>/pytorch/`, and what the engine puts in it. */
 export interface RunFolder {
@@ -32,34 +34,33 @@ export const torchFolderOf = (dataDir: string, runId: string): RunFolder => {
 }
 
 /**
- * Writes the run's folder as docs/pytorch.md lays it out: model.py, train.py, safetensors_io.py,
- * config.json (the dataset as `dataset` gives it: `writeDataset` writes it into the folder when it
- * is an image folder's decoded tensors), and the resume point when the run resumes. What an earlier
- * attempt left (checkpoint files, an old resume point) is removed first.
+ * Writes the run's folder as docs/pytorch.md lays it out: model.py (from `plan`), train.py and
+ * safetensors_io.py, config.json (torchConfig: model.py's class, the graph's input, the dataset's
+ * classes and where train.py reads it, the run's hyperparameters), the dataset itself when it is an
+ * image folder (`dataset`, which writes it into the folder), and the resume point when the run
+ * resumes. What an earlier attempt left (checkpoint files, an old resume point) is removed first.
  */
 export function writeRunFolder(
   job: TrainJob,
-  parts: TorchParts,
-  row: DatasetRow,
-  writeDataset: (dir: string) => TorchDatasetSource,
+  plan: ModelPlan,
+  classes: string[],
+  dataset: (dir: string) => TorchDataset,
 ): RunFolder {
   const f = torchFolderOf(job.dataDir, job.runId)
   removeRunScratch(f)
   mkdirSync(f.checkpoints, { recursive: true })
-  const dataset = writeDataset(f.root)
-  writeFileSync(path.join(f.root, 'model.py'), parts.modelPy(job.document))
-  for (const [name, source] of Object.entries(parts.pythonFiles()))
-    copyFileSync(source, path.join(f.root, name))
-  writeFileSync(
-    path.join(f.root, 'config.json'),
-    parts.configJson({
-      document: job.document,
-      hyperparameters: job.hyperparameters,
-      dataset,
-      classes: row.classes,
-    }),
-  )
-  if (job.resume) writeResumePoint(f.resume, job.resume, job.document, parts)
+  const config = torchConfig({
+    model: plan.className,
+    input: plan.graph.input,
+    classes,
+    dataset: dataset(f.root),
+    hyperparameters: job.hyperparameters,
+  })
+  writeFileSync(path.join(f.root, 'model.py'), modelPy(plan))
+  for (const name of ['train.py', 'safetensors_io.py'] as const)
+    copyFileSync(pythonFile(name), path.join(f.root, name))
+  writeFileSync(path.join(f.root, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
+  if (job.resume) writeResumePoint(f.resume, job.resume, plan)
   return f
 }
 

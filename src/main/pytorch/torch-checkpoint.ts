@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
-import type { GraphDocument } from '../../shared/graph/document'
 import {
   decodeTensorBlob,
   decodeTensors,
@@ -10,7 +9,9 @@ import {
   type NamedArray,
   type ResumeState,
 } from '../model/checkpoint'
-import type { TorchParts, TorchTensor } from './torch-parts'
+import type { ModelPlan } from './model-plan'
+import { asFloat32, decodeSafetensors, encodeSafetensors, f32Tensor, type SafeTensor } from './safetensors'
+import { fromStateDict, toStateDict } from './state-dict'
 
 /** A `checkpoint` line's files (docs/pytorch.md). */
 export interface TorchCheckpointFiles {
@@ -20,38 +21,27 @@ export interface TorchCheckpointFiles {
   isBest: boolean
 }
 
-/** An optimizer state tensor as our blob holds it: float32, or int32 for integer tensors. */
-function named(t: TorchTensor): NamedArray {
-  if (t.dtype === 'F32')
-    return { name: t.name, dtype: 'float32', shape: t.shape, data: t.data as Float32Array }
-  if (t.dtype === 'U8') throw new Error(`optimizer tensor ${t.name} is uint8, which no optimizer state is`)
-  const data = Int32Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v))
-  return { name: t.name, dtype: 'int32', shape: t.shape, data }
-}
-
-const torchOf = (a: NamedArray): TorchTensor => ({
-  name: a.name,
-  dtype: a.dtype === 'float32' ? 'F32' : 'I32',
-  shape: a.shape,
-  data: a.data,
+/** An optimizer state tensor as our blob holds it (train.py writes every one F32, `step` included). */
+const named = (t: SafeTensor): NamedArray => ({
+  name: t.name,
+  dtype: 'float32',
+  shape: t.shape,
+  data: asFloat32(t),
 })
 
 /**
  * A PyTorch checkpoint as ours: the state dict converted to the TF.js model's weights (order and
  * layouts: evaluation and ONNX export load it as any other run's), the optimizer state as a tensor
- * blob with torch's names and its `param_groups` kept as metadata. The files are deleted after.
+ * blob with torch's names and its metadata (`param_groups`, `optimizer`) kept. The files are
+ * deleted after.
  */
-export async function readTorchCheckpoint(
-  files: TorchCheckpointFiles,
-  document: GraphDocument,
-  parts: Pick<TorchParts, 'readSafetensors' | 'fromStateDict'>,
-): Promise<Checkpoint> {
+export async function readTorchCheckpoint(files: TorchCheckpointFiles, plan: ModelPlan): Promise<Checkpoint> {
   const [weights, optimizer] = await Promise.all([readFile(files.weights), readFile(files.optimizer)])
-  const stateDict = parts.readSafetensors(new Uint8Array(weights))
-  const state = parts.readSafetensors(new Uint8Array(optimizer))
+  const stateDict = decodeSafetensors(new Uint8Array(weights), path.basename(files.weights))
+  const state = decodeSafetensors(new Uint8Array(optimizer), path.basename(files.optimizer))
   const checkpoint: Checkpoint = {
     epoch: files.epoch,
-    weights: encodeTensors(parts.fromStateDict(document, stateDict.tensors)),
+    weights: encodeTensors(fromStateDict(plan, stateDict)),
     optimizer: encodeTensors(state.tensors.map(named), state.metadata),
     isBest: files.isBest,
   }
@@ -64,22 +54,21 @@ export async function readTorchCheckpoint(
  * progress), `weights.safetensors` (the state dict of the last checkpoint's weights) and
  * `optimizer.safetensors` (its optimizer state, as train.py saved it).
  */
-export function writeResumePoint(
-  dir: string,
-  resume: ResumeState,
-  document: GraphDocument,
-  parts: Pick<TorchParts, 'writeSafetensors' | 'toStateDict'>,
-): void {
+export function writeResumePoint(dir: string, resume: ResumeState, plan: ModelPlan): void {
   mkdirSync(dir, { recursive: true })
   const { checkpoint, ...progress } = resume
-  const weights = parts.toStateDict(document, decodeTensors(checkpoint.weights))
-  writeFileSync(path.join(dir, 'weights.safetensors'), parts.writeSafetensors(weights))
-  if (checkpoint.optimizer.length) {
-    const state = decodeTensorBlob(checkpoint.optimizer, 'checkpoint optimizer state')
-    writeFileSync(
-      path.join(dir, 'optimizer.safetensors'),
-      parts.writeSafetensors(state.tensors.map(torchOf), state.metadata),
-    )
-  }
+  const weights = toStateDict(plan, decodeTensors(checkpoint.weights))
+  writeFileSync(path.join(dir, 'weights.safetensors'), encodeSafetensors(weights))
+  const state = decodeTensorBlob(checkpoint.optimizer, 'checkpoint optimizer state')
+  writeFileSync(
+    path.join(dir, 'optimizer.safetensors'),
+    encodeSafetensors(
+      state.tensors.map((t) => {
+        if (!(t.data instanceof Float32Array)) throw new Error(`optimizer tensor ${t.name} is not float32`)
+        return f32Tensor(t.name, t.shape, t.data)
+      }),
+      state.metadata,
+    ),
+  )
   writeFileSync(path.join(dir, 'state.json'), JSON.stringify({ epoch: checkpoint.epoch, progress }))
 }

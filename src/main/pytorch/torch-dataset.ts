@@ -5,7 +5,8 @@ import type { DatasetRef } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
 import type { DatasetRow } from '../db/datasets-repo'
 import type { ImageSet } from '../datasets/types'
-import type { TorchDatasetSource, TorchParts, TorchTensor } from './torch-parts'
+import { torchDataset, type TorchDataset } from './config'
+import { encodeSafetensors, type SafeTensor } from './safetensors'
 
 /** What the dataset thread (dataset-worker.ts) is asked to load. */
 export interface DatasetJob {
@@ -46,32 +47,28 @@ export function loadInThread(job: DatasetJob, spawn: () => Worker): Promise<Data
 }
 
 /** An image set as the `tensors` dataset holds it: uint8 NHWC images and uint8 labels. */
-const tensorsOf = (split: 'train' | 'test', s: ImageSet): TorchTensor[] => [
+const tensorsOf = (split: 'train' | 'test', s: ImageSet): SafeTensor[] => [
   { name: `${split}_images`, dtype: 'U8', shape: [s.count, s.height, s.width, s.channels], data: s.images },
   { name: `${split}_labels`, dtype: 'U8', shape: [s.count], data: s.labels },
 ]
 
 /**
- * Where train.py reads the run's dataset: a built-in from its own files (IDX, CIFAR-10 batches),
- * an image folder as the tensors the app decoded, written into `dir` (docs/pytorch.md).
+ * Where train.py reads the run's dataset: a built-in from its own files (IDX, CIFAR-10 batches,
+ * found as config.ts's torchDataset finds them), an image folder as the tensors the app decoded,
+ * written into `dir` with the class names in the metadata key train.py reads (`classes`).
  */
 export function torchDatasetSource(
-  row: DatasetRow,
   ref: DatasetRef,
+  dataDir: string,
   images: { train: ImageSet; test: ImageSet } | null,
+  classes: readonly string[],
   dir: string,
-  parts: Pick<TorchParts, 'writeSafetensors'>,
-): TorchDatasetSource {
-  if ('builtin' in ref)
-    return { kind: ref.builtin === 'cifar10' ? 'cifar10' : 'idx', path: row.path, name: row.name }
+): TorchDataset {
+  const source = torchDataset(ref, dataDir)
+  if (source.kind !== 'folder') return source
   if (!images) throw new Error('An image folder reaches PyTorch as decoded images, and none were loaded.')
   const file = path.join(dir, TENSORS_FILE)
-  const bytes = parts.writeSafetensors(
-    [...tensorsOf('train', images.train), ...tensorsOf('test', images.test)],
-    {
-      classes: JSON.stringify(row.classes),
-    },
-  )
-  writeFileSync(file, bytes)
-  return { kind: 'tensors', path: file, name: row.name }
+  const tensors = [...tensorsOf('train', images.train), ...tensorsOf('test', images.test)]
+  writeFileSync(file, encodeSafetensors(tensors, { classes: JSON.stringify(classes) }))
+  return { ...source, kind: 'tensors', path: file }
 }

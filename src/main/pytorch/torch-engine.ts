@@ -6,10 +6,10 @@ import type { Worker } from 'node:worker_threads'
 import type { EngineChoice, TorchFound } from '../../shared/api/training'
 import type { DatasetRow } from '../db/datasets-repo'
 import type { EngineWorker, RunEvent, ToWorker, TrainJob } from '../training/protocol'
+import { parseTrainEvent, type TrainEvent } from './events'
+import { planModel, type ModelPlan } from './model-plan'
 import { readTorchCheckpoint } from './torch-checkpoint'
 import { loadInThread, torchDatasetSource } from './torch-dataset'
-import { torchDevice, parseTorchLine, type TorchLine } from './torch-lines'
-import type { TorchParts } from './torch-parts'
 import { freePort, removeRunScratch, writeControl, writeRunFolder, type RunFolder } from './run-folder'
 import { StderrTail } from './stderr-tail'
 import { TORCHRUN } from './torchrun-shim'
@@ -17,7 +17,6 @@ import { TORCHRUN } from './torchrun-shim'
 export interface TorchEngineOptions {
   /** The python with PyTorch (find-torch.ts). */
   found: TorchFound
-  parts: TorchParts
   /** Starts the thread that decodes the dataset (dataset-worker.ts). */
   spawnDatasetThread: () => Worker
   /** How long a terminated python has to exit after SIGTERM before SIGKILL. */
@@ -140,6 +139,7 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
     const engine = job.engine?.name === 'pytorch' ? job.engine : null
     if (!engine) return fail('The PyTorch engine was given a job for another engine.')
     let row: DatasetRow
+    let plan: ModelPlan
     try {
       const loaded = await loadInThread(
         {
@@ -154,8 +154,9 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
       if (loaded.type === 'failed') return fail(loaded.message)
       if (terminated) return exit(1)
       row = loaded.row
-      folder = writeRunFolder(job, options.parts, row, (dir) =>
-        torchDatasetSource(row, job.dataset, loaded.images, dir, options.parts),
+      plan = planModel(job.document, { classes: row.classes })
+      folder = writeRunFolder(job, plan, row.classes, (dir) =>
+        torchDatasetSource(job.dataset, job.dataDir, loaded.images, row.classes, dir),
       )
       writeControl(folder, control)
     } catch (e) {
@@ -171,10 +172,10 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
       threads: Math.max(1, Math.floor(availableParallelism() / engine.processes)),
     })
     if (terminated) return exit(1)
-    run(command, args, folder, job, row)
+    run(command, args, folder, plan, row)
   }
 
-  function run(command: string, args: string[], dir: RunFolder, job: TrainJob, row: DatasetRow) {
+  function run(command: string, args: string[], dir: RunFolder, plan: ModelPlan, row: DatasetRow) {
     const c = spawn(command, args, {
       cwd: dir.root,
       // Its own process group: Ctrl+C in a terminal reaches the app, which stops the run in order.
@@ -186,7 +187,7 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
     child = c
     let lines = Promise.resolve()
     createInterface({ input: c.stdout! }).on('line', (line) => {
-      lines = lines.then(() => handle(line, job, row)).catch((e: Error) => fail(e.message))
+      lines = lines.then(() => handle(line, plan, row)).catch((e: Error) => fail(e.message))
     })
     createInterface({ input: c.stderr! }).on('line', (line) => stderr.push(line))
     c.once('error', (e) =>
@@ -202,16 +203,21 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
     })
   }
 
-  async function handle(text: string, job: TrainJob, row: DatasetRow) {
-    let line: TorchLine | null
-    try {
-      line = parseTorchLine(text)
-    } catch (e) {
-      return fail(`PyTorch failed: ${(e as Error).message}`)
-    }
-    if (!line) {
+  /**
+   * One line of train.py's stdout: an event (events.ts) reported as ours. A line that is not JSON
+   * (a launcher's or library's words) joins the stderr tail; a JSON line that is not an event
+   * this app knows fails the run, quoting it.
+   */
+  async function handle(text: string, plan: ModelPlan, row: DatasetRow) {
+    if (!text.trimStart().startsWith('{')) {
       if (text.trim()) stderr.push(text)
       return
+    }
+    let line: TrainEvent
+    try {
+      line = parseTrainEvent(text)
+    } catch (e) {
+      return fail(`PyTorch failed: ${(e as Error).message}`)
     }
     switch (line.type) {
       case 'started':
@@ -222,24 +228,18 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
           dataset: row,
           samples: line.samples,
         })
-      case 'batch':
-        return report({ ...line, loss: line.loss ?? NaN })
       case 'epoch': {
-        const { type: _, valLoss, valAccuracy, ...m } = line
+        const { type: _, valLoss, ...metrics } = line
+        // JSON has no NaN: an evaluation loss that overflowed comes as null (the runs table skips NaN).
         return report({
           type: 'epoch',
-          metrics: {
-            ...m,
-            trainLoss: m.trainLoss ?? NaN,
-            trainAccuracy: m.trainAccuracy ?? NaN,
-            ...(valLoss !== undefined ? { valLoss: valLoss ?? NaN, valAccuracy: valAccuracy ?? NaN } : {}),
-          },
+          metrics: { ...metrics, ...(valLoss !== undefined ? { valLoss: valLoss ?? NaN } : {}) },
         })
       }
       case 'checkpoint': {
         let checkpoint
         try {
-          checkpoint = await readTorchCheckpoint(line, job.document, options.parts)
+          checkpoint = await readTorchCheckpoint(line, plan)
         } catch (e) {
           return fail(
             `The PyTorch checkpoint of epoch ${line.epoch} could not be read: ${(e as Error).message}`,
@@ -247,8 +247,10 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
         }
         return report({ type: 'checkpoint', checkpoint, progress: line.progress })
       }
-      case 'done':
-        return report({ type: 'done', status: line.status, message: line.message, test: line.test })
+      case 'done': {
+        const test = line.test && { loss: line.test.loss ?? NaN, accuracy: line.test.accuracy }
+        return report({ type: 'done', status: line.status, message: line.message, test })
+      }
       default:
         return report(line)
     }
@@ -298,4 +300,21 @@ function signal(c: ChildProcess, sig: NodeJS.Signals) {
   } catch {
     // Already gone.
   }
+}
+
+/**
+ * The run's device as the runs table records it: `CUDA: NVIDIA H100 80GB HBM3 via PyTorch 2.3.0,
+ * 2 processes (nccl)`, `CPU: 2 threads via PyTorch 1.13.0`, `MPS: Apple M2 via PyTorch 2.3.0`.
+ */
+export function torchDevice(s: Extract<TrainEvent, { type: 'started' }>): string {
+  const kind = s.device.split(':')[0]
+  const what =
+    kind === 'cuda'
+      ? `CUDA: ${s.deviceName}`
+      : kind === 'mps'
+        ? `MPS: ${s.deviceName}`
+        : `CPU: ${s.threads} thread${s.threads === 1 ? '' : 's'}`
+  const processes =
+    s.processes > 1 ? `, ${s.processes} processes${s.distributed ? ` (${s.distributed})` : ''}` : ''
+  return `${what} via PyTorch ${s.torch}${processes}`
 }

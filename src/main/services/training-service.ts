@@ -27,9 +27,7 @@ import { BackendUnavailableError, backendReport, expectedBackend, type BackendNa
 import { checkResources } from '../tfjs/check-resources'
 import type { EngineWorker, TrainJob } from '../training/protocol'
 import { findTorch } from '../pytorch/find-torch'
-import { TORCH_PARTS } from '../pytorch/parts'
 import { createTorchEngine } from '../pytorch/torch-engine'
-import type { TorchParts } from '../pytorch/torch-parts'
 import { checkTorchChoice } from '../pytorch/torch-preflight'
 import { spawnTrainingWorker, spawnWorker } from '../workers/spawn-worker'
 import type { Emit } from './emit'
@@ -64,8 +62,8 @@ export interface TrainingServiceOptions {
   now?: () => Date
   /** The TF.js worker factory, for tests. */
   spawn?: () => Worker
-  /** For tests: where PyTorch is looked for, and the parts of its generated project. */
-  pytorch?: { find?: () => Promise<TorchReport>; parts?: TorchParts }
+  /** For tests: where PyTorch is looked for (findTorch's report by default). */
+  pytorch?: { find?: () => Promise<TorchReport> }
   /** How often a live run's heartbeat is written (services/heartbeat.ts). */
   heartbeatMs?: number
   /** How long close() waits for a worker to stop after its current batch before ending it. */
@@ -157,7 +155,6 @@ export function createTrainingService(getDb: () => DB, options: TrainingServiceO
     return () =>
       createTorchEngine({
         found,
-        parts: options.pytorch?.parts ?? TORCH_PARTS,
         spawnDatasetThread: () => spawnWorker('dataset-worker'),
       })
   }
