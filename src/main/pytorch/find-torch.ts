@@ -83,7 +83,11 @@ type Probed = { found: TorchFound } | { reason: string; python: string }
 function probed(
   python: string,
   timeoutMs: number,
-  run: { error: (Error & { code?: string | number | null; killed?: boolean }) | null; stdout: string; stderr: string },
+  run: {
+    error: (Error & { code?: string | number | null; killed?: boolean }) | null
+    stdout: string
+    stderr: string
+  },
 ): Probed {
   const not = (reason: string) => ({ python, reason })
   const err = run.error

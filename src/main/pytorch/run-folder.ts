@@ -8,7 +8,7 @@ import type { ModelPlan } from './model-plan'
 import { modelPy } from './model-py'
 import { pythonFile } from './python-files'
 import { writeResumePoint } from './torch-checkpoint'
-import { TENSORS_FILE } from './torch-dataset'
+import { INITIAL_WEIGHTS_FILE, TENSORS_FILE } from './torch-dataset'
 
 /** A PyTorch run's folder, `<data folder>/runs/<run id>/pytorch/`, and what the engine puts in it. */
 export interface RunFolder {
@@ -20,6 +20,8 @@ export interface RunFolder {
   checkpoints: string
   /** `--resume-from`: written from the run's last checkpoint when it resumes. */
   resume: string
+  /** `--weights` of a new run: the initial weights TF.js draws for the run's seed. */
+  initialWeights: string
 }
 
 export const torchFolderOf = (dataDir: string, runId: string): RunFolder => {
@@ -30,6 +32,7 @@ export const torchFolderOf = (dataDir: string, runId: string): RunFolder => {
     control: path.join(root, 'control'),
     checkpoints: path.join(root, 'checkpoints'),
     resume: path.join(root, 'resume'),
+    initialWeights: path.join(root, INITIAL_WEIGHTS_FILE),
   }
 }
 
@@ -37,14 +40,16 @@ export const torchFolderOf = (dataDir: string, runId: string): RunFolder => {
  * Writes the run's folder as docs/pytorch.md lays it out: model.py (from `plan`), train.py and
  * safetensors_io.py, config.json (torchConfig: model.py's class, the graph's input, the dataset's
  * classes and where train.py reads it, the run's hyperparameters), the dataset itself when it is an
- * image folder (`dataset`, which writes it into the folder), and the resume point when the run
- * resumes. What an earlier attempt left (checkpoint files, an old resume point) is removed first.
+ * image folder (`dataset`, which writes it into the folder), and where training starts: the resume
+ * point when the run resumes, else the initial weights (`initialWeights`, the dataset thread's).
+ * What an earlier attempt left (checkpoint files, an old resume point) is removed first.
  */
 export function writeRunFolder(
   job: TrainJob,
   plan: ModelPlan,
   classes: string[],
   dataset: (dir: string) => TorchDataset,
+  initialWeights: Uint8Array | null,
 ): RunFolder {
   const f = torchFolderOf(job.dataDir, job.runId)
   removeRunScratch(f)
@@ -61,15 +66,24 @@ export function writeRunFolder(
     copyFileSync(pythonFile(name), path.join(f.root, name))
   writeFileSync(path.join(f.root, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
   if (job.resume) writeResumePoint(f.resume, job.resume, plan)
+  else if (initialWeights) writeFileSync(f.initialWeights, initialWeights)
+  else throw new Error('a new run needs its initial weights')
   return f
 }
 
 /**
- * Removes what only a live run needs (checkpoint files, the resume point, the decoded dataset),
+ * Removes what only a live run needs (checkpoint files, the resume point or initial weights, the
+ * decoded dataset),
  * keeping model.py, train.py and config.json to look at until the run is deleted.
  */
 export function removeRunScratch(f: RunFolder): void {
-  for (const p of [f.checkpoints, f.resume, path.join(f.root, TENSORS_FILE), `${f.control}.tmp`])
+  for (const p of [
+    f.checkpoints,
+    f.resume,
+    f.initialWeights,
+    path.join(f.root, TENSORS_FILE),
+    `${f.control}.tmp`,
+  ])
     rmSync(p, { recursive: true, force: true })
 }
 

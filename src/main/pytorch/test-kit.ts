@@ -15,19 +15,19 @@ export async function torchOrSkip(): Promise<TorchFound | null> {
 }
 
 /**
- * A stand-in "python" for tests: a shell script that ignores its arguments, prints `stdout` (and
- * `stderr`) and exits with `code`, after `sleepS` seconds (POSIX only).
+ * A stand-in "python" for tests: a shell script that ignores its arguments, runs `shell` (lines of
+ * sh), prints `stdout` (and `stderr`) and exits with `code`, after `sleepS` seconds (POSIX only).
  */
 export function fakePython(
   dir: string,
   name: string,
-  o: { stdout?: string; stderr?: string; code?: number; sleepS?: number },
+  o: { shell?: string; stdout?: string; stderr?: string; code?: number; sleepS?: number },
 ) {
   const file = path.join(dir, name)
   const heredoc = (text: string, to = '') => `cat ${to}<<'TEXT'\n${text}\nTEXT\n`
   writeFileSync(
     file,
-    `#!/bin/sh\n${heredoc(o.stdout ?? '')}${o.stderr ? heredoc(o.stderr, '>&2 ') : ''}` +
+    `#!/bin/sh\n${o.shell ? `${o.shell}\n` : ''}${heredoc(o.stdout ?? '')}${o.stderr ? heredoc(o.stderr, '>&2 ') : ''}` +
       `${o.sleepS ? `sleep ${o.sleepS}\n` : ''}exit ${o.code ?? 0}\n`,
   )
   chmodSync(file, 0o755)

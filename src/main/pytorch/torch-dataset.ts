@@ -8,21 +8,34 @@ import type { ImageSet } from '../datasets/types'
 import { torchDataset, type TorchDataset } from './config'
 import { encodeSafetensors, type SafeTensor } from './safetensors'
 
-/** What the dataset thread (dataset-worker.ts) is asked to load. */
+/** What the dataset thread (dataset-worker.ts) is asked to prepare. */
 export interface DatasetJob {
   document: GraphDocument
   dataset: DatasetRef
   dataDir: string
   /** Send the decoded images back (image folders). */
   withImages: boolean
+  /**
+   * Draw the model's initial weights as a TF.js run of this seed does (buildModel's initializers),
+   * as model.py's state dict in safetensors; null when resuming.
+   */
+  initialSeed: number | null
 }
 
 export type DatasetLoaded =
-  | { type: 'loaded'; row: DatasetRow; images: { train: ImageSet; test: ImageSet } | null }
+  | {
+      type: 'loaded'
+      row: DatasetRow
+      images: { train: ImageSet; test: ImageSet } | null
+      /** `initialSeed`'s weights: the bytes of INITIAL_WEIGHTS_FILE. */
+      initialWeights: Uint8Array | null
+    }
   | { type: 'failed'; message: string }
 
 /** The file an image folder's decoded images are written to, in the run's PyTorch folder. */
 export const TENSORS_FILE = 'dataset.safetensors'
+/** The weights a new run starts from (train.py's `--weights`). */
+export const INITIAL_WEIGHTS_FILE = 'initial-weights.safetensors'
 
 /** Loads the dataset in a thread of its own (`spawn`), which ends with the answer. */
 export function loadInThread(job: DatasetJob, spawn: () => Worker): Promise<DatasetLoaded> {

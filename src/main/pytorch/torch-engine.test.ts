@@ -1,12 +1,19 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hyperparametersSchema, type EngineChoice } from '../../shared/api/training'
 import { getTemplate } from '../../shared/templates'
 import { tempDir } from '../db/test-kit'
+import { buildModel } from '../model/build-model'
+import { getWeights } from '../model/weights'
 import { writeTinyMnist } from '../services/test-kit'
+import { loadBackend } from '../tfjs/backends'
 import type { RunEvent, TrainJob } from '../training/protocol'
 import { spawnWorker } from '../workers/spawn-worker'
+import { planModel } from './model-plan'
 import { torchFolderOf } from './run-folder'
+import { encodeSafetensors } from './safetensors'
+import { toStateDict } from './state-dict'
 import { fakeFound, fakePython } from './test-kit'
 import { createTorchEngine, torchCommand } from './torch-engine'
 import { TORCHRUN } from './torchrun-shim'
@@ -15,7 +22,7 @@ import { TORCHRUN } from './torchrun-shim'
  * The PyTorch engine's process handling where the real train.py cannot fail cheaply on purpose: a
  * stand-in "python" (a shell script that ignores train.py and prints what it is told) crashing
  * without `done`, exiting silently, writing a line the app cannot read, hanging when terminated;
- * and what fails before python starts. Real PyTorch runs: services/pytorch-runs.test.ts.
+ * and what fails before python starts; the initial weights it is given. Real PyTorch runs: services/pytorch-runs.test.ts.
  */
 
 const TORCH: EngineChoice = { name: 'pytorch', processes: 1, device: 'cpu' }
@@ -67,7 +74,9 @@ describe.skipIf(process.platform === 'win32')('the PyTorch engine (stand-in pyth
       '  File "train.py", line 1, in <module>',
       'RuntimeError: CUDA error: an illegal memory access was encountered',
     ].join('\n')
-    const run = start(stub({ stdout: STARTED, stderr: traceback, code: 1 }))
+    const seen = path.join(tempDir('cnn-studio-seen-'), 'initial.safetensors')
+    const shell = `cp initial-weights.safetensors '${seen}'`
+    const run = start(stub({ shell, stdout: STARTED, stderr: traceback, code: 1 }))
     expect(await run.ended).toBe(1)
     expect(run.events.map((e) => e.type)).toEqual(['started', 'done'])
     expect(run.events[0]).toMatchObject({ backend: 'pytorch', device: 'CPU: 2 threads via PyTorch 1.13.0' })
@@ -77,6 +86,13 @@ describe.skipIf(process.platform === 'win32')('the PyTorch engine (stand-in pyth
       message: `PyTorch failed: python exited with status 1 before the run ended.\n${traceback}`,
       test: null,
     })
+    // python started from the initial weights a TF.js run of the same seed draws, as model.py's state dict.
+    const { tf } = await loadBackend({ force: 'cpu' })
+    const doc = getTemplate('lenet5-mnist')!.document
+    const { model } = buildModel(tf, doc, { seed: 1 })
+    const expected = encodeSafetensors(toStateDict(planModel(doc), await getWeights(model)))
+    model.dispose()
+    expect(Buffer.from(readFileSync(seen)).equals(Buffer.from(expected))).toBe(true)
     // The run's folder keeps what there is to look at, not the scratch.
     expect(readdirSync(run.folder.root).sort()).toEqual([
       'config.json',
@@ -150,6 +166,8 @@ describe('the command that starts train.py', () => {
         'cpu',
         '--threads',
         '2',
+        '--weights',
+        f.initialWeights,
       ],
     })
     const two = torchCommand(

@@ -46,7 +46,7 @@ export function torchCommand(
     engine.device,
     '--threads',
     String(extra.threads),
-    ...(extra.resume ? ['--resume-from', folder.resume] : []),
+    ...(extra.resume ? ['--resume-from', folder.resume] : ['--weights', folder.initialWeights]),
   ]
   if (engine.processes === 1) return { command: found.python, args: script }
   // torch.distributed.run (through TORCHRUN's fix); not --standalone, whose port is fixed in
@@ -147,6 +147,7 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
           dataset: job.dataset,
           dataDir: job.dataDir,
           withImages: 'folder' in job.dataset,
+          initialSeed: job.resume ? null : job.hyperparameters.seed,
         },
         () => (datasetThread = options.spawnDatasetThread()),
       )
@@ -155,8 +156,12 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
       if (terminated) return exit(1)
       row = loaded.row
       plan = planModel(job.document, { classes: row.classes })
-      folder = writeRunFolder(job, plan, row.classes, (dir) =>
-        torchDatasetSource(job.dataset, job.dataDir, loaded.images, row.classes, dir),
+      folder = writeRunFolder(
+        job,
+        plan,
+        row.classes,
+        (dir) => torchDatasetSource(job.dataset, job.dataDir, loaded.images, row.classes, dir),
+        loaded.initialWeights,
       )
       writeControl(folder, control)
     } catch (e) {
