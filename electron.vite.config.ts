@@ -49,6 +49,7 @@ export default defineConfig({
           'training-worker': resolve(root, 'src/main/training/worker.ts'),
           'export-worker': resolve(root, 'src/main/export/worker.ts'),
           'gradient-worker': resolve(root, 'src/main/training/gradient-worker.ts'),
+          'dataset-worker': resolve(root, 'src/main/pytorch/dataset-worker.ts'),
         },
         external: ['electron', /^electron\/.+/, ...UNBUNDLED],
       },

@@ -3,17 +3,26 @@ import { fileURLToPath } from 'node:url'
 import { findTorchPython } from '../src/main/pytorch/find-torch'
 
 /**
- * The Python with torch the PyTorch tests run (find-torch.ts's order), or null: the tests then skip
- * with a message, unless CNN_STUDIO_REQUIRE_TORCH=1 (CI) makes a missing torch a failure.
+ * The Python with torch the PyTorch tests run (find-torch.ts's candidates), or null: the tests then
+ * skip with a message, unless CNN_STUDIO_REQUIRE_TORCH=1 (CI) makes a missing torch a failure.
  */
 export function torchPython(): string | null {
   const found = findTorchPython()
-  if (found) return found.python
+  return found ? found.python : noTorch('no python with torch was found')
+}
+
+/**
+ * Where PyTorch is missing (`why`): null, with a warning that the PyTorch checks are skipped; an
+ * error instead under CNN_STUDIO_REQUIRE_TORCH=1 (CI, which installs Debian's python3-torch).
+ */
+export function noTorch(why: string): null {
   if (process.env.CNN_STUDIO_REQUIRE_TORCH === '1')
     throw new Error(
-      'PyTorch is required here (CNN_STUDIO_REQUIRE_TORCH=1): apt-get install python3-torch, or set CNN_STUDIO_PYTHON to a python with torch.',
+      `PyTorch is required here (CNN_STUDIO_REQUIRE_TORCH=1): ${why}. apt-get install python3-torch, or set CNN_STUDIO_PYTHON to a python with torch.`,
     )
-  console.warn('PyTorch is not installed (apt-get install python3-torch): the PyTorch checks are skipped.')
+  console.warn(
+    `PyTorch is not installed (${why}; apt-get install python3-torch): the PyTorch checks are skipped.`,
+  )
   return null
 }
 

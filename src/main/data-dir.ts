@@ -53,16 +53,25 @@ export const DATASETS_FOLDER = 'datasets'
 /** The lists of files an image-folder dataset skipped (corrupt, empty, not images). */
 export const SKIPPED_LISTS_FOLDER = 'skipped-files'
 
+/** Files of a run besides the database: `<data folder>/runs/<run id>/` (a PyTorch run's folder). */
+export const RUNS_FOLDER = 'runs'
+
+/** A run's own folder, removed with the run. */
+export const runFolder = (dataDir: string, runId: string): string => path.join(dataDir, RUNS_FOLDER, runId)
+
 /**
  * What CNN Studio owns in the data folder, by top-level name: the database with SQLite's companions
- * (`-wal`, `-shm`, `-journal`: any name starting with the database's), the datasets and the skipped
- * lists. Names compare without case, as macOS's and Windows's file systems do. Exports never write
- * here (docs/export.md); everything else in the folder is the user's.
+ * (`-wal`, `-shm`, `-journal`: any name starting with the database's), the datasets, the skipped
+ * lists and the runs' files. Names compare without case, as macOS's and Windows's file systems do.
+ * Exports never write here (docs/export.md); everything else in the folder is the user's.
  */
-export function dataFolderEntry(name: string): 'database' | 'datasets' | 'skipped lists' | null {
+export function dataFolderEntry(
+  name: string,
+): 'database' | 'datasets' | 'skipped lists' | 'run files' | null {
   const n = name.toLowerCase()
   if (n.startsWith(DB_FILE)) return 'database'
   if (n === DATASETS_FOLDER) return 'datasets'
   if (n === SKIPPED_LISTS_FOLDER) return 'skipped lists'
+  if (n === RUNS_FOLDER) return 'run files'
   return null
 }

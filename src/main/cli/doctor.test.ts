@@ -1,11 +1,17 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import type { BackendAttempt } from '../../shared/api/training'
+import type { BackendAttempt, TorchReport } from '../../shared/api/training'
+import { torchOrSkip } from '../pytorch/test-kit'
 import { useSwiftShader } from '../tfjs/test-kit'
 
 const BIN = new URL('../../../bin/cnn-studio.js', import.meta.url).pathname
 
-type Doctor = { backends: (BackendAttempt & { device?: string })[]; chosen: string; datasets: unknown[] }
+type Doctor = {
+  backends: (BackendAttempt & { device?: string })[]
+  chosen: string
+  pytorch: TorchReport
+  datasets: unknown[]
+}
 
 /** The real command in a child process, with `env` over this process's environment. */
 function doctor(env: Record<string, string>, ...args: string[]) {
@@ -82,5 +88,27 @@ describe('cnn-studio doctor', () => {
     const text = doctor(noVulkan)
     expect(text).toMatch(/\n {2}✗ webgpu {10}no WebGPU adapter: /)
     expect(text).not.toMatch(/^ {20}adapter: /m)
+  }, 60_000)
+
+  it('shows the PyTorch engine: the python and torch it found, or why none, with how to install it', async () => {
+    const found = await torchOrSkip()
+    if (found) {
+      const out = JSON.parse(doctor({}, '--json')) as Doctor
+      expect(out.pytorch.found).toEqual(found)
+      expect(doctor({})).toContain(
+        `\n  ✓ pytorch         PyTorch ${found.torch} (Python ${found.pythonVersion}, `,
+      )
+    }
+    const none = { CNN_STUDIO_PYTHON: '/nonexistent/python3' }
+    const out = JSON.parse(doctor(none, '--json')) as Doctor
+    expect(out.pytorch).toEqual({
+      found: null,
+      reason: expect.stringMatching(/^No python was found \(tried \/nonexistent\/python3\)/),
+      tried: [{ python: '/nonexistent/python3', reason: '/nonexistent/python3: not found' }],
+    })
+    const text = doctor(none)
+    expect(text).toMatch(/\nPyTorch engine \(--engine pytorch\):\n {2}✗ pytorch {9}No python was found/)
+    expect(text).toContain('pip install torch')
+    for (const l of text.split('\n')) expect(l.length).toBeLessThanOrEqual(100)
   }, 60_000)
 })

@@ -4,6 +4,7 @@ import { resolveDataDir } from '../data-dir'
 import { DEBIAN_FASHION_MNIST, locate } from '../datasets/catalog'
 import type { BackendAttempt } from '../../shared/api/training'
 import { BACKENDS, failedAttempt, LOADERS } from '../tfjs/backends'
+import { describeTorch, findTorch } from '../pytorch/find-torch'
 import { adapterName } from '../../shared/training/gpu-adapter'
 import { formatMemory } from '../../shared/training/memory-format'
 import { EXIT, type CliCommand, type CliIo } from './io'
@@ -13,11 +14,14 @@ const help = `Usage: cnn-studio doctor [--json]
 
 Checks what this machine offers for training: every TF.js backend (native CUDA, WebGPU on any
 vendor's GPU, native CPU, WebAssembly, JavaScript), whether it loads and why not, WebGPU's adapter
-and its limits, the one training would use, and the datasets found locally.
+and its limits, the one training would use; the PyTorch engine (python3 with torch >= 1.13: its
+version, threads and GPUs, or why not); and the datasets found locally.
 
   --json   one object: {"backends": [{"name", "ok", "device", "reason", "adapter"}], "chosen",
-           "datasets"}; adapter: {"vendor", "architecture", "device", "description", "fallback",
-           "maxBufferSize", "maxStorageBufferBindingSize"} where WebGPU found one`
+           "pytorch", "datasets"}; adapter: {"vendor", "architecture", "device", "description",
+           "fallback", "maxBufferSize", "maxStorageBufferBindingSize"} where WebGPU found one;
+           pytorch: {"found": {"python", "pythonVersion", "torch", "threads", "cuda": [{"name",
+           "memoryBytes"}], "mps", "distributed"} or null, "reason", "tried": [{"python", "reason"}]}`
 
 export const command: CliCommand = {
   help,
@@ -37,6 +41,7 @@ export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number
     }
   }
   const chosen = backends.find((b) => b.ok)?.name ?? null
+  const pytorch = await findTorch()
   // The built-ins in the data folder (or, for Fashion-MNIST, Debian's copy).
   const dataDir = resolveDataDir()
   const datasets = BUILTIN_DATASETS.flatMap((name) => {
@@ -44,7 +49,7 @@ export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number
     return path ? [{ name, path, files: readdirSync(path).sort() }] : []
   })
   if (opts.json) {
-    io.out(JSON.stringify({ backends, chosen, datasets }))
+    io.out(JSON.stringify({ backends, chosen, pytorch, datasets }))
     return EXIT.ok
   }
   // Reasons run long (Dawn's words, install advice): wrapped under their backend, not one line each.
@@ -65,6 +70,12 @@ export async function doctor(opts: { json: boolean }, io: CliIo): Promise<number
     }
   }
   io.out(chosen ? `Training would use: ${chosen}` : 'No backend loads: training is not possible here.')
+  io.out('PyTorch engine (--engine pytorch):')
+  const found = pytorch.found
+  say(`  ${found ? '✓' : '✗'} pytorch`.padEnd(col), found ? describeTorch(found) : (pytorch.reason ?? ''))
+  for (const g of found?.cuda ?? [])
+    say(' '.repeat(col), `CUDA GPU: ${g.name}, ${formatMemory(g.memoryBytes)}`)
+  if (found) for (const t of pytorch.tried) say(' '.repeat(col), `not used: ${t.reason}`)
   io.out('Datasets found:')
   if (datasets.length === 0)
     say(

@@ -39,7 +39,8 @@ found ($CNN_STUDIO_PYTHON, else python3).
   --seed N            initial weights when exporting untrained (default 1)
   --force             replace an existing file (for tfjs and pytorch: the format's files in the
                       folder); without it an existing target is refused. The data folder's own files
-                      (cnn-studio.db, its -wal and -shm, datasets/, skipped-files/) never are written
+                      (cnn-studio.db, its -wal and -shm, datasets/, skipped-files/, runs/) never are
+                      written
   --data DIR          the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json              one line {"out","bytes","opset","verified","maxAbsDiff","top1Agreement",
                       "notVerified","inputs","outputs"}; verified false (maxAbsDiff and top1Agreement

@@ -98,3 +98,49 @@ describe('cnn-studio train on an image folder with unreadable files', () => {
     expect(r.stderr).not.toMatch(/warning/)
   })
 })
+
+describe('cnn-studio train --engine pytorch, refused before a run exists', () => {
+  const runs = () => {
+    const db = openDataDatabase(data)
+    try {
+      return db.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }
+    } finally {
+      db.close()
+    }
+  }
+
+  it('says how to install PyTorch when no python has it, and writes no run', () => {
+    const before = runs().n
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'train', 'tiny', '--dataset', folder, '--data', data, '--engine', 'pytorch'],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, CNN_STUDIO_PYTHON: '/nonexistent/python3' },
+      },
+    )
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(
+      /^cnn-studio train: No python was found \(tried \/nonexistent\/python3\): install Python 3, then install PyTorch: pip install torch, or Debian's python3-torch/m,
+    )
+    expect(runs().n).toBe(before)
+  })
+
+  it('refuses PyTorch options without the PyTorch engine, and a TF.js backend with it', () => {
+    const device = train('--device', 'cpu')
+    expect(device.status).toBe(2)
+    expect(device.stderr).toMatch(
+      /--device and --processes choose how PyTorch trains: add --engine pytorch\./,
+    )
+    expect(train('--engine', 'pytorch', '--processes', '0').stderr).toMatch(
+      /--processes must be a whole number from 1 to 64, got '0'/,
+    )
+    expect(train('--engine', 'jax').stderr).toMatch(/--engine must be one of tfjs, pytorch, got 'jax'/)
+    const backend = train('--engine', 'pytorch', '--backend', 'wasm')
+    expect(backend.status).toBe(1)
+    expect(backend.stderr).toMatch(
+      /--backend wasm chooses a TF.js backend; a PyTorch run chooses its device instead/,
+    )
+  })
+})

@@ -4,9 +4,12 @@ import { formatIssues } from '../../shared/graph/document'
 import {
   BACKEND_NAMES,
   BUILTIN_DATASETS,
+  ENGINE_NAMES,
   hyperparametersSchema,
   OPTIMIZERS,
+  TORCH_DEVICES,
   type DatasetRef,
+  type EngineChoice,
   type RunSummary,
 } from '../../shared/api/training'
 import { isBuiltinDataset } from '../../shared/training/dataset-id'
@@ -22,12 +25,12 @@ import { progressLine } from './progress'
 import { folderOf, skippedLines, skippedReport } from './skipped-notice'
 
 const help = `Usage: cnn-studio train <project | template> --dataset NAME [options]
-       cnn-studio train --resume <run id> [--backend NAME] [--data DIR] [--json]
+       cnn-studio train --resume <run id> [--backend NAME | --device D --processes N] [--data DIR] [--json]
 
 Trains a project (its latest saved version; by id or exact name) or a template (saved first as a
-project of that name, reused next time) in a worker thread, writing the run, its metrics and a
-checkpoint per epoch to the project database. Ctrl+C stops after the current batch; the run can be
-resumed later with --resume, as can a run whose process was killed.
+project of that name, reused next time) in a worker thread (TF.js) or a python process (PyTorch),
+writing the run, its metrics and a checkpoint per epoch to the project database. Ctrl+C stops after
+the current batch; the run can be resumed later with --resume, as can a run whose process was killed.
 
   --dataset NAME        ${BUILTIN_DATASETS.join(', ')}, or a folder of class sub-folders of images
   --epochs N            (default 10)      --batch-size N   (default 64)
@@ -36,18 +39,24 @@ resumed later with --resume, as can a run whose process was killed.
   --seed N              fixes initial weights, shuffling and splits (default 1)
   --validation-split X  share of the training images held out (default 0.1)
   --limit N             train on a stratified subset of N training images
-  --backend NAME        ${BACKEND_NAMES.join(', ')} (default: the fastest that loads)
+  --backend NAME        ${BACKEND_NAMES.join(', ')} (default: the fastest that loads; TF.js only)
+  --engine NAME         ${ENGINE_NAMES.join(' or ')} (default tfjs): pytorch trains in python3 with torch >= 1.13
+                        (found as 'cnn-studio doctor' shows; $CNN_STUDIO_PYTHON names the python)
+  --device D            PyTorch only: ${TORCH_DEVICES.join(', ')} (default auto: CUDA, else MPS, else CPU)
+  --processes N         PyTorch only: N processes of one run (torch.distributed.run: gloo on the CPU,
+                        nccl on CUDA with one GPU each; default 1)
   --data DIR            the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json                one JSON object per epoch, then a last line
-                        {"runId","status","testAccuracy","testLoss","samplesPerSecond","backend","epochs",
-                         "skipped"}: skipped is null for built-in datasets, else {"count","list","first"}
+                        {"runId","status","testAccuracy","testLoss","samplesPerSecond","engine","backend",
+                         "epochs","skipped"}: skipped is null for built-in datasets, else {"count","list","first"}
 
 Files of an image folder that cannot be read (corrupt, empty, not PNG/JPEG) are skipped: the count
 and the first few are printed when training starts, and the whole list is written to
 DIR/skipped-files/<folder>-<hash>.tsv (one "path<TAB>reason" per line).
   --resume              continue the stopped, interrupted or resumable failed run <run id> from its
-                        last checkpoint, on the backend it trained on or the one --backend names
-                        (a run whose GPU was lost goes on anywhere: --backend wasm)
+                        last checkpoint, on the engine it trained on: a TF.js run on its backend or the one
+                        --backend names (a run whose GPU was lost goes on anywhere: --backend wasm), a
+                        PyTorch run with its device and processes or those --device and --processes give
 
 Exit status: 0 finished, 1 the graph, dataset or backend cannot be used or the run failed, 2 bad usage.`
 
@@ -70,6 +79,9 @@ export const command: CliCommand = {
     'validation-split': { type: 'string' },
     limit: { type: 'string' },
     backend: { type: 'string' },
+    engine: { type: 'string' },
+    device: { type: 'string' },
+    processes: { type: 'string' },
     data: { type: 'string' },
     json: { type: 'boolean' },
     resume: { type: 'boolean' },
@@ -82,6 +94,37 @@ function datasetRef(name: string | undefined): DatasetRef {
   if (!name)
     throw new UsageError(`--dataset is required: ${BUILTIN_DATASETS.join(', ')}, or a folder of images.`)
   return isBuiltinDataset(name) ? { builtin: name } : { folder: name }
+}
+
+/**
+ * The engine asked for: `--engine`, with `--device` and `--processes` for PyTorch (on a resume,
+ * over the run's stored options: `stored`). Undefined when nothing was asked.
+ */
+function engineOf(v: Record<string, unknown>, stored?: EngineChoice): EngineChoice | undefined {
+  const name = v.engine ?? (stored?.name === 'pytorch' && (v.device || v.processes) ? 'pytorch' : undefined)
+  if (name === undefined) {
+    if (v.device !== undefined || v.processes !== undefined)
+      throw new UsageError('--device and --processes choose how PyTorch trains: add --engine pytorch.')
+    return undefined
+  }
+  if (!ENGINE_NAMES.includes(name as never))
+    throw new UsageError(`--engine must be one of ${ENGINE_NAMES.join(', ')}, got '${String(name)}'.`)
+  if (name === 'tfjs') {
+    if (v.device !== undefined || v.processes !== undefined)
+      throw new UsageError('--device and --processes are PyTorch options; TF.js chooses a --backend instead.')
+    return { name: 'tfjs' }
+  }
+  const base = stored?.name === 'pytorch' ? stored : { processes: 1, device: 'auto' as const }
+  if (v.device !== undefined && !TORCH_DEVICES.includes(v.device as never))
+    throw new UsageError(`--device must be one of ${TORCH_DEVICES.join(', ')}, got '${String(v.device)}'.`)
+  const processes = number('processes', v.processes)
+  if (processes !== undefined && (!Number.isInteger(processes) || processes < 1 || processes > 64))
+    throw new UsageError(`--processes must be a whole number from 1 to 64, got '${String(v.processes)}'.`)
+  return {
+    name: 'pytorch',
+    processes: processes ?? base.processes,
+    device: (v.device as (typeof TORCH_DEVICES)[number] | undefined) ?? base.device,
+  }
 }
 
 async function train(v: Record<string, unknown>, target: string, io: CliIo): Promise<number> {
@@ -145,7 +188,12 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
     const backend = z.enum(BACKEND_NAMES).optional().safeParse(v.backend)
     if (!backend.success) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}.`)
     if (v.resume === true) {
-      run = await services['training.resume']({ runId: target, backend: backend.data })
+      const stored = await Promise.resolve(services['runs.get']({ runId: target })).catch(() => undefined)
+      run = await services['training.resume']({
+        runId: target,
+        backend: backend.data,
+        engine: engineOf(v, stored?.engine),
+      })
       folder = folderOf(run.dataset?.id)
     } else {
       const hyperparameters = hyperparametersSchema.partial().safeParse({
@@ -165,6 +213,7 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
         projectId,
         dataset,
         hyperparameters: hyperparameters.data,
+        engine: engineOf(v),
         backend: backend.data,
       })
     }
@@ -181,6 +230,7 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
       testAccuracy: final.testAccuracy,
       testLoss: final.testLoss,
       samplesPerSecond: speeds.length ? speeds.reduce((a, b) => a + b) / speeds.length : null,
+      engine: final.engine.name,
       backend: final.backend,
       device: final.device,
       epochs: final.epochsDone,

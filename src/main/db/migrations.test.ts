@@ -69,19 +69,25 @@ describe('migrate', () => {
   })
 })
 
+/** A database at schema `version` holding one project, its version and run 'r' with `columns`. */
+function databaseWithRun(version: number, columns: Record<string, string | number>) {
+  const db = openConnection(path.join(tempDir(), DB_FILE))
+  migrate(db, MIGRATIONS.slice(0, version))
+  const at = '2025-01-01T00:00:00.000Z'
+  db.prepare(`INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p', 'P', ?, ?)`).run(at, at)
+  db.prepare(`INSERT INTO graph_versions (project_id, created_at, document) VALUES ('p', ?, '{}')`).run(at)
+  const names = Object.keys(columns)
+  db.prepare(
+    `INSERT INTO runs (id, graph_version_id, hyperparameters, created_at, updated_at, ${names.join(', ')})
+     VALUES ('r', 1, '{}', @at, @at, ${names.map((n) => `@${n}`).join(', ')})`,
+  ).run({ at, ...columns })
+  return db
+}
+
 describe('migration 3 (run heartbeat)', () => {
   it('adds the owner, heartbeat and resumable columns to a version 2 database, keeping its runs', () => {
-    const file = path.join(tempDir(), DB_FILE)
-    const db = openConnection(file)
-    migrate(db, MIGRATIONS.slice(0, 2))
-    const at = '2025-01-01T00:00:00.000Z'
-    db.prepare(`INSERT INTO projects (id, name, created_at, updated_at) VALUES ('p', 'P', ?, ?)`).run(at, at)
-    db.prepare(`INSERT INTO graph_versions (project_id, created_at, document) VALUES ('p', ?, '{}')`).run(at)
-    db.prepare(
-      `INSERT INTO runs (id, graph_version_id, status, hyperparameters, owner_pid, created_at, updated_at)
-       VALUES ('r', 1, 'running', '{}', 42, ?, ?)`,
-    ).run(at, at)
-    expect(migrate(db)).toEqual([3])
+    const db = databaseWithRun(2, { status: 'running', owner_pid: 42 })
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toEqual([3])
     expect(db.prepare('SELECT owner_pid, owner_id, heartbeat_at, resumable FROM runs').get()).toEqual({
       owner_pid: 42,
       owner_id: null,
@@ -89,6 +95,21 @@ describe('migration 3 (run heartbeat)', () => {
       resumable: 0,
     })
     expect(() => db.prepare(`UPDATE runs SET resumable = 2`).run()).toThrow(/CHECK constraint failed/)
+    db.close()
+  })
+})
+
+describe('migration 4 (run engine)', () => {
+  it('records every earlier run as TF.js without options, and checks the options are JSON', () => {
+    const db = databaseWithRun(3, { status: 'finished', backend: 'wasm' })
+    expect(migrate(db)).toEqual([4])
+    expect(db.prepare('SELECT backend, engine, engine_options FROM runs').get()).toEqual({
+      backend: 'wasm',
+      engine: 'tfjs',
+      engine_options: null,
+    })
+    expect(() => db.prepare(`UPDATE runs SET engine_options = '{'`).run()).toThrow(/CHECK constraint failed/)
+    db.prepare(`UPDATE runs SET engine = 'pytorch', engine_options = '{"processes":2,"device":"cpu"}'`).run()
     db.close()
   })
 })

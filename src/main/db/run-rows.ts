@@ -1,7 +1,9 @@
 import path from 'node:path'
 import {
+  engineChoiceSchema,
   hyperparametersSchema,
   type DatasetRef,
+  type EngineChoice,
   type RunStatus,
   type RunSummary,
 } from '../../shared/api/training'
@@ -19,6 +21,8 @@ export interface RunRow {
   dataset_hash: string | null
   dataset_id: string | null
   classes: string | null
+  engine: string
+  engine_options: string | null
   backend: string | null
   device: string | null
   hyperparameters: string
@@ -56,6 +60,16 @@ export const progressOf = (r: RunRow): RunProgress => ({
   epochsWithoutImprovement: r.stale_epochs,
 })
 
+/** The run's engine with its options, as stored (`engine`, `engine_options`: JSON without the name). */
+export const engineOf = (r: Pick<RunRow, 'engine' | 'engine_options'>): EngineChoice =>
+  engineChoiceSchema.parse({ ...(r.engine_options ? JSON.parse(r.engine_options) : {}), name: r.engine })
+
+/** The columns of an engine choice: its name, and its options as JSON (null when it has none). */
+export function engineColumns(e: EngineChoice): { engine: string; engineOptions: string | null } {
+  const { name, ...options } = e
+  return { engine: name, engineOptions: Object.keys(options).length ? JSON.stringify(options) : null }
+}
+
 export const summaryOf = (r: RunRow): RunSummary => ({
   id: r.id,
   projectId: r.project_id,
@@ -69,6 +83,7 @@ export const summaryOf = (r: RunRow): RunSummary => ({
       }
     : null,
   hyperparameters: hyperparametersSchema.parse(JSON.parse(r.hyperparameters)),
+  engine: engineOf(r),
   backend: r.backend,
   device: r.device,
   epochsDone: r.epochs_done,

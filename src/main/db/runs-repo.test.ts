@@ -47,6 +47,25 @@ describe('runs repository (real SQLite file)', () => {
     ])
   })
 
+  it('stores the engine with its options: TF.js by default, PyTorch with processes and device', () => {
+    const { runs, run, versionId } = setup()
+    expect(run.engine).toEqual({ name: 'tfjs' })
+    const torch = runs.create({
+      id: 'r2',
+      versionId,
+      dataset: { builtin: 'mnist' },
+      datasetName: 'MNIST',
+      hyperparameters: hyperparametersSchema.parse({}),
+      macs: 1,
+      engine: { name: 'pytorch', processes: 2, device: 'cpu' },
+      now: NOW,
+    })
+    expect(torch.engine).toEqual({ name: 'pytorch', processes: 2, device: 'cpu' })
+    runs.setEngine('r2', { name: 'pytorch', processes: 1, device: 'auto' })
+    expect(runs.get('r2')!.engine).toEqual({ name: 'pytorch', processes: 1, device: 'auto' })
+    expect(runs.detail('r2')!.engine).toEqual({ name: 'pytorch', processes: 1, device: 'auto' })
+  })
+
   it('stores epoch and batch metrics and reads them back as the run detail', () => {
     const { runs } = setup()
     runs.addEpoch('r1', {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import {
+  TFJS_ENGINE,
   type DatasetRef,
+  type EngineChoice,
   type EpochMetrics,
   type Hyperparameters,
   type RunDetail,
@@ -9,7 +11,7 @@ import {
 } from '../../shared/api/training'
 import type { Checkpoint, ResumeState, RunProgress } from '../model/checkpoint'
 import type { DB } from './connection'
-import { progressOf, SELECT, summaryOf as summary, type RunRow } from './run-rows'
+import { engineColumns, progressOf, SELECT, summaryOf as summary, type RunRow } from './run-rows'
 
 /** Statuses of a run some process is (or was, until it was killed) working on. */
 export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused']
@@ -42,8 +44,8 @@ export interface LiveRun {
 export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id: randomUUID() }) {
   const s = {
     insert: db.prepare(
-      `INSERT INTO runs (id, graph_version_id, dataset_ref, dataset_name, status, seed, hyperparameters, macs, owner_pid, owner_id, heartbeat_at, created_at, updated_at)
-       VALUES (@id, @versionId, @datasetRef, @datasetName, 'queued', @seed, @hyperparameters, @macs, @pid, @owner, @now, @now, @now)`,
+      `INSERT INTO runs (id, graph_version_id, dataset_ref, dataset_name, status, seed, hyperparameters, macs, engine, engine_options, owner_pid, owner_id, heartbeat_at, created_at, updated_at)
+       VALUES (@id, @versionId, @datasetRef, @datasetName, 'queued', @seed, @hyperparameters, @macs, @engine, @engineOptions, @pid, @owner, @now, @now, @now)`,
     ),
     get: db.prepare<[string], RunRow>(`${SELECT} WHERE r.id = ?`),
     list: db.prepare<[string], RunRow>(
@@ -120,6 +122,7 @@ export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id:
     test: db.prepare(
       `UPDATE runs SET test_accuracy = @accuracy, test_loss = @loss, updated_at = @now WHERE id = @id`,
     ),
+    engine: db.prepare(`UPDATE runs SET engine = @engine, engine_options = @engineOptions WHERE id = @id`),
     delete: db.prepare<[string]>(`DELETE FROM runs WHERE id = ?`),
   }
 
@@ -131,6 +134,8 @@ export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id:
       datasetName: string
       hyperparameters: Hyperparameters
       macs: number
+      /** TF.js when absent. */
+      engine?: EngineChoice
       now: string
     }): RunSummary {
       s.insert.run({
@@ -141,6 +146,7 @@ export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id:
         seed: run.hyperparameters.seed,
         hyperparameters: JSON.stringify(run.hyperparameters),
         macs: run.macs,
+        ...engineColumns(run.engine ?? TFJS_ENGINE),
         pid: owner.pid,
         owner: owner.id,
         now: run.now,
@@ -198,6 +204,10 @@ export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id:
      */
     claimForResume(id: string, now: string): boolean {
       return s.claim.run({ id, pid: owner.pid, owner: owner.id, now }).changes === 1
+    },
+    /** Replaces a run's engine options (a resumed PyTorch run on another device); the name stays the caller's check. */
+    setEngine(id: string, engine: EngineChoice): void {
+      s.engine.run({ id, ...engineColumns(engine) })
     },
     /**
      * Records that this owner still trains the run, adding `ms` of training time since the last

@@ -59,7 +59,7 @@ describe("the data folder's own files", () => {
     const hard = path.join(elsewhere, 'innocent.onnx')
     linkSync(path.join(data, DB_FILE), hard)
     expect(refusal(hard).message).toBe(
-      `Refusing to export there: ${hard} is CNN Studio's project database (${path.join(data, DB_FILE)}): exporting onto it would destroy every project and run. Choose a file outside the data folder's own files (cnn-studio.db*, datasets/, skipped-files/), for example in your Downloads folder.`,
+      `Refusing to export there: ${hard} is CNN Studio's project database (${path.join(data, DB_FILE)}): exporting onto it would destroy every project and run. Choose a file outside the data folder's own files (cnn-studio.db*, datasets/, skipped-files/, runs/), for example in your Downloads folder.`,
     )
   })
 

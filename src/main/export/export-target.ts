@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import type { ExportFormat } from '../../shared/api/export'
-import { dataFolderEntry, DB_FILE, DATASETS_FOLDER, SKIPPED_LISTS_FOLDER } from '../data-dir'
+import { dataFolderEntry, DB_FILE, DATASETS_FOLDER, RUNS_FOLDER, SKIPPED_LISTS_FOLDER } from '../data-dir'
 import { TORCH_FILES } from '../pytorch/project-folder'
 import { TFJS_FILES } from './tfjs-layers'
 
@@ -59,7 +59,7 @@ const statOf = (p: string): Stats | null => {
 }
 const sameFile = (a: Stats | null, b: Stats | null) => !!a && !!b && a.dev === b.dev && a.ino === b.ino
 
-const FIX = `Choose a file outside the data folder's own files (${DB_FILE}*, ${DATASETS_FOLDER}/, ${SKIPPED_LISTS_FOLDER}/), for example in your Downloads folder.`
+const FIX = `Choose a file outside the data folder's own files (${DB_FILE}*, ${DATASETS_FOLDER}/, ${SKIPPED_LISTS_FOLDER}/, ${RUNS_FOLDER}/), for example in your Downloads folder.`
 
 /** Why `file` belongs to the app (a sentence), or null when it does not. */
 function ownedBy(file: string, dataDir: string): string | null {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { CheckpointError, decodeTensors, encodeTensors, type NamedArray } from './checkpoint'
+import {
+  CheckpointError,
+  decodeTensorBlob,
+  decodeTensors,
+  encodeTensors,
+  type NamedArray,
+} from './checkpoint'
 
 const tensors: NamedArray[] = [
   {
@@ -15,6 +21,12 @@ const tensors: NamedArray[] = [
 describe('checkpoint blobs', () => {
   it('round-trip names, shapes, dtypes and every value exactly', () => {
     expect(decodeTensors(encodeTensors(tensors))).toEqual(tensors)
+  })
+
+  it("keep metadata with the tensors (a PyTorch optimizer's param_groups), none when none was given", () => {
+    const metadata = { param_groups: '[{"lr": 0.001, "params": [0, 1]}]' }
+    expect(decodeTensorBlob(encodeTensors(tensors, metadata))).toEqual({ tensors, metadata })
+    expect(decodeTensorBlob(encodeTensors(tensors)).metadata).toEqual({})
   })
 
   it('refuse truncated, foreign and damaged blobs with a clear error', () => {

@@ -43,10 +43,15 @@ const MAGIC = 'cnn-studio/tensors@1'
 
 export class CheckpointError extends Error {}
 
-export function encodeTensors(tensors: NamedArray[]): Uint8Array {
+/**
+ * `metadata`: strings kept with the tensors (a PyTorch optimizer's `param_groups` as JSON), read
+ * back by {@link decodeTensorBlob}.
+ */
+export function encodeTensors(tensors: NamedArray[], metadata?: Record<string, string>): Uint8Array {
   const header = JSON.stringify({
     magic: MAGIC,
     tensors: tensors.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+    ...(metadata ? { metadata } : {}),
   })
   const head = new TextEncoder().encode(header)
   const body = tensors.reduce((n, t) => n + t.data.byteLength, 0)
@@ -62,12 +67,24 @@ export function encodeTensors(tensors: NamedArray[]): Uint8Array {
 }
 
 export function decodeTensors(bytes: Uint8Array, what = 'checkpoint'): NamedArray[] {
+  return decodeTensorBlob(bytes, what).tensors
+}
+
+/** The tensors of a blob with the metadata stored with them (empty when none was). */
+export function decodeTensorBlob(
+  bytes: Uint8Array,
+  what = 'checkpoint',
+): { tensors: NamedArray[]; metadata: Record<string, string> } {
   const bad = (why: string) =>
     new CheckpointError(`The ${what} is damaged (${why}); resume from an earlier epoch or start a new run.`)
   if (bytes.length < 4) throw bad('shorter than its header')
   const headLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true)
   if (4 + headLength > bytes.length) throw bad('the header runs past the end')
-  let header: { magic?: string; tensors?: { name: string; dtype: string; shape: number[] }[] }
+  let header: {
+    magic?: string
+    tensors?: { name: string; dtype: string; shape: number[] }[]
+    metadata?: Record<string, string>
+  }
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headLength)))
   } catch {
@@ -75,7 +92,7 @@ export function decodeTensors(bytes: Uint8Array, what = 'checkpoint'): NamedArra
   }
   if (header.magic !== MAGIC || !Array.isArray(header.tensors)) throw bad('not a CNN Studio tensor blob')
   let offset = 4 + headLength
-  return header.tensors.map(({ name, dtype, shape }) => {
+  const tensors = header.tensors.map(({ name, dtype, shape }): NamedArray => {
     if (dtype !== 'float32' && dtype !== 'int32') throw bad(`tensor ${name} has dtype ${dtype}`)
     const count = shape.reduce((a, b) => a * b, 1)
     const byteLength = count * 4
@@ -85,4 +102,5 @@ export function decodeTensors(bytes: Uint8Array, what = 'checkpoint'): NamedArra
     offset += byteLength
     return { name, dtype, shape, data: dtype === 'float32' ? new Float32Array(raw) : new Int32Array(raw) }
   })
+  return { tensors, metadata: header.metadata ?? {} }
 }

@@ -7,8 +7,8 @@ import {
   maxWeightDifference,
   runTrain,
   tempFolder,
-  TORCHRUN,
 } from './train-py-kit'
+import { TORCHRUN } from './torchrun-shim'
 
 /**
  * torchrun with two processes computes the one-process steps: each global batch split between them
@@ -29,7 +29,7 @@ describeTorch('train.py under torchrun', () => {
       const [one, two] = await Promise.all([
         runTrain(folder, [...args, '--checkpoints', path.join(folder, 'one')]),
         runTrain(folder, [...args, '--checkpoints', path.join(folder, 'two')], {
-          launcher: [...TORCHRUN, '--standalone', '--nproc_per_node', '2'],
+          launcher: ['-c', TORCHRUN, '--standalone', '--nproc_per_node', '2'],
           env: { CNN_STUDIO_TRAIN_RANK_WEIGHTS: ranks },
         }),
       ])

@@ -7,6 +7,7 @@ import { afterAll, describe, expect } from 'vitest'
 import type { Hyperparameters } from '../../shared/api/training'
 import { mulberry32 } from '../datasets/random'
 import { torchConfig, type TorchDataset } from './config'
+import { torchPython } from '../../../test/pytorch-test-kit'
 import { parseTrainEvent, type TrainEvent } from './events'
 
 /** For train.py's tests: a python with torch, run folders as the export writes them, and runs read as events. */
@@ -15,17 +16,8 @@ const HERE = fileURLToPath(new URL('.', import.meta.url))
 export const PYTHON_DIR = path.join(HERE, 'python')
 const FIXTURES = path.join(HERE, 'fixtures')
 
-/** Debian's python3-torch belongs to /usr/bin/python3, not to other interpreters on PATH. */
-function findTorchPython(): string | null {
-  for (const python of ['/usr/bin/python3', 'python3'])
-    if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0) return python
-  if (process.env.CNN_STUDIO_REQUIRE_TORCH === '1')
-    throw new Error(
-      'A python3 with torch is required here (CNN_STUDIO_REQUIRE_TORCH=1): apt-get install python3-torch',
-    )
-  return null
-}
-export const TORCH_PYTHON = findTorchPython()
+/** The python with torch (find-torch.ts's candidates), or null: the tests skip (CI requires it). */
+export const TORCH_PYTHON = torchPython()
 
 const folders: string[] = []
 
@@ -271,19 +263,3 @@ export function writeControl(file: string, text: 'run' | 'pause' | 'stop'): void
   writeFileSync(`${file}.tmp`, text)
   renameSync(`${file}.tmp`, file)
 }
-
-/**
- * torchrun, as `python3 -c TORCHRUN …`: torch.distributed.run's main, which is what the torchrun script
- * runs. Debian's torch 1.13 under Python 3.11 cannot parse torchrun's default `--redirects 0`
- * (Std.from_str iterates a Flag, which no longer yields its zero member): patched here where broken.
- */
-export const TORCHRUN = [
-  '-c',
-  `import sys
-from torch.distributed.elastic.multiprocessing import api
-if api.Std.from_str("0") is None:
-    parse = api.Std.from_str
-    api.Std.from_str = classmethod(lambda cls, vm: api.Std.NONE if vm == "0" else parse(vm))
-from torch.distributed.run import main
-sys.exit(main())`,
-]

@@ -39,7 +39,7 @@ export function createServices(options: ServicesOptions = {}): Services {
   return {
     ...createTemplatesService(TEMPLATES),
     ...createGraphService(),
-    ...createProjectsService(getDb, { templates: TEMPLATES, now: options.now }),
+    ...createProjectsService(getDb, { templates: TEMPLATES, now: options.now, dataDir: dataDir() }),
     ...createTrainingService(getDb, {
       ...options.training,
       dataDir: dataDir(),

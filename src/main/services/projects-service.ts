@@ -16,6 +16,7 @@ import type { DB } from '../db/connection'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { createProjectsRepo, type ProjectRow } from '../db/projects-repo'
 import { createSettingsRepo } from '../db/settings-repo'
+import { sweepRunFolders } from './run-files'
 
 export type ProjectsService = Pick<
   Handlers,
@@ -37,6 +38,8 @@ export interface ProjectsServiceOptions {
   templates: readonly Template[]
   /** The clock, for tests. */
   now?: () => Date
+  /** The data folder: a deleted project's runs' files (`runs/<id>/`) are removed from it. */
+  dataDir?: string
 }
 
 interface Totals {
@@ -194,6 +197,7 @@ export function createProjectsService(getDb: () => DB, options: ProjectsServiceO
         if (!projects.delete(id)) requireProject(id)
         if (settings.get('lastProjectId') === id) settings.delete('lastProjectId')
       })
+      if (options.dataDir) sweepRunFolders(options.dataDir, db().db)
       return { id }
     },
 

@@ -1,4 +1,5 @@
 import { ApiError, type Handlers } from '../../shared/api/contract'
+import { sweepRunFolders } from './run-files'
 import { requireRun, type RunRepos } from './run-repos'
 
 export type RunsService = Pick<Handlers, 'runs.list' | 'runs.get' | 'runs.delete'>
@@ -12,6 +13,8 @@ export function createRunsService(
   repos: () => RunRepos,
   runningHere: (runId: string) => boolean,
   refresh: () => void = () => {},
+  /** Where the runs' own files are (a PyTorch run's folder), removed with them. */
+  dataDir?: string,
 ): RunsService {
   return {
     'runs.list'({ id }) {
@@ -27,6 +30,7 @@ export function createRunsService(
       if (runningHere(runId))
         throw new ApiError('conflict', `Run '${runId}' is ${run.status}: stop it before deleting it.`)
       repos().runs.delete(runId)
+      if (dataDir) sweepRunFolders(dataDir, repos().db)
       return { id: runId }
     },
   }

@@ -1,14 +1,13 @@
-import type { Worker } from 'node:worker_threads'
 import { ApiError } from '../../shared/api/contract'
-import type { RunEvent, ToWorker, TrainJob } from '../training/protocol'
+import type { EngineWorker, RunEvent, ToWorker, TrainJob } from '../training/protocol'
 import type { RunSupervisor } from './run-supervisor'
 
 /** A batch of ResNet-50 on one CPU thread takes seconds: closing waits this long for it. */
 export const CLOSE_TIMEOUT_MS = 30_000
 
-/** A run this process trains: its worker thread, where its events go, and when the thread has ended. */
+/** A run this process trains: its engine, where its events go, and when the engine has ended. */
 interface Live {
-  worker: Worker
+  worker: EngineWorker
   report: (event: RunEvent) => void
   done: Promise<void>
 }
@@ -25,10 +24,13 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 export interface TrainingWorkers {
-  /** A worker thread, started before its run is written so that a failure writes nothing (`unavailable`). */
-  start(): Worker
+  /**
+   * A run's engine (`spawn`: a worker thread, or the PyTorch engine), started before its run is
+   * written so that a failure writes nothing (`unavailable`).
+   */
+  start(spawn: () => EngineWorker): EngineWorker
   /** Gives `worker` its job; the supervisor writes what it reports. */
-  launch(runId: string, job: TrainJob, worker: Worker): void
+  launch(runId: string, job: TrainJob, worker: EngineWorker): void
   /** Sends pause, resume or stop to the run's worker; `conflict` when this process does not train it. */
   send(runId: string, message: ToWorker): void
   /** Whether this process trains the run now. */
@@ -40,18 +42,21 @@ export interface TrainingWorkers {
   close(): Promise<void>
 }
 
-/** The worker threads of the runs one training service trains, one per run. */
+/**
+ * The engines of the runs one training service trains, one per run: TF.js worker threads and
+ * PyTorch processes alike, through the worker surface (EngineWorker) they share.
+ */
 export function createTrainingWorkers(
   supervisor: RunSupervisor,
-  options: { spawn: () => Worker; closeTimeoutMs?: number },
+  options: { closeTimeoutMs?: number } = {},
 ): TrainingWorkers {
   const closeTimeoutMs = options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS
   const live = new Map<string, Live>()
 
   return {
-    start() {
+    start(spawn) {
       try {
-        return options.spawn()
+        return spawn()
       } catch (e) {
         throw new ApiError(
           'unavailable',

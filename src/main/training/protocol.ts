@@ -2,6 +2,7 @@ import type {
   BackendChoice,
   BatchProgress,
   DatasetRef,
+  EngineChoice,
   EpochMetrics,
   Hyperparameters,
 } from '../../shared/api/training'
@@ -18,6 +19,8 @@ export interface TrainJob {
   dataDir: string
   hyperparameters: Hyperparameters
   backend?: BackendChoice
+  /** What trains it: TF.js (this worker thread) when absent. */
+  engine?: EngineChoice
   resume?: ResumeState
 }
 
@@ -52,3 +55,17 @@ export type RunEvent =
       /** A failure resuming can get past (a lost GPU); the checkpoints were kept. */
       resumable?: boolean
     }
+
+/**
+ * A run's engine as the training service drives it: the surface of a worker thread it uses, so
+ * the TF.js worker thread is one as it is, and the PyTorch engine (pytorch/torch-engine.ts), which
+ * runs python in a child process, is another. It reports RunEvents as `message`s, ending with
+ * `done` (or `exit` without one: the run failed); `terminate` ends it at once.
+ */
+export interface EngineWorker {
+  postMessage(message: ToWorker): void
+  on(event: 'message', listener: (event: RunEvent) => void): unknown
+  on(event: 'error', listener: (error: Error) => void): unknown
+  on(event: 'exit', listener: (code: number) => void): unknown
+  terminate(): Promise<unknown>
+}

@@ -4,6 +4,7 @@ import { makeTrainData } from '../datasets/train-data'
 import { buildModel } from '../model/build-model'
 import { loadBackend } from '../tfjs/backends'
 import { checkResources } from '../tfjs/check-resources'
+import { datasetRowOf } from './dataset-row'
 import { webgpuGuard } from './gpu-errors'
 import { startGradientHelpers, trainingThreads } from './gradient-helpers'
 import { trainLoop, type LoopControl } from './loop'
@@ -71,16 +72,7 @@ async function run(job: TrainJob) {
       type: 'started',
       backend: backend.name,
       device: threads > 1 ? `${backend.device}, ${threads} threads` : backend.device,
-      dataset: {
-        id: dataset.id,
-        name: dataset.name,
-        source: 'builtin' in job.dataset ? 'builtin' : 'folder',
-        path: dataset.source,
-        sizeBytes: [dataset.train, dataset.test].reduce((n, x) => n + x.images.length + x.labels.length, 0),
-        samples: dataset.train.count + dataset.test.count,
-        classes: dataset.classes,
-        contentHash: dataset.contentHash,
-      },
+      dataset: datasetRowOf(dataset, job.dataset),
       samples: { train: data.trainCount, validation: data.valCount, test: data.testCount },
     })
     const outcome = await trainLoop(

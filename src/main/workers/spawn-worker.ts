@@ -8,6 +8,7 @@ const SOURCES = {
   'training-worker': '../training/worker.ts',
   'export-worker': '../export/worker.ts',
   'gradient-worker': '../training/gradient-worker.ts',
+  'dataset-worker': '../pytorch/dataset-worker.ts',
 } as const
 
 /**

@@ -11,6 +11,7 @@ describe('in-page services', () => {
       api.training.resume({ runId: 'r' }),
       api.training.stop({ runId: 'r' }),
       api.training.backends(),
+      api.training.engines(),
       api.runs.list({ id: 'p' }),
       api.runs.get({ runId: 'r' }),
       api.runs.delete({ runId: 'r' }),

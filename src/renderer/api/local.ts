@@ -21,6 +21,7 @@ const noTraining = {
   'training.resume': unavailable,
   'training.stop': unavailable,
   'training.backends': unavailable,
+  'training.engines': unavailable,
   'runs.list': unavailable,
   'runs.get': unavailable,
   'runs.delete': unavailable,

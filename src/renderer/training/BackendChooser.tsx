@@ -3,6 +3,7 @@ import type { Api } from '../../shared/api/contract'
 import { BACKEND_NAMES, type BackendChoice, type BackendReport } from '../../shared/api/training'
 import { errorMessage } from '../error-message'
 import { GpuAdapter } from './GpuAdapter'
+import { LabelledSelect } from './LabelledSelect'
 
 /**
  * The TF.js backend to train with: the fastest that loads (`auto`) or a named one, with what
@@ -37,24 +38,21 @@ export function BackendChooser({
   const chosen = report?.attempts.find((a) => a.ok)
   return (
     <div className="backend">
-      <div className="hp">
-        <label htmlFor="train-backend">Backend</label>
-        <select
-          id="train-backend"
-          data-testid="train-backend"
-          value={value}
-          onChange={(e) => onChange(e.target.value as BackendChoice | 'auto')}
-        >
-          <option value="auto">auto (fastest that loads{report ? `: ${report.chosen}` : ''})</option>
-          {BACKEND_NAMES.map((b) => (
-            <option key={b} value={b} disabled={unusable.has(b)}>
-              {b}
-              {unusable.has(b) ? ' (does not load here)' : ''}
-              {software.has(b) ? ' (software adapter: slow)' : ''}
-            </option>
-          ))}
-        </select>
-      </div>
+      <LabelledSelect
+        id="train-backend"
+        label="Backend"
+        value={value}
+        onChange={(b) => onChange(b as BackendChoice | 'auto')}
+      >
+        <option value="auto">auto (fastest that loads{report ? `: ${report.chosen}` : ''})</option>
+        {BACKEND_NAMES.map((b) => (
+          <option key={b} value={b} disabled={unusable.has(b)}>
+            {b}
+            {unusable.has(b) ? ' (does not load here)' : ''}
+            {software.has(b) ? ' (software adapter: slow)' : ''}
+          </option>
+        ))}
+      </LabelledSelect>
       <div className="backend-report muted" data-testid="backend-report" aria-live="polite">
         {error && <p className="error">Could not check the backends: {error}</p>}
         {!report && !error && <p>Checking which backends load…</p>}

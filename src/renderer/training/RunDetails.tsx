@@ -9,7 +9,7 @@ import { StatusBadge } from '../runs/StatusBadge'
 import { useRunView } from './use-run-view'
 
 /**
- * One run: status, backend and device, controls, live progress, curves, and the test results once
+ * One run: status, engine (TF.js and its backend, or PyTorch) and device, controls, live progress, curves, and the test results once
  * it has them. Kept live from the training events.
  */
 export function RunDetails({
@@ -53,10 +53,12 @@ export function RunDetails({
         {run.backend && (
           <span data-testid="run-backend">
             {' '}
-            · {run.backend} on {run.device ?? 'unknown device'}
+            · {run.engine.name === 'pytorch' ? 'PyTorch' : `TF.js ${run.backend}`} on{' '}
+            {run.device ?? 'unknown device'}
           </span>
-        )}{' '}
-        · {formatSeconds(run.elapsedMs / 1000)}{' '}
+        )}
+        {!run.backend && run.engine.name === 'pytorch' && <span data-testid="run-backend"> · PyTorch</span>} ·{' '}
+        {formatSeconds(run.elapsedMs / 1000)}{' '}
         <button type="button" className="link" data-testid="run-reuse" onClick={() => onReuse(h)}>
           Use these settings
         </button>

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
-import type { BackendChoice, DatasetPreview as Preview } from '../../shared/api/training'
+import type { BackendChoice, DatasetPreview as Preview, EngineChoice } from '../../shared/api/training'
 import { graphIo } from '../../shared/graph/io'
 import { errorMessage } from '../error-message'
 import { useDocument } from '../store/document-store'
 import { BackendChooser } from './BackendChooser'
 import { DatasetChooser } from './DatasetChooser'
+import { EngineChooser } from './EngineChooser'
 import { datasetId } from '../../shared/training/dataset-id'
 import { mismatchOf, shapeOf, type DatasetChoice } from './dataset-fit'
 import { DatasetPreview } from './DatasetPreview'
@@ -22,7 +23,8 @@ type PreviewState = { key: string; preview?: Preview; error?: string }
 
 /**
  * Training in the editor: the run on display (live progress and curves), a new run's dataset
- * (samples, class counts, whether it fits the graph), hyperparameters and backend, and the
+ * (samples, class counts, whether it fits the graph), hyperparameters and engine (TF.js and its
+ * backend, or PyTorch with its device and processes), and the
  * project's runs. Starting saves the project first, so the run trains what the canvas shows.
  */
 export function TrainingPanel({
@@ -47,6 +49,7 @@ export function TrainingPanel({
   const [preview, setPreview] = useState<PreviewState | null>(null)
   const [values, setValues] = useState(valuesOf)
   const [backend, setBackend] = useState<BackendChoice | 'auto'>('auto')
+  const [engine, setEngine] = useState<EngineChoice>({ name: 'tfjs' })
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<string | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
@@ -100,7 +103,8 @@ export function TrainingPanel({
         projectId,
         dataset: dataset.ref,
         hyperparameters: read.hyperparameters,
-        ...(backend === 'auto' ? {} : { backend }),
+        // The backend is TF.js's; PyTorch trains on its device.
+        ...(engine.name === 'pytorch' ? { engine } : backend === 'auto' ? {} : { backend }),
       })
       setSelected(run.id)
       void refresh()
@@ -151,7 +155,8 @@ export function TrainingPanel({
             <details open>
               <summary>Hyperparameters</summary>
               <HyperparameterForm values={values} errors={read.errors} onChange={setValues} />
-              <BackendChooser api={api} value={backend} onChange={setBackend} />
+              <EngineChooser api={api} value={engine} onChange={setEngine} />
+              {engine.name === 'tfjs' && <BackendChooser api={api} value={backend} onChange={setBackend} />}
             </details>
             <div className="train-actions">
               <button

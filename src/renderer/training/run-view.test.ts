@@ -17,6 +17,7 @@ const run: RunSummary = {
   status: 'running',
   dataset: null,
   hyperparameters: hyperparametersSchema.parse({ epochs: 2 }),
+  engine: { name: 'tfjs' },
   backend: 'cpu',
   device: 'CPU',
   epochsDone: 0,

@@ -127,6 +127,7 @@ export function summary(over: Partial<RunSummary> = {}): RunSummary {
     status,
     dataset: { id: 'mnist', name: 'MNIST', hash: null },
     hyperparameters: { ...DEFAULTS, epochs: 3 },
+    engine: { name: 'tfjs' },
     backend: null,
     device: null,
     epochsDone: 0,
@@ -168,6 +169,21 @@ export function services<O extends Partial<Handlers>>(runs: RunSummary[] = [], o
         { name: 'tensorflow', ok: false, reason: '@tensorflow/tfjs-node is not installed' },
         { name: 'wasm', ok: true },
       ],
+    })),
+    'training.engines': vi.fn(() => ({
+      pytorch: {
+        found: {
+          python: '/usr/bin/python3',
+          pythonVersion: '3.11.2',
+          torch: '2.3.0',
+          threads: 16,
+          cuda: [{ name: 'NVIDIA H100 80GB HBM3', memoryBytes: 85_520_809_984 }],
+          mps: false,
+          distributed: true,
+        },
+        reason: null,
+        tried: [],
+      },
     })),
     'runs.list': vi.fn(() => runs),
     'runs.get': vi.fn(({ runId }: { runId: string }) =>

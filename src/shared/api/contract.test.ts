@@ -137,6 +137,7 @@ describe('method names', () => {
       'training.resume',
       'training.stop',
       'training.backends',
+      'training.engines',
       'runs.list',
       'runs.get',
       'runs.delete',

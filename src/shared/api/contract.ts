@@ -21,6 +21,7 @@ import {
   type BatchProgress,
   type DatasetInfo,
   type DatasetPreview,
+  type EnginesReport,
   type EpochMetrics,
   type RunDetail,
   type RunStatus,
@@ -174,7 +175,7 @@ export const CONTRACT = {
     ),
     'training.start': method<RunSummary>()(
       trainRequestSchema,
-      'Starts training a saved version of a project on a dataset in a worker thread; answers once the run is queued.',
+      'Starts training a saved version of a project on a dataset, in a worker thread (TF.js) or a python process (PyTorch); answers once the run is queued.',
     ),
     'training.pause': method<RunSummary>()(byRun, 'Pauses a running run after its current batch.'),
     'training.resume': method<RunSummary>()(
@@ -188,6 +189,10 @@ export const CONTRACT = {
     'training.backends': method<BackendReport>()(
       noArgs,
       'The TF.js backend training would use, its device, and why each faster one did not load.',
+    ),
+    'training.engines': method<EnginesReport>()(
+      noArgs,
+      'The engines beyond TF.js: PyTorch (python3 with torch ≥ 1.13) with its version, threads and GPUs, or why it cannot be used.',
     ),
     'runs.list': method<RunSummary[]>()(byId, "A project's runs, newest first."),
     'runs.get': method<RunDetail>()(byRun, 'A run with its per-epoch and per-batch metrics and checkpoints.'),

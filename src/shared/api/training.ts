@@ -14,6 +14,15 @@ export type ScheduleName = (typeof SCHEDULES)[number]
 /** TF.js backends, fastest first: native CUDA, WebGPU (any vendor), native CPU, WebAssembly, JavaScript. */
 export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const
 export type BackendChoice = (typeof BACKEND_NAMES)[number]
+/**
+ * What trains a run: TF.js in a worker thread (on one of its backends), or PyTorch in a python
+ * process the app starts (python3 with torch ≥ 1.13, found on this machine; docs/pytorch.md).
+ */
+export const ENGINE_NAMES = ['tfjs', 'pytorch'] as const
+export type EngineName = (typeof ENGINE_NAMES)[number]
+/** Where PyTorch trains: `auto` takes CUDA, then MPS (Apple), then the CPU. */
+export const TORCH_DEVICES = ['auto', 'cpu', 'cuda', 'mps'] as const
+export type TorchDevice = (typeof TORCH_DEVICES)[number]
 export const BUILTIN_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number]
 
@@ -66,6 +75,19 @@ export const datasetRefSchema = z.union([
 ])
 export type DatasetRef = z.output<typeof datasetRefSchema>
 
+/** A run's engine with its options; a run keeps it when resumed. */
+export const engineChoiceSchema = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('tfjs') }),
+  z.strictObject({
+    name: z.literal('pytorch'),
+    /** Processes of one training run (DistributedDataParallel through torch.distributed.run when > 1). */
+    processes: z.int().min(1).max(64).default(1),
+    device: z.enum(TORCH_DEVICES).default('auto'),
+  }),
+])
+export type EngineChoice = z.output<typeof engineChoiceSchema>
+export const TFJS_ENGINE: EngineChoice = { name: 'tfjs' }
+
 export const runIdSchema = z.string().min(1).max(64)
 
 export const RUN_STATUSES = [
@@ -97,6 +119,9 @@ export interface RunSummary {
   status: RunStatus
   dataset: { id: string; name: string; hash: string | null } | null
   hyperparameters: Hyperparameters
+  /** What trains it, with its options (TF.js for runs stored before engines). */
+  engine: EngineChoice
+  /** The TF.js backend, or `pytorch`. */
   backend: string | null
   device: string | null
   /** Epochs finished (and checkpointed). */
@@ -192,12 +217,52 @@ export interface BackendReport {
   attempts: BackendAttempt[]
 }
 
+/** A CUDA device as PyTorch describes it. */
+export interface CudaDeviceReport {
+  name: string
+  /** Total memory, bytes. */
+  memoryBytes: number
+}
+
+/** A python with PyTorch that the PyTorch engine can use. */
+export interface TorchFound {
+  /** The interpreter, as found (a name on PATH or a path). */
+  python: string
+  pythonVersion: string
+  /** `torch.__version__`. */
+  torch: string
+  /** `torch.get_num_threads()`, torch's default (a run sets its own: one thread per core). */
+  threads: number
+  cuda: CudaDeviceReport[]
+  /** Apple's Metal (MPS) is available. */
+  mps: boolean
+  /** `torch.distributed.run` imports: runs of several processes can start. */
+  distributed: boolean
+}
+
+/** The PyTorch engine on this machine: the python found, or why none can be used. */
+export interface TorchReport {
+  found: TorchFound | null
+  /** Why PyTorch cannot be used and how to install it; null when found. */
+  reason: string | null
+  /** Each interpreter tried, in order, and why it was not taken (the one found is not listed). */
+  tried: { python: string; reason: string }[]
+}
+
+/** The engines beyond TF.js (whose backends `training.backends` reports). */
+export interface EnginesReport {
+  pytorch: TorchReport
+}
+
 export const trainRequestSchema = z.strictObject({
   projectId: projectIdSchema,
   /** The saved version to train; the latest when absent. */
   versionId: z.int().min(1).optional(),
   dataset: datasetRefSchema,
   hyperparameters: hyperparametersSchema.partial().default({}),
+  /** TF.js when absent. */
+  engine: engineChoiceSchema.optional(),
+  /** The TF.js backend (TF.js engine only); the fastest that loads when absent. */
   backend: z.enum(BACKEND_NAMES).optional(),
 })
 
@@ -205,7 +270,12 @@ export const resumeRequestSchema = z.strictObject({
   runId: runIdSchema,
   /**
    * Where a stopped, interrupted or resumable failed run goes on (a lost GPU's run on another
-   * backend); the backend it last trained on when absent.
+   * backend); the backend it last trained on when absent. TF.js runs only.
    */
   backend: z.enum(BACKEND_NAMES).optional(),
+  /**
+   * A PyTorch run's options to go on with (processes, device: a run whose GPU is gone goes on with
+   * `cpu`); its stored ones when absent. A run keeps its engine: naming another is refused.
+   */
+  engine: engineChoiceSchema.optional(),
 })
