@@ -22,6 +22,7 @@ import { asFloat32, decodeSafetensors, encodeSafetensors, f32Tensor } from '../p
 import { toStateDict } from '../pytorch/state-dict'
 import { fakeFound, torchOrSkip } from '../pytorch/test-kit'
 import { loadBackend } from '../tfjs/backends'
+import { chain } from '../../shared/graph/test-kit'
 import { lenetProject, projectWith, servicesWithEvents } from './test-kit'
 
 /**
@@ -186,15 +187,28 @@ describe.skipIf(!found)('PyTorch runs in the training service (real PyTorch)', (
 
   it('fails a run whose loss becomes NaN with train.py’s message', { timeout: 60_000 }, async () => {
     const { services } = servicesWithEvents()
-    const projectId = await lenetProject(services)
+    // Two Dense layers with nothing between them: learning rate 10 with momentum makes each layer's
+    // gradient grow with the other's weights until they overflow, whatever the initial weights
+    // (LeNet-5's ReLUs may die instead, leaving a finite loss).
+    const projectId = await projectWith(
+      services,
+      'linear',
+      chain([
+        ['in', 'Input', { height: 28, width: 28, channels: 1 }],
+        ['flat', 'Flatten'],
+        ['fc1', 'Dense', { units: 32 }],
+        ['fc2', 'Dense', { units: 10 }],
+        ['out', 'Output', { classes: 10 }],
+      ]),
+    )
     const run = await services['training.start']({
       projectId,
       dataset: FASHION,
       hyperparameters: {
-        epochs: 2,
+        epochs: 3,
         limit: 500,
         optimizer: 'sgd',
-        momentum: 0.99,
+        momentum: 0.9,
         learningRate: 10,
         normalize: 'standardize',
       },
@@ -203,7 +217,7 @@ describe.skipIf(!found)('PyTorch runs in the training service (real PyTorch)', (
     const final = await services.settled(run.id)
     expect(final.status).toBe('failed')
     expect(final.message).toMatch(
-      /^The training loss became (NaN|-?Infinity) at epoch 1, batch \d+ \(learning rate 10\.0\)\. Lower the learning rate, add BatchNorm, or check the data; the checkpoints of earlier epochs are kept\.$/,
+      /^The training loss became (NaN|-?Infinity) at epoch \d+, batch \d+ \(learning rate 10\.0\)\. Lower the learning rate, add BatchNorm, or check the data; the checkpoints of earlier epochs are kept\.$/,
     )
     await services.close()
   })
