@@ -57,7 +57,7 @@ try {
   )
   const whole = performance.now() - t
   console.log(
-    `whole export            ${(whole / 1000).toFixed(2)} s (verified on ${report.verification.samples} images, max |Δ logit| ${report.verification.maxAbsDiff.toExponential(1)})`,
+    `whole export            ${(whole / 1000).toFixed(2)} s (verified on ${report.verification!.samples} images, max |Δ logit| ${report.verification!.maxAbsDiff.toExponential(1)})`,
   )
 
   // Reference: the same number of bytes written raw.

@@ -24,7 +24,7 @@ describe('every template exports to ONNX that onnxruntime runs as TF.js does', (
       const report = await services['export.model'](
         exportRequestSchema.parse({ source: { template: name }, path }),
       )
-      const v = report.verification
+      const v = report.verification!
       expect(v).toMatchObject({ engine: 'onnxruntime', data: 'random', passed: true })
       // 1e-4 absolute, relative beyond logits of 1 (untrained ResNets reach logits in the thousands).
       expect(v.maxAbsDiff).toBeLessThanOrEqual(1e-4 * Math.max(1, v.maxAbsLogit))

@@ -28,9 +28,35 @@ describe('the bundled worker threads', () => {
       },
       () => new Worker(join(OUT, 'export-worker.js')),
     )
-    expect(report.verification.passed).toBe(true)
-    expect(report.verification.engine).toBe('onnxruntime')
+    expect(report.verification!.passed).toBe(true)
+    expect(report.verification!.engine).toBe('onnxruntime')
     expect(statSync(path).size).toBe(report.bytes)
+  }, 60_000)
+
+  it("export-worker.js writes a PyTorch folder with the bundle's Python files (out/main/python)", async () => {
+    const path = join(dir, 'lenet5-pytorch')
+    const report = await runExportInWorker(
+      {
+        input: { document: getTemplate('lenet5')!.document, projectName: 'LeNet-5', trained: null },
+        request: exportRequestSchema.parse({ source: { template: 'lenet5' }, path, format: 'pytorch' }),
+        dataDir: dir,
+      },
+      () => new Worker(join(OUT, 'export-worker.js')),
+    )
+    expect(readdirSync(path).sort()).toEqual([
+      'README.md',
+      'config.json',
+      'model.py',
+      'safetensors_io.py',
+      'train.py',
+      'weights.safetensors',
+    ])
+    expect(readFileSync(join(path, 'train.py'), 'utf8')).toBe(
+      readFileSync(resolve(import.meta.dirname, '../../src/main/pytorch/python/train.py'), 'utf8'),
+    )
+    // Verified where this machine has torch, said so where it has not.
+    if (report.verification) expect(report.verification).toMatchObject({ engine: 'pytorch', passed: true })
+    else expect(report.notVerified).toMatch(/PyTorch was not found/)
   }, 60_000)
 
   it('training-worker.js starts and reports a dataset it cannot load', async () => {

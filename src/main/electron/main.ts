@@ -77,7 +77,7 @@ if (!app.requestSingleInstanceLock()) {
 
 /**
  * The export dialog's path in the desktop app: the services run on this machine, so a native save
- * dialog (a folder chooser for TF.js, which writes model.json and its weights into a folder) can
+ * dialog (a folder chooser for TF.js and PyTorch, which write their files into a folder) can
  * pick it. Plain Node answers `export.choosePath` with `unavailable`.
  */
 function withNativeExportDialogs(services: Services, appWindow: () => BrowserWindow | null): void {
@@ -98,14 +98,17 @@ function withNativeExportDialogs(services: Services, appWindow: () => BrowserWin
       return { path, overwriteConfirmed: path !== null }
     }
     const options: OpenDialogOptions = {
-      title: 'Choose the folder for the TF.js model (model.json and its weights)',
+      title:
+        format === 'tfjs'
+          ? 'Choose the folder for the TF.js model (model.json and its weights)'
+          : 'Choose the folder for the PyTorch model (model.py, its weights and train.py)',
       defaultPath: suggested || undefined,
       buttonLabel: 'Export here',
       properties: ['openDirectory', 'createDirectory'],
     }
     const picked = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options))
     const path = picked.filePaths[0]
-    // A folder chooser asks nothing about model.json inside: the Export dialog does.
+    // A folder chooser asks nothing about the files inside (model.json, model.py…): the Export dialog does.
     return { path: picked.canceled || !path ? null : path, overwriteConfirmed: false }
   }
 }

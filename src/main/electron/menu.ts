@@ -49,7 +49,7 @@ export function buildMenu(services: Handlers, appWindow: () => BrowserWindow | n
         { type: 'separator' },
         { label: 'Import Project…', click: () => void openFile() },
         item(`Export Project (${PROJECT_FILE_EXTENSION})…`, 'CmdOrCtrl+E', 'export'),
-        item('Export Model (ONNX / TF.js)…', 'Shift+CmdOrCtrl+E', 'export-model'),
+        item('Export Model (ONNX / TF.js / PyTorch)…', 'Shift+CmdOrCtrl+E', 'export-model'),
         { type: 'separator' },
         { role: process.platform === 'darwin' ? 'close' : 'quit' },
       ],

@@ -1,3 +1,5 @@
+import type { Verification } from '../../shared/api/export'
+
 export interface LogitComparison {
   maxAbsDiff: number
   /** The largest |logit| of the reference (TF.js). */
@@ -40,6 +42,28 @@ export function compareLogits(a: Float32Array, b: Float32Array, classes: number)
  */
 export const withinTolerance = (c: LogitComparison, tolerance: number) =>
   c.maxAbsDiff <= tolerance * Math.max(1, c.maxAbsLogit)
+
+/**
+ * The verification report of `engine`'s logits for `samples` inputs against TF.js's (`expected`):
+ * compared as compareLogits does, passed when withinTolerance.
+ */
+export function verificationOf(
+  engine: Verification['engine'],
+  batch: { data: Verification['data']; samples: number },
+  logits: Float32Array,
+  expected: Float32Array,
+  options: { classes: number; tolerance: number },
+): Verification {
+  const comparison = compareLogits(logits, expected, options.classes)
+  return {
+    engine,
+    data: batch.data,
+    samples: batch.samples,
+    ...comparison,
+    tolerance: options.tolerance,
+    passed: withinTolerance(comparison, options.tolerance),
+  }
+}
 
 /** NHWC float32 images as NCHW. */
 export function nhwcToNchw(x: Float32Array, [n, h, w, c]: readonly number[]): Float32Array {

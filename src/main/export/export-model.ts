@@ -1,18 +1,23 @@
 import type * as tfjsModule from '@tensorflow/tfjs'
 import { existsSync } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import type { exportRequestSchema, ExportReport, Verification } from '../../shared/api/export'
 import type { DatasetRef, Hyperparameters } from '../../shared/api/training'
 import type { GraphDocument } from '../../shared/graph/document'
 import type { Tfjs } from '../../shared/layers/tfjs/types'
+import type { Normalization } from '../datasets/batches'
 import { loadDatasetFor } from '../datasets/dataset-for-graph'
 import { mulberry32 } from '../datasets/random'
 import { makeTrainData } from '../datasets/train-data'
 import { buildModel } from '../model/build-model'
 import { decodeTensors } from '../model/checkpoint'
-import { setWeights } from '../model/weights'
-import { compareLogits, withinTolerance } from './compare'
+import { getWeights, setWeights } from '../model/weights'
+import { torchDataset, type TorchDataset } from '../pytorch/config'
+import { findTorchPython } from '../pytorch/find-torch'
+import { TORCH_FILES, torchProjectFiles } from '../pytorch/project-folder'
+import { torchLogits, torchNotFound } from '../pytorch/verify-torch'
+import { nhwcToNchw, verificationOf } from './compare'
 import { ONNX_NAMES } from './onnx/emit-graph'
 import { onnxBytes, type Preprocess } from './onnx/build-onnx'
 import { verifyOnnx, type VerifyBatch } from './onnx/verify-onnx'
@@ -36,7 +41,7 @@ export interface ExportInput {
   } | null
 }
 
-/** The export's TF.js and ONNX outputs disagree: nothing was written. */
+/** The export's outputs disagree with TF.js's: nothing was written. */
 export class ExportVerificationError extends Error {
   constructor(readonly verification: Verification) {
     super(
@@ -54,6 +59,8 @@ export const verificationSamples = (macsPerSample: number) =>
 interface VerifyData {
   batch: VerifyBatch
   preprocess: Preprocess
+  /** The run's standardisation statistics (null: pixels ÷ 255 only). */
+  normalization: Normalization | null
   classes: string[]
   warnings: string[]
 }
@@ -80,6 +87,7 @@ async function verificationData(
     return {
       batch: random(),
       preprocess: unit,
+      normalization: null,
       classes: Array.from({ length: built.classes }, (_, i) => `class ${i}`),
       warnings,
     }
@@ -92,6 +100,7 @@ async function verificationData(
     return {
       batch: { images: data.evalBatch('test', 0, size).x, shape: [size, h, w, c], data: 'dataset' },
       preprocess: norm ? { ...unit, mean: norm.mean, std: norm.std } : unit,
+      normalization: norm ?? null,
       classes,
       warnings,
     }
@@ -105,7 +114,7 @@ async function verificationData(
     warnings.push(
       `The run's dataset could not be loaded (${(e as Error).message}); verified on random inputs instead.`,
     )
-    return { batch: random(), preprocess: unit, classes, warnings }
+    return { batch: random(), preprocess: unit, normalization: null, classes, warnings }
   }
 }
 
@@ -114,13 +123,29 @@ const predict = (tf: Tfjs, model: tfjsModule.LayersModel, b: VerifyBatch): Float
     () => (model.predict(tf.tensor4d(b.images, b.shape)) as tfjsModule.Tensor).dataSync() as Float32Array,
   )
 
+/** Where config.json says the run's dataset is, or null (with a warning) when it is not on this machine. */
+function configDataset(input: ExportInput, dataDir: string, warnings: string[]): TorchDataset | null {
+  if (!input.trained) return null
+  try {
+    return torchDataset(input.trained.dataset, dataDir)
+  } catch (e) {
+    warnings.push(
+      `config.json names no dataset (${(e as Error).message}): train.py needs --data PATH and --dataset-kind.`,
+    )
+    return null
+  }
+}
+
 /**
- * Exports a graph with its weights (a run's checkpoint, or fresh ones) as ONNX or TF.js layers
- * files: builds the TF.js model, emits the file in memory, runs it (onnxruntime, or TF.js reloading
- * the written format) on the run's test images or random ones next to the TF.js model, and writes
- * it atomically only when the two agree within the tolerance. Throws GraphBuildError (the graph
- * cannot be exported), ExportTargetError (the data folder's own files; an existing target without
- * `overwrite`), ExportPathError, or ExportVerificationError, having written nothing.
+ * Exports a graph with its weights (a run's checkpoint, or fresh ones) as ONNX, TF.js layers files
+ * or a PyTorch folder: builds the TF.js model, makes the files in memory, runs them (onnxruntime,
+ * TF.js reloading the written format, or python with torch on model.py and its weights) on the
+ * run's test images or random ones next to the TF.js model, and writes them atomically only when
+ * the two agree within the tolerance. A PyTorch folder is written unverified, saying so, when no
+ * python with torch is found. Throws GraphBuildError (the graph cannot be exported),
+ * ExportTargetError (the data folder's own files; an existing target without `overwrite`),
+ * ExportPathError, ExportVerificationError or TorchRunError (PyTorch could not run the folder),
+ * having written nothing.
  */
 export async function exportModel(
   tf: Tfjs,
@@ -130,9 +155,10 @@ export async function exportModel(
 ): Promise<ExportReport> {
   const started = Date.now()
   const { out } = checkExportTarget(request, dataDir)
-  // A TF.js folder may be new (created on write): then its parent must be writable.
-  const folderExists = request.format === 'tfjs' && existsSync(out)
-  await checkWritableFolder(folderExists ? resolve(out, TFJS_FILES.model) : out)
+  // A folder format's folder may be new (created on write): then its parent must be writable.
+  const isFolder = request.format !== 'onnx'
+  const probe = request.format === 'tfjs' ? TFJS_FILES.model : TORCH_FILES[TORCH_FILES.length - 1]
+  await checkWritableFolder(isFolder && existsSync(out) ? resolve(out, probe) : out)
   const built = buildModel(tf, input.document, {
     seed: request.seed,
     purpose: 'export',
@@ -140,7 +166,8 @@ export async function exportModel(
   })
   try {
     if (input.trained) setWeights(tf, built.model, decodeTensors(input.trained.weights))
-    const { batch, preprocess, classes, warnings } = await verificationData(input, request, built, dataDir)
+    const data = await verificationData(input, request, built, dataDir)
+    const { batch, preprocess, classes, warnings } = data
     const expected = predict(tf, built.model, batch)
     const { height: h, width: w, channels: c } = built.input
     const logitsShape = ['N', built.classes]
@@ -148,7 +175,10 @@ export async function exportModel(
       ? `run ${input.trained.runId}, best epoch ${input.trained.epoch}`
       : `untrained, seed ${request.seed}`
     let files: { path: string; data: Uint8Array | string }[]
-    let verification: Verification
+    let verification: Verification | null
+    let notVerified: string | null = null
+    let inputs: ExportReport['inputs']
+    let outputs: ExportReport['outputs']
     if (request.format === 'onnx') {
       const bytes = onnxBytes(built, {
         projectName: input.projectName,
@@ -164,19 +194,24 @@ export async function exportModel(
         classes: built.classes,
       })
       files = [{ path: out, data: bytes }]
-    } else {
+      inputs = [
+        { name: ONNX_NAMES.input, shape: request.layout === 'NCHW' ? ['N', c, h, w] : ['N', h, w, c] },
+      ]
+      outputs = [
+        { name: ONNX_NAMES.logits, shape: logitsShape },
+        { name: ONNX_NAMES.probabilities, shape: logitsShape },
+      ]
+    } else if (request.format === 'tfjs') {
       const written = await tfjsLayersFiles(tf, built.model, out)
       const reloaded = await tf.loadLayersModel(tf.io.fromMemory(written.artifacts))
       try {
-        const comparison = compareLogits(predict(tf, reloaded, batch), expected, built.classes)
-        verification = {
-          engine: 'tfjs',
-          data: batch.data,
-          samples: batch.shape[0],
-          ...comparison,
-          tolerance: request.tolerance,
-          passed: withinTolerance(comparison, request.tolerance),
-        }
+        verification = verificationOf(
+          'tfjs',
+          { data: batch.data, samples: batch.shape[0] },
+          predict(tf, reloaded, batch),
+          expected,
+          { classes: built.classes, tolerance: request.tolerance },
+        )
       } finally {
         reloaded.dispose()
       }
@@ -185,8 +220,40 @@ export async function exportModel(
           `The model uses CNN Studio layers (${written.customClasses.join(', ')}); another TF.js program must register them to load it.`,
         )
       files = written.files
+      inputs = [{ name: built.model.inputNames[0], shape: ['N', h, w, c] }]
+      outputs = [{ name: built.model.outputNames[0], shape: logitsShape }]
+    } else {
+      const torchFiles = torchProjectFiles({
+        source: input.document,
+        projectName: input.projectName,
+        // Untrained weights have no class names: train.py takes the dataset's.
+        classes: input.trained ? classes : null,
+        weights: await getWeights(built.model),
+        config: {
+          dataset: configDataset(input, dataDir, warnings),
+          hyperparameters: input.trained?.hyperparameters ?? {},
+          normalization: data.normalization,
+        },
+        provenance,
+      })
+      const torch = findTorchPython()
+      if (torch) {
+        const [n] = batch.shape
+        const images = nhwcToNchw(batch.images, batch.shape)
+        const logits = await torchLogits(torchFiles, images, [n, c, h, w], { python: torch.python })
+        verification = verificationOf('pytorch', { data: batch.data, samples: n }, logits, expected, {
+          classes: built.classes,
+          tolerance: request.tolerance,
+        })
+      } else {
+        verification = null
+        notVerified = torchNotFound()
+      }
+      files = torchFiles.map((f) => ({ path: join(out, f.name), data: f.data }))
+      inputs = [{ name: 'x', shape: ['N', c, h, w] }]
+      outputs = [{ name: 'logits', shape: logitsShape }]
     }
-    if (!verification.passed) throw new ExportVerificationError(verification)
+    if (verification && !verification.passed) throw new ExportVerificationError(verification)
     // Again: the target may have appeared, or become a link into the data folder, while verifying.
     checkExportTarget(request, dataDir)
     if (request.format === 'onnx') await writeFilesAtomically(files)
@@ -204,28 +271,17 @@ export async function exportModel(
         0,
       ),
       opset: request.format === 'onnx' ? request.opset : null,
-      layout: request.format === 'onnx' ? request.layout : 'NHWC',
+      layout: request.format === 'onnx' ? request.layout : request.format === 'tfjs' ? 'NHWC' : 'NCHW',
       weights: input.trained
         ? { trained: true, runId: input.trained.runId, epoch: input.trained.epoch }
         : { trained: false, seed: request.seed },
       projectName: input.projectName,
       classes,
-      ...(request.format === 'onnx'
-        ? {
-            inputs: [
-              { name: ONNX_NAMES.input, shape: request.layout === 'NCHW' ? ['N', c, h, w] : ['N', h, w, c] },
-            ],
-            outputs: [
-              { name: ONNX_NAMES.logits, shape: logitsShape },
-              { name: ONNX_NAMES.probabilities, shape: logitsShape },
-            ],
-          }
-        : {
-            inputs: [{ name: built.model.inputNames[0], shape: ['N', h, w, c] }],
-            outputs: [{ name: built.model.outputNames[0], shape: logitsShape }],
-          }),
+      inputs,
+      outputs,
       warnings,
       verification,
+      notVerified,
       elapsedMs: Date.now() - started,
     }
   } finally {

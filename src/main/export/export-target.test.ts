@@ -16,7 +16,7 @@ beforeAll(() => {
   symlinkSync(data, path.join(root, 'link'))
 })
 
-type Format = 'onnx' | 'tfjs'
+type Format = 'onnx' | 'tfjs' | 'pytorch'
 const check = (p: string, format: Format = 'onnx', overwrite = false) =>
   checkExportTarget({ path: p, format, overwrite }, data)
 
@@ -111,6 +111,38 @@ describe('an existing target', () => {
     )
   })
 
+  it("a PyTorch folder: any of its six files counts, listed once with the folder; the rest is the user's", () => {
+    const folder = path.join(elsewhere, 'pytorch')
+    mkdirSync(folder)
+    writeFileSync(path.join(folder, 'notes.txt'), 'x')
+    mkdirSync(path.join(folder, 'checkpoints'))
+    expect(check(folder, 'pytorch')).toEqual({
+      out: folder,
+      files: [
+        'weights.safetensors',
+        'safetensors_io.py',
+        'train.py',
+        'config.json',
+        'README.md',
+        'model.py',
+      ].map((f) => path.join(folder, f)),
+      replaces: [],
+    })
+    writeFileSync(path.join(folder, 'train.py'), 'x')
+    expect(refusal(folder, 'pytorch', false).message).toBe(
+      `${path.join(folder, 'train.py')} already exists. Choose another name, or confirm replacing it (--force on the command line; the Export dialog asks).`,
+    )
+    writeFileSync(path.join(folder, 'model.py'), 'x')
+    expect(refusal(folder, 'pytorch', false).message).toMatch(
+      new RegExp(`^In ${folder}, train\\.py and model\\.py already exist\\. Choose another name`),
+    )
+    expect(check(folder, 'pytorch', true).replaces).toEqual(
+      ['train.py', 'model.py'].map((f) => path.join(folder, f)),
+    )
+    // The data folder's own files stay refused in this format too.
+    expect(refusal(path.join(data, 'datasets'), 'pytorch').message).toMatch(/^Refusing to export there: /)
+  })
+
   it('a folder where a file goes, or a file where a folder goes', () => {
     expect(refusal(elsewhere).message).toBe(
       `${elsewhere} is a folder. Give the file to write, e.g. ${path.join(elsewhere, 'model.onnx')}.`,
@@ -118,6 +150,10 @@ describe('an existing target', () => {
     const file = path.join(elsewhere, 'm.onnx')
     expect(refusal(file, 'tfjs').message).toBe(
       `${file} is a file: the TF.js format writes a folder (model.json and weights.bin). Give a folder, e.g. ${path.join(elsewhere, 'm')}-tfjs.`,
+    )
+    writeFileSync(file, 'x')
+    expect(refusal(file, 'pytorch').message).toBe(
+      `${file} is a file: the PyTorch format writes a folder (model.py, weights.safetensors, train.py…). Give a folder, e.g. ${path.join(elsewhere, 'm')}-pytorch.`,
     )
   })
 })

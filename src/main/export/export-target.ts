@@ -2,14 +2,16 @@ import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import type { ExportFormat } from '../../shared/api/export'
 import { dataFolderEntry, DB_FILE, DATASETS_FOLDER, RUNS_FOLDER, SKIPPED_LISTS_FOLDER } from '../data-dir'
+import { TORCH_FILES } from '../pytorch/project-folder'
 import { TFJS_FILES } from './tfjs-layers'
 
 /**
  * Where an export may write. Refused always: the data folder's own files (the database and its
  * `-wal`/`-shm`, datasets/, skipped-files/; data-dir.ts), and any file named like a CNN Studio
  * database (another data folder's). Refused unless the user confirmed overwriting: a target that
- * exists (for TF.js, a folder holding model.json or weights.bin). Paths are compared as the OS
- * resolves them when writing (`..`, symbolic links, and case through file identity).
+ * exists (for TF.js, a folder holding model.json or weights.bin; for PyTorch, one holding any of
+ * its six files). Paths are compared as the OS resolves them when writing (`..`, symbolic links,
+ * and case through file identity).
  */
 
 export class ExportTargetError extends Error {
@@ -23,9 +25,9 @@ export class ExportTargetError extends Error {
 }
 
 export interface ExportTarget {
-  /** The ONNX file or the TF.js folder, absolute. */
+  /** The ONNX file or the TF.js or PyTorch folder, absolute. */
   out: string
-  /** The files written, in the order writeFilesAtomically renames them (TF.js's model.json last). */
+  /** The files written, in the order writeFilesAtomically renames them (model.json, model.py last). */
   files: string[]
   /** Those that exist now and would be replaced. */
   replaces: string[]
@@ -86,6 +88,16 @@ function ownedBy(file: string, dataDir: string): string | null {
   return null
 }
 
+/** The files a folder format writes, in the order they are renamed into place. */
+const FOLDER_FILES = {
+  tfjs: [TFJS_FILES.weights, TFJS_FILES.model],
+  pytorch: TORCH_FILES,
+} as const
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (xs: string[]) =>
+  xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`
+
 const lstatOf = (p: string): Stats | null => {
   try {
     return lstatSync(p)
@@ -103,8 +115,7 @@ export function checkExportTarget(
   dataDir: string,
 ): ExportTarget {
   const out = path.resolve(request.path)
-  const files =
-    request.format === 'onnx' ? [out] : [TFJS_FILES.weights, TFJS_FILES.model].map((f) => path.join(out, f))
+  const files = request.format === 'onnx' ? [out] : FOLDER_FILES[request.format].map((f) => path.join(out, f))
   for (const f of new Set([out, ...files])) {
     const owned = ownedBy(f, dataDir)
     if (owned) throw new ExportTargetError('refused', `Refusing to export there: ${owned} ${FIX}`)
@@ -115,17 +126,20 @@ export function checkExportTarget(
       'refused',
       `${out} is a folder. Give the file to write, e.g. ${path.join(out, 'model.onnx')}.`,
     )
-  if (request.format === 'tfjs' && found && !found.isDirectory())
+  if (request.format !== 'onnx' && found && !found.isDirectory())
     throw new ExportTargetError(
       'refused',
-      `${out} is a file: the TF.js format writes a folder (model.json and weights.bin). Give a folder, e.g. ${out.replace(/\.[^./\\]*$/, '')}-tfjs.`,
+      request.format === 'tfjs'
+        ? `${out} is a file: the TF.js format writes a folder (model.json and weights.bin). Give a folder, e.g. ${out.replace(/\.[^./\\]*$/, '')}-tfjs.`
+        : `${out} is a file: the PyTorch format writes a folder (model.py, weights.safetensors, train.py…). Give a folder, e.g. ${out.replace(/\.[^./\\]*$/, '')}-pytorch.`,
     )
   const replaces = files.filter((f) => lstatOf(f) !== null)
   if (replaces.length && !request.overwrite) {
     const one = replaces.length === 1
+    const what = one ? replaces[0] : `In ${out}, ${listed(replaces.map((f) => path.basename(f)))}`
     throw new ExportTargetError(
       'exists',
-      `${replaces.join(' and ')} already exist${one ? 's' : ''}. Choose another name, or confirm replacing ${one ? 'it' : 'them'} (--force on the command line; the Export dialog asks).`,
+      `${what} already exist${one ? 's' : ''}. Choose another name, or confirm replacing ${one ? 'it' : 'them'} (--force on the command line; the Export dialog asks).`,
     )
   }
   return { out, files, replaces }

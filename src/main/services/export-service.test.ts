@@ -9,6 +9,7 @@ import { hyperparametersSchema } from '../../shared/api/training'
 import { openDataDatabase } from '../db/open'
 import { createRunsRepo } from '../db/runs-repo'
 import { createServices } from '.'
+import { suggestExportPath } from './export-service'
 
 const dir = mkdtempSync(join(tmpdir(), 'cnn-studio-export-service-'))
 const data = join(dir, 'data')
@@ -148,5 +149,16 @@ describe('export.model refuses bad input clearly and writes nothing', () => {
     })
     expect(report.warnings[0]).toMatch(/^Untrained: the weights are freshly initialised \(seed 1\)/)
     expect(readdirSync(dir).filter((f) => f.includes('.cnn-studio-tmp-'))).toEqual([])
+  })
+})
+
+describe('export.suggestPath', () => {
+  it('proposes a name that does not exist yet, a file for ONNX and a folder for TF.js and PyTorch', () => {
+    const home = mkdtempSync(join(dir, 'home-'))
+    expect(suggestExportPath('Le/Net', 'onnx', home)).toBe(join(home, 'Le-Net.onnx'))
+    expect(suggestExportPath('Le/Net', 'tfjs', home)).toBe(join(home, 'Le-Net-tfjs'))
+    expect(suggestExportPath('Le/Net', 'pytorch', home)).toBe(join(home, 'Le-Net-pytorch'))
+    writeFileSync(join(home, 'Le-Net-pytorch'), '')
+    expect(suggestExportPath('Le/Net', 'pytorch', home)).toBe(join(home, 'Le-Net-pytorch (2)'))
   })
 })

@@ -55,7 +55,7 @@ const isFolder = (path: string) => {
 }
 
 /**
- * `<name>.onnx` (or the folder `<name>-tfjs`) in the Downloads folder when there is one, else in
+ * `<name>.onnx` (or the folder `<name>-tfjs`, `<name>-pytorch`) in the Downloads folder when there is one, else in
  * `home`; `<name> (2).onnx`… when taken, so a suggestion never overwrites anything.
  */
 export function suggestExportPath(projectName: string, format: ExportFormat, home = homedir()): string {
@@ -64,7 +64,7 @@ export function suggestExportPath(projectName: string, format: ExportFormat, hom
   const base = fileNameOf(projectName)
   const nameFor = (n: number) => {
     const suffix = n === 1 ? '' : ` (${n})`
-    return format === 'onnx' ? `${base}${suffix}.onnx` : `${base}-tfjs${suffix}`
+    return format === 'onnx' ? `${base}${suffix}.onnx` : `${base}-${format}${suffix}`
   }
   for (let n = 1; ; n++) {
     const path = join(folder, nameFor(n))
@@ -73,8 +73,8 @@ export function suggestExportPath(projectName: string, format: ExportFormat, hom
 }
 
 /**
- * Exports runs, projects and templates to ONNX or TF.js files, each verified against TF.js before
- * it is written (src/main/export). Each export runs in its own worker thread (export/worker.ts):
+ * Exports runs, projects and templates to ONNX, TF.js or PyTorch files, each verified against
+ * TF.js before it is written (src/main/export; PyTorch when python with torch is found). Each export runs in its own worker thread (export/worker.ts):
  * building, TF.js and onnxruntime take seconds for big models and must not hold this process's event
  * loop, and the thread's end returns the model's memory.
  */

@@ -58,7 +58,7 @@ describe('replacing an existing target', () => {
     await click(startButton())
     await waitFor(() =>
       expect(byId('export-confirm')!.textContent).toMatch(
-        /^\/m\/weights\.bin and \/m\/model\.json already exist\. Replace them/,
+        /^In \/m\/, weights\.bin and model\.json already exist\. Replace them/,
       ),
     )
     await setValue(pathInput(), '/elsewhere')

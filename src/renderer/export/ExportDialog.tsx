@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Api } from '../../shared/api/contract'
 import {
+  EXPORT_FORMATS,
   INPUT_LAYOUTS,
   ONNX_OPSET,
   ONNX_OPSETS,
@@ -12,7 +13,7 @@ import type { RunSummary } from '../../shared/api/training'
 import { errorMessage } from '../error-message'
 import type { SaveStatus } from '../projects/use-autosave'
 import { useDocument } from '../store/document-store'
-import { defaultSource, runsWithWeights, UNTRAINED } from './export-format'
+import { defaultSource, FORMAT_LABELS, runsWithWeights, UNTRAINED } from './export-format'
 import { ExportReportView } from './ExportReportView'
 import { SourceList } from './SourceList'
 import './export.css'
@@ -33,9 +34,10 @@ interface Sources {
 }
 
 /**
- * "Export model": a modal dialog over the editor that exports the open project as ONNX or TF.js
- * files with `export.model`, which checks the export against TF.js before writing it, and shows
- * that verification report. The weights come from a run that saved some, or are freshly
+ * "Export model": a modal dialog over the editor that exports the open project as ONNX, TF.js or
+ * PyTorch files with `export.model`, which checks the export against TF.js before writing it (a
+ * PyTorch folder when the services' machine has python with torch), and shows that verification
+ * report. The weights come from a run that saved some, or are freshly
  * initialised (untrained). The path is on the machine running the services; the desktop app can
  * pick it in a native dialog.
  */
@@ -252,27 +254,27 @@ export function ExportDialog({
             <fieldset className="export-group" disabled={busy}>
               <legend>Format</legend>
               <div className="export-formats">
-                <label>
-                  <input
-                    type="radio"
-                    name="export-format"
-                    data-testid="export-format-onnx"
-                    checked={format === 'onnx'}
-                    onChange={() => (setFormat('onnx'), setConfirm(null))}
-                  />
-                  ONNX
-                </label>
-                <label>
-                  <input
-                    type="radio"
-                    name="export-format"
-                    data-testid="export-format-tfjs"
-                    checked={format === 'tfjs'}
-                    onChange={() => (setFormat('tfjs'), setConfirm(null))}
-                  />
-                  TF.js layers (model.json + weights)
-                </label>
+                {EXPORT_FORMATS.map((f) => (
+                  <label key={f}>
+                    <input
+                      type="radio"
+                      name="export-format"
+                      data-testid={`export-format-${f}`}
+                      checked={format === f}
+                      onChange={() => (setFormat(f), setConfirm(null))}
+                    />
+                    {FORMAT_LABELS[f]}
+                  </label>
+                ))}
               </div>
+              {format === 'pytorch' && (
+                <p className="muted format-note" data-testid="export-pytorch-note">
+                  A folder: <code>model.py</code> (the network as an <code>nn.Module</code>),{' '}
+                  <code>weights.safetensors</code>, <code>train.py</code>, <code>config.json</code> and a
+                  README. Checked in PyTorch when the machine running CNN Studio's services has python with
+                  torch; written unverified, saying so, when it has not.
+                </p>
+              )}
               {format === 'onnx' && (
                 <div className="export-options">
                   <label>
@@ -350,7 +352,12 @@ export function ExportDialog({
                 {busy && (
                   <span className="muted" role="status" data-testid="export-busy">
                     Building the model and checking it against TF.js{' '}
-                    {format === 'onnx' ? 'in onnxruntime' : 'by reloading it'}…
+                    {format === 'onnx'
+                      ? 'in onnxruntime'
+                      : format === 'tfjs'
+                        ? 'by reloading it'
+                        : 'in PyTorch'}
+                    …
                   </span>
                 )}
                 <button type="button" className="close" disabled={busy} onClick={close}>
@@ -382,6 +389,11 @@ function ReplaceConfirmation({
   onKeep(): void
 }) {
   const one = files.length === 1
+  // Several files of one folder (TF.js, PyTorch): the folder once, then their names.
+  const cut = Math.max(files[0].lastIndexOf('/'), files[0].lastIndexOf('\\')) + 1
+  const folder = files[0].slice(0, cut)
+  const grouped = !one && cut > 0 && files.every((f) => f.slice(0, cut) === folder)
+  const names = grouped ? files.map((f) => f.slice(cut)) : files
   return (
     <div
       className="export-confirm"
@@ -390,9 +402,14 @@ function ReplaceConfirmation({
       data-testid="export-confirm"
     >
       <p id="export-confirm-text" className="warning">
-        {files.map((f, i) => (
+        {grouped && (
+          <>
+            In <code>{folder}</code>,{' '}
+          </>
+        )}
+        {names.map((f, i) => (
           <span key={f}>
-            {i > 0 && ' and '}
+            {i > 0 && (i === names.length - 1 ? ' and ' : ', ')}
             <code>{f}</code>
           </span>
         ))}{' '}

@@ -1,13 +1,23 @@
 import type { ExportReport } from '../../shared/api/export'
 import { formatBytes } from '../format'
-import { formatDiff, formatShare, formatTensor, formatWeights, verifiedWith } from './export-format'
+import {
+  FORMAT_NAMES,
+  formatDiff,
+  formatShare,
+  formatTensor,
+  formatWeights,
+  verifiedWith,
+} from './export-format'
 
-/** The verification report of a finished export: what was written, and how well it matches TF.js. */
+/**
+ * The verification report of a finished export: what was written, and how well it matches TF.js,
+ * or (a PyTorch folder written where no python has torch) that it was not verified, and why.
+ */
 export function ExportReportView({ report: r }: { report: ExportReport }) {
   const v = r.verification
   return (
     <section className="export-report" aria-label="Export report" data-testid="export-report">
-      <h3>{r.format === 'onnx' ? 'Exported to ONNX' : 'Exported to TF.js'}</h3>
+      <h3>Exported to {FORMAT_NAMES[r.format]}</h3>
       <dl>
         <dt>{r.format === 'onnx' ? 'File' : 'Folder'}</dt>
         <dd>
@@ -18,6 +28,18 @@ export function ExportReportView({ report: r }: { report: ExportReport }) {
           {formatBytes(r.bytes)} ({r.bytes.toLocaleString('en-US')} bytes
           {r.files.length > 1 ? ` in ${r.files.length} files` : ''})
         </dd>
+        {r.files.length > 1 && (
+          <>
+            <dt>Files</dt>
+            <dd data-testid="export-report-files">
+              {r.files.map((f) => (
+                <code key={f} className="file">
+                  {f.split(/[\\/]/).pop()}
+                </code>
+              ))}
+            </dd>
+          </>
+        )}
         {r.opset !== null && (
           <>
             <dt>Opset</dt>
@@ -45,11 +67,17 @@ export function ExportReportView({ report: r }: { report: ExportReport }) {
           ))}
         </dd>
       </dl>
-      <p className="verification" data-testid="export-verification">
-        <span className={v.passed ? 'passed' : 'error'}>{v.passed ? '✓' : '✗'}</span> {verifiedWith(r)}: max
-        |Δ logit| {formatDiff(v.maxAbsDiff)} (logits up to {v.maxAbsLogit.toPrecision(3)}, tolerance{' '}
-        {v.tolerance}), top-1 agreement {formatShare(v.top1Agreement)}.
-      </p>
+      {v ? (
+        <p className="verification" data-testid="export-verification">
+          <span className={v.passed ? 'passed' : 'error'}>{v.passed ? '✓' : '✗'}</span> {verifiedWith(v)}: max
+          |Δ logit| {formatDiff(v.maxAbsDiff)} (logits up to {v.maxAbsLogit.toPrecision(3)}, tolerance{' '}
+          {v.tolerance}), top-1 agreement {formatShare(v.top1Agreement)}.
+        </p>
+      ) : (
+        <p className="verification unverified" data-testid="export-verification">
+          <span className="warning">⚠</span> <strong>Not verified.</strong> {r.notVerified}
+        </p>
+      )}
       {r.warnings.length > 0 && (
         <ul className="warnings" data-testid="export-warnings">
           {r.warnings.map((w) => (

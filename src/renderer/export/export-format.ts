@@ -1,4 +1,10 @@
-import type { ExportReport, TensorInfo } from '../../shared/api/export'
+import {
+  ENGINE_NAMES,
+  type ExportFormat,
+  type ExportReport,
+  type TensorInfo,
+  type Verification,
+} from '../../shared/api/export'
 import type { RunSummary } from '../../shared/api/training'
 
 /** The source choice that exports freshly initialised weights (`{ projectId }`). */
@@ -33,11 +39,20 @@ export const formatWeights = (w: ExportReport['weights']): string =>
   w.trained ? `run ${w.runId}, best epoch ${w.epoch}` : `untrained (seed ${w.seed})`
 
 /** `Verified with onnxruntime on 8 random inputs`. */
-export function verifiedWith(r: ExportReport): string {
-  const v = r.verification
+export function verifiedWith(v: Verification): string {
   const what = v.data === 'dataset' ? 'test images' : 'random inputs'
-  return `Verified with ${v.engine} on ${v.samples} ${what}`
+  return `Verified with ${ENGINE_NAMES[v.engine]} on ${v.samples} ${what}`
 }
+
+/** The formats as the dialog offers them, and what each writes. */
+export const FORMAT_LABELS: Record<ExportFormat, string> = {
+  onnx: 'ONNX',
+  tfjs: 'TF.js layers (model.json + weights)',
+  pytorch: 'PyTorch (model.py + weights)',
+}
+
+/** The report's heading: `Exported to PyTorch`. */
+export const FORMAT_NAMES: Record<ExportFormat, string> = { onnx: 'ONNX', tfjs: 'TF.js', pytorch: 'PyTorch' }
 
 /** A run's date as the training panel shows it. */
 export const formatDate = (iso: string): string => new Date(iso).toLocaleString()

@@ -98,6 +98,7 @@ export const REPORT: ExportReport = {
     tolerance: 1e-4,
     passed: true,
   },
+  notVerified: null,
   elapsedMs: 900,
 }
 
@@ -109,7 +110,7 @@ export function services(runs = RUNS, over: Partial<Handlers> = {}) {
       { id: 2, createdAt: '2026-03-04T09:00:00.000Z', nodes: 4, note: null },
     ]),
     'export.suggestPath': vi.fn(({ format }: { format: string }) => ({
-      path: format === 'onnx' ? '/home/u/Downloads/LeNet-5.onnx' : '/home/u/Downloads/LeNet-5-tfjs',
+      path: format === 'onnx' ? '/home/u/Downloads/LeNet-5.onnx' : `/home/u/Downloads/LeNet-5-${format}`,
       native: false,
     })),
     'export.choosePath': vi.fn(() => ({ path: '/picked/model.onnx', overwriteConfirmed: true })),

@@ -101,7 +101,7 @@ export type AppCommand =
         | 'zoom-in'
         | 'zoom-out'
         | 'layout'
-        /** Opens the editor's "Export model" dialog (ONNX / TF.js). */
+        /** Opens the editor's "Export model" dialog (ONNX / TF.js / PyTorch). */
         | 'export-model'
         /** The window is closing: save, then close it (window.close()). */
         | 'save-and-close'

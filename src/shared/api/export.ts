@@ -15,7 +15,7 @@ export const ONNX_OPSETS = { min: 13, max: 17 } as const
 /** The ONNX IR version that goes with an opset (onnx/helper.py's VERSION_TABLE). */
 export const irVersionFor = (opset: number): number => (opset >= 15 ? 8 : 7)
 
-export const EXPORT_FORMATS = ['onnx', 'tfjs'] as const
+export const EXPORT_FORMATS = ['onnx', 'tfjs', 'pytorch'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 export const INPUT_LAYOUTS = ['NCHW', 'NHWC'] as const
 export type InputLayout = (typeof INPUT_LAYOUTS)[number]
@@ -31,7 +31,10 @@ export type ExportSource = z.infer<typeof exportSourceSchema>
 export const exportRequestSchema = z.strictObject({
   source: exportSourceSchema,
   format: z.enum(EXPORT_FORMATS).default('onnx'),
-  /** The file to write (ONNX), or the folder for model.json and its weights (TF.js). */
+  /**
+   * The file to write (ONNX), or the folder for model.json and its weights (TF.js), or for model.py,
+   * weights.safetensors, train.py and the rest (PyTorch).
+   */
   path: z.string().min(1).max(4096),
   layout: z.enum(INPUT_LAYOUTS).default('NCHW'),
   opset: z.int().min(ONNX_OPSETS.min).max(ONNX_OPSETS.max).default(ONNX_OPSET),
@@ -43,7 +46,8 @@ export const exportRequestSchema = z.strictObject({
   /** Seed of the initial weights when exporting untrained. */
   seed: z.int().min(0).default(1),
   /**
-   * Replace an existing target (for TF.js: model.json or weights.bin in the folder). Without it an
+   * Replace an existing target (for TF.js: model.json or weights.bin in the folder; for PyTorch: any
+   * of the folder's six files). Without it an
    * existing target is refused with `conflict`: the user confirms first (`--force`, the dialog).
    */
   overwrite: z.boolean().default(false),
@@ -58,8 +62,8 @@ export interface TensorInfo {
 
 /** The exported model run next to TF.js on the same inputs. */
 export interface Verification {
-  /** 'onnxruntime' for ONNX; 'tfjs' reloads the written TF.js files. */
-  engine: 'onnxruntime' | 'tfjs'
+  /** 'onnxruntime' for ONNX; 'tfjs' reloads the written TF.js files; 'pytorch' runs model.py with its weights. */
+  engine: 'onnxruntime' | 'tfjs' | 'pytorch'
   /** Real images from the run's dataset (its test split), or random ones. */
   data: 'dataset' | 'random'
   samples: number
@@ -72,9 +76,16 @@ export interface Verification {
   passed: boolean
 }
 
+/** How reports name the engines: `Verified with PyTorch`. */
+export const ENGINE_NAMES: Record<Verification['engine'], string> = {
+  onnxruntime: 'onnxruntime',
+  tfjs: 'TF.js',
+  pytorch: 'PyTorch',
+}
+
 export interface ExportReport {
   format: ExportFormat
-  /** The ONNX file, or the TF.js folder. */
+  /** The ONNX file, or the TF.js or PyTorch folder. */
   out: string
   files: string[]
   bytes: number
@@ -87,11 +98,17 @@ export interface ExportReport {
   outputs: TensorInfo[]
   /** What the user should know: untrained weights, random verification data. */
   warnings: string[]
-  verification: Verification
+  /**
+   * The export run next to TF.js. Null only for a PyTorch export where no python with torch was
+   * found: the folder is written unverified, and `notVerified` says why.
+   */
+  verification: Verification | null
+  /** Why the export was not verified, with what to install (null when `verification` is there). */
+  notVerified: string | null
   elapsedMs: number
 }
 
-/** Where the editor's export dialog proposes to write: a file (ONNX) or folder (TF.js) that does not exist yet. */
+/** Where the editor's export dialog proposes to write: a file (ONNX) or folder (TF.js, PyTorch) that does not exist yet. */
 export const exportSuggestPathSchema = z.strictObject({
   projectName: z.string().max(500),
   format: z.enum(EXPORT_FORMATS).default('onnx'),
@@ -109,7 +126,7 @@ export const exportCheckTargetSchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS).default('onnx'),
 })
 export interface TargetCheck {
-  /** The ONNX file or TF.js folder, absolute. */
+  /** The ONNX file or TF.js or PyTorch folder, absolute. */
   out: string
   /** The files an export there would replace: none, or what the user must confirm. */
   replaces: string[]
@@ -128,13 +145,18 @@ export const exportChoosePathSchema = z.strictObject({
   format: z.enum(EXPORT_FORMATS).default('onnx'),
 })
 
-/** The JSON line `cnn-studio export --json` prints. */
+/**
+ * The JSON line `cnn-studio export --json` prints: `verified` false (and `maxAbsDiff`,
+ * `top1Agreement` null) only for an unverified PyTorch export, `notVerified` saying why.
+ */
 export const reportLine = (r: ExportReport) => ({
   out: r.out,
   bytes: r.bytes,
   opset: r.opset,
-  maxAbsDiff: r.verification.maxAbsDiff,
-  top1Agreement: r.verification.top1Agreement,
+  verified: r.verification !== null,
+  maxAbsDiff: r.verification?.maxAbsDiff ?? null,
+  top1Agreement: r.verification?.top1Agreement ?? null,
+  notVerified: r.notVerified,
   inputs: r.inputs,
   outputs: r.outputs,
 })

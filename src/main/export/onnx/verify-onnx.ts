@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node'
 import type { InputLayout, Verification } from '../../../shared/api/export'
-import { compareLogits, nhwcToNchw, withinTolerance } from '../compare'
+import { nhwcToNchw, verificationOf } from '../compare'
 import { ONNX_NAMES } from './emit-graph'
 
 export interface VerifyBatch {
@@ -29,15 +29,7 @@ export async function verifyOnnx(
         : new ort.Tensor('float32', batch.images, [n, h, w, c])
     const result = await session.run({ [ONNX_NAMES.input]: input })
     const logits = result[ONNX_NAMES.logits].data as Float32Array
-    const comparison = compareLogits(logits, expected, options.classes)
-    return {
-      engine: 'onnxruntime',
-      data: batch.data,
-      samples: n,
-      ...comparison,
-      tolerance: options.tolerance,
-      passed: withinTolerance(comparison, options.tolerance),
-    }
+    return verificationOf('onnxruntime', { data: batch.data, samples: n }, logits, expected, options)
   } finally {
     await session.release()
   }
