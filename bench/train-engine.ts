@@ -4,14 +4,17 @@
  * service as `cnn-studio train --engine pytorch` trains (run folder, dataset thread, initial
  * weights, python, JSON lines, checkpoints converted into the database).
  *
- * Steady state (`samplesPerSecond`): the best stretch between two batch lines of one epoch, as the
- * app receives them (a line comes after its batch, at most every 250 ms: the warm-up batch before
- * an epoch's first line is left out, as bench/train_torch.py leaves out its warm-up step, and the
- * best stretch is the cost on a shared machine, as train_torch.py's best window): batches fed,
- * stepped, their lines written and parsed, the control file checked. `epochSamplesPerSecond` is
- * train.py's own number for epoch 2, whose start the app spends converting epoch 1's checkpoint
- * into the database (on a 2-core machine, a core python wanted): a cost per epoch, which a real
- * epoch (thousands of batches) spreads thin and these few-batch epochs do not. Start-up (the dataset decoded, the initial weights drawn, the folder written,
+ * Steady state (`samplesPerSecond`): the best stretch between two batch lines of epoch 1, on
+ * python's clock (a line's `samplesPerSecond` is the images trained since training started over
+ * the time since then, so its time is images ÷ speed; the app's clock would not do: lines read
+ * while the app converts a checkpoint arrive together). A line comes after its batch, at most every
+ * 250 ms: the warm-up batch before the first line is left out, as bench/train_torch.py leaves out
+ * its warm-up step, and the best stretch is the cost on a shared machine, as train_torch.py's best
+ * window: batches fed and stepped, their lines written, the control file checked.
+ * `epochSamplesPerSecond` is train.py's own number for epoch 2, whose start the app spends
+ * converting epoch 1's checkpoint into the database (on a 2-core machine, a core python wanted): a
+ * cost per epoch, which a real epoch (thousands of batches) spreads thin and these few-batch epochs
+ * do not. Start-up (the dataset decoded, the initial weights drawn, the folder written,
  * python and torch imported, the data loaded) is apart: from `training.start` to the first batch
  * line. No validation split. `modelPy` keeps each run's model.py so that plain PyTorch can time the
  * very same network.
@@ -32,7 +35,7 @@ export interface EngineResult {
   batch: number
   threads: number
   device: string
-  /** The best stretch between two batch lines of one epoch (the app's clock). */
+  /** The best stretch between two batch lines of epoch 1 (python's clock). */
   samplesPerSecond: number
   /** train.py's number for epoch 2 (the previous checkpoint's conversion included). */
   epochSamplesPerSecond: number
@@ -45,7 +48,10 @@ export interface EngineResult {
 export interface EngineCase {
   model: 'lenet5-mnist' | 'resnet18-cifar'
   batch: number
-  /** Training images per epoch. */
+  /**
+   * Training images per epoch: a multiple of the batch size (and for ResNet-18 of its 10 classes),
+   * so that every batch is whole; LeNet-5's `limit` may give a few more or fewer (its last line left out).
+   */
   images: number
 }
 
@@ -85,7 +91,7 @@ export async function measureEngine(cases: EngineCase[], keep: string): Promise<
       const dataset: DatasetRef =
         c.model === 'lenet5-mnist'
           ? { builtin: 'fashion-mnist' }
-          : { folder: randomImageFolder(path.join(dir, `images-${c.images}`), Math.ceil(c.images / 10)) }
+          : { folder: randomImageFolder(path.join(dir, `images-${c.images}`), c.images / 10) }
       const hyperparameters: Partial<Hyperparameters> = {
         epochs: 2,
         batchSize: c.batch,
@@ -109,13 +115,15 @@ export async function measureEngine(cases: EngineCase[], keep: string): Promise<
       const lines = seen.filter(
         (s) => s.event === 'training.batch' && (s.payload as BatchProgress).runId === run.id,
       )
+      // Epoch 1's lines of whole batches: images trained = batch × batch size, at images ÷ speed.
+      const whole = lines
+        .map((s) => s.payload as BatchProgress)
+        .filter((p) => p.epoch === 1 && p.batch * c.batch <= c.images)
+        .map((p) => ({ images: p.batch * c.batch, at: (p.batch * c.batch) / p.samplesPerSecond }))
       let steady = 0
-      for (let i = 1; i < lines.length; i++) {
-        const [a, b] = [lines[i - 1].payload as BatchProgress, lines[i].payload as BatchProgress]
-        if (a.epoch === b.epoch)
-          steady = Math.max(steady, ((b.batch - a.batch) * c.batch * 1000) / (lines[i].at - lines[i - 1].at))
-      }
-      if (!steady) throw new Error(`${c.model}: no epoch had two batch lines`)
+      for (let i = 1; i < whole.length; i++)
+        steady = Math.max(steady, (whole[i].images - whole[i - 1].images) / (whole[i].at - whole[i - 1].at))
+      if (!steady) throw new Error(`${c.model}: epoch 1 had fewer than two batch lines`)
       const first = lines[0]
       const modelPy = path.join(keep, `${c.model}-${c.batch}.model.py`)
       copyFileSync(path.join(folder, 'model.py'), modelPy)

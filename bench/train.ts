@@ -201,8 +201,8 @@ if (python && engines.includes('pytorch')) {
       : []),
     ...(modelsWanted.includes('resnet18-cifar')
       ? [
-          { model: 'resnet18-cifar' as const, batch: 64, images: 64 * (quick ? 2 : 4) },
-          { model: 'resnet18-cifar' as const, batch: 128, images: 128 * (quick ? 2 : 3) },
+          { model: 'resnet18-cifar' as const, batch: 64, images: 64 * (quick ? 3 : 5) },
+          { model: 'resnet18-cifar' as const, batch: 128, images: 128 * (quick ? 3 : 5) },
         ]
       : []),
   ]
@@ -258,7 +258,7 @@ if (python && engines.includes('pytorch')) {
   })
   console.log(
     `engine: ${runs[0]?.engine[0]?.device}, best of ${repeat}. engine s/s: steady, the best stretch between two batch lines ` +
-      "of an epoch (plain PyTorch: the best of 5 windows); epoch s/s: train.py's for epoch 2 (epoch 1's checkpoint converted by the app meanwhile); start s: to the " +
+      "of epoch 1, on python's clock (plain PyTorch: the best of 5 windows); epoch s/s: train.py's for epoch 2 (epoch 1's checkpoint converted by the app meanwhile); start s: to the " +
       'first batch line. Ratios: engine s/s over plain PyTorch (bench/train_torch.py): its hand-written network; the ' +
       "engine's model.py with train.py's allocator setting (what the engine adds, alone)",
   )
