@@ -15,11 +15,23 @@
  * `--batches N` times N batches of every model (after one warm-up); `--models` picks them (a software
  * adapter runs only LeNet-5 unless named: ResNet-18 would take hours per batch there).
  *
+ * The PyTorch engine (`--engine pytorch`), when PyTorch imports: the same models and batch sizes
+ * trained through the training service (bench/train-engine.ts), its steady speed next to plain
+ * PyTorch's (bench/train_torch.py on the same number of threads, right after: the hand-written
+ * network, and the engine's own model.py in the same loop with train.py's allocator setting), so
+ * the second ratio is what the engine adds per batch (feeding, JSON lines, control file); the
+ * epoch's number with a checkpoint's conversion and the start-up (dataset, initial weights,
+ * python, data) apart.
+ * `--engine tfjs` or `--engine pytorch` measures only that engine; `--repeat N` runs the engine
+ * comparison N times and keeps the best of each number (a shared machine).
+ *
  *   npm run bench:train [-- --backend webgpu] [-- --batches N] [-- --quick]
- *     [-- --models lenet5-mnist,resnet18-cifar]
+ *     [-- --models lenet5-mnist,resnet18-cifar] [-- --engine tfjs|pytorch] [-- --repeat N]
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -27,6 +39,9 @@ import { BACKEND_NAMES, type GpuAdapterReport } from '../src/shared/api/training
 import { adapterName } from '../src/shared/training/gpu-adapter'
 import { trainingThreads } from '../src/main/training/gradient-helpers'
 import type { BackendName } from '../src/main/tfjs/backends'
+import { findTorchPython } from '../src/main/pytorch/find-torch'
+import { torchThreads as engineThreadsFor } from '../src/main/pytorch/torch-engine'
+import { measureEngine, type EngineCase, type EngineResult } from './train-engine'
 import type { Result } from './train-one'
 
 const { values } = parseArgs({
@@ -35,8 +50,15 @@ const { values } = parseArgs({
     batches: { type: 'string' },
     quick: { type: 'boolean' },
     models: { type: 'string' },
+    engine: { type: 'string', multiple: true },
+    repeat: { type: 'string' },
   },
 })
+const repeat = Math.max(1, Number(values.repeat ?? 1))
+const engines = values.engine ?? ['tfjs', 'pytorch']
+for (const e of engines)
+  if (e !== 'tfjs' && e !== 'pytorch') throw new Error(`--engine ${e}: tfjs or pytorch`)
+const modelsWanted = values.models?.split(',') ?? ['lenet5-mnist', 'resnet18-cifar']
 const named = (values.backend ?? []).flatMap((b) => b.split(',')) as BackendName[]
 for (const b of named)
   if (!BACKEND_NAMES.includes(b)) throw new Error(`--backend ${b}: one of ${BACKEND_NAMES.join(', ')}`)
@@ -89,27 +111,38 @@ function measureIn(name: BackendName, forced: boolean): Promise<Measured> {
 
 // In the ladder's order; plain JavaScript only when named.
 const measured: Measured[] = []
-for (const name of BACKEND_NAMES.filter((b) => b !== 'cpu' || named.includes(b))) {
+for (const name of BACKEND_NAMES.filter(
+  (b) => engines.includes('tfjs') && (b !== 'cpu' || named.includes(b)),
+)) {
   const forced = named.includes(name)
   console.log(`${name}${forced ? ' (named)' : ''}:`)
   measured.push(await measureIn(name, forced))
 }
 
 // PyTorch: the same models, batch sizes and optimizer, on as many threads as our fastest CPU path.
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch']).status === 0)
-let torch: (Result & { device: string })[] = []
+const python = findTorchPython()?.python
+type TorchResult = Result & { device: string; generated: boolean }
+let torch: TorchResult[] = []
 const torchThreads = trainingThreads('wasm')
-if (python) {
-  console.log(`PyTorch (${python}, ${torchThreads} threads):`)
+
+/** bench/train_torch.py's lines (plain PyTorch), echoed. */
+function plainTorch(threads: number, extra: string[] = []): TorchResult[] {
   const script = fileURLToPath(new URL('./train_torch.py', import.meta.url))
-  const r = spawnSync(python, [script, '--threads', String(torchThreads), ...passOn], { encoding: 'utf8' })
+  const r = spawnSync(python!, [script, '--threads', String(threads), ...passOn, ...extra], {
+    encoding: 'utf8',
+  })
   if (r.status !== 0) console.log(`  failed: ${r.stderr.trim().split('\n').at(-1)}`)
-  torch = r.stdout
+  const lines = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l))
-  for (const t of torch) console.log(`  ${JSON.stringify(t)}`)
-} else console.log('PyTorch is not installed (apt-get install python3-torch): no reference run.')
+    .map((l) => JSON.parse(l) as TorchResult)
+  for (const t of lines) console.log(`  ${JSON.stringify(t)}`)
+  return lines
+}
+if (python && engines.includes('tfjs')) {
+  console.log(`PyTorch (${python}, ${torchThreads} threads):`)
+  torch = plainTorch(torchThreads)
+} else if (!python) console.log('PyTorch is not installed (apt-get install python3-torch): no reference run.')
 
 const cols: [string, number][] = [
   ['backend', 16],
@@ -126,7 +159,7 @@ const cols: [string, number][] = [
 const ratio = (x: number) => (x >= 0.1 ? x.toFixed(2) : x.toPrecision(2))
 const row = (cells: string[]) =>
   cells.map((c, i) => (i < 2 ? c.padEnd(cols[i][1]) : c.padStart(cols[i][1]))).join('')
-console.log(`\n${row(cols.map(([c]) => c))}`)
+if (measured.some((m) => m.results.length)) console.log(`\n${row(cols.map(([c]) => c))}`)
 for (const m of measured)
   for (const r of m.results) {
     const ref = torch.find((t) => r.model.startsWith(t.model) && t.batch === r.batch)
@@ -157,3 +190,76 @@ if (!named.includes('webgpu') && measured.some((m) => m.name === 'webgpu' && m.a
   console.log('(--backend webgpu measures the software adapter anyway)')
 if (!existsSync('/usr/share/datasets/fashion-mnist'))
   console.log('(apt-get install dataset-fashion-mnist for the real data)')
+
+// The PyTorch engine against plain PyTorch on the same threads, run here in turn (`--repeat N`
+// times: the machine may be shared, so each number is the best of its runs, the best being the cost).
+if (python && engines.includes('pytorch')) {
+  const quick = values.quick || values.batches
+  const cases: EngineCase[] = [
+    ...(modelsWanted.includes('lenet5-mnist')
+      ? [{ model: 'lenet5-mnist' as const, batch: 64, images: 64 * (quick ? 50 : 200) }]
+      : []),
+    ...(modelsWanted.includes('resnet18-cifar')
+      ? [
+          { model: 'resnet18-cifar' as const, batch: 64, images: 64 * (quick ? 3 : 5) },
+          { model: 'resnet18-cifar' as const, batch: 128, images: 128 * (quick ? 3 : 5) },
+        ]
+      : []),
+  ]
+  const threads = engineThreadsFor(1)
+  const keep = mkdtempSync(path.join(tmpdir(), 'cnn-studio-bench-model-py-'))
+  const runs: { engine: EngineResult[]; hand: TorchResult[]; own: TorchResult[] }[] = []
+  for (let k = 1; k <= repeat; k++) {
+    console.log(`\nPyTorch engine (--engine pytorch, ${threads} threads), run ${k} of ${repeat}:`)
+    const engine = await measureEngine(cases, keep)
+    console.log(`plain PyTorch (${threads} threads): its hand-written networks, then the engine's model.py:`)
+    const hand = plainTorch(threads, ['--windows', '5'])
+    const modelPys = engine.flatMap((r) => ['--model-py', `${r.model}:${r.batch}=${r.modelPy}`])
+    runs.push({
+      engine,
+      hand,
+      own: plainTorch(threads, [...modelPys, '--keep-freed-memory', '--windows', '5']),
+    })
+  }
+  rmSync(keep, { recursive: true, force: true })
+  const ecols: [string, number][] = [
+    ['model', 16],
+    ['batch', 6],
+    ['start s', 9],
+    ['epoch s/s', 11],
+    ['engine s/s', 12],
+    ['PyTorch s/s', 13],
+    ['ratio', 8],
+    ['model.py s/s', 14],
+    ['ratio', 8],
+  ]
+  const erow = (cells: string[]) =>
+    cells.map((c, i) => (i < 1 ? c.padEnd(ecols[i][1]) : c.padStart(ecols[i][1]))).join('')
+  console.log(`\n${erow(ecols.map(([c]) => c))}`)
+  const max = (xs: (number | undefined)[]) => Math.max(...xs.filter((x): x is number => x !== undefined))
+  const speedOf = (list: TorchResult[], c: EngineCase) =>
+    list.find((t) => c.model.startsWith(t.model) && t.batch === c.batch)?.samplesPerSecond
+  cases.forEach((c, i) => {
+    const steady = max(runs.map((r) => r.engine[i].samplesPerSecond))
+    const [hand, own] = [max(runs.map((r) => speedOf(r.hand, c))), max(runs.map((r) => speedOf(r.own, c)))]
+    console.log(
+      erow([
+        c.model,
+        String(c.batch),
+        Math.min(...runs.map((r) => r.engine[i].startupSeconds)).toFixed(1),
+        max(runs.map((r) => r.engine[i].epochSamplesPerSecond)).toFixed(1),
+        steady.toFixed(1),
+        hand.toFixed(1),
+        `${ratio(steady / hand)}×`,
+        own.toFixed(1),
+        `${ratio(steady / own)}×`,
+      ]),
+    )
+  })
+  console.log(
+    `engine: ${runs[0]?.engine[0]?.device}, best of ${repeat}. engine s/s: steady, the best stretch between two batch lines ` +
+      "of epoch 1, on python's clock (plain PyTorch: the best of 5 windows); epoch s/s: train.py's for epoch 2 (epoch 1's checkpoint converted by the app meanwhile); start s: to the " +
+      'first batch line. Ratios: engine s/s over plain PyTorch (bench/train_torch.py): its hand-written network; the ' +
+      "engine's model.py with train.py's allocator setting (what the engine adds, alone)",
+  )
+}

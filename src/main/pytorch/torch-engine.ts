@@ -26,6 +26,13 @@ export interface TorchEngineOptions {
 type PyTorchChoice = Extract<EngineChoice, { name: 'pytorch' }>
 type ControlState = 'run' | 'pause' | 'stop'
 
+/**
+ * Threads per python process: the machine's cores shared between the processes (PyTorch's own
+ * default can be 1 where OpenMP sees no cores).
+ */
+export const torchThreads = (processes: number): number =>
+  Math.max(1, Math.floor(availableParallelism() / processes))
+
 /** The arguments that start train.py in `folder`: under torch.distributed.run when several processes. */
 export function torchCommand(
   found: TorchFound,
@@ -174,7 +181,7 @@ export function createTorchEngine(options: TorchEngineOptions): EngineWorker {
     const { command, args } = torchCommand(options.found, engine, folder, {
       port: engine.processes > 1 ? await freePort() : 0,
       resume: !!job.resume,
-      threads: Math.max(1, Math.floor(availableParallelism() / engine.processes)),
+      threads: torchThreads(engine.processes),
     })
     if (terminated) return exit(1)
     run(command, args, folder, plan, row)
