@@ -31,6 +31,8 @@ export function tempFolder(prefix = 'cnn-studio-trainpy-'): string {
 /** `describe` where torch is installed (the file's temporary folders removed after it); skipped, saying why, elsewhere. */
 export function describeTorch(name: string, fn: () => void): void {
   if (!TORCH_PYTHON) {
+    // Only where torch is missing and not required: with CNN_STUDIO_REQUIRE_TORCH=1 (CI) torchPython()
+    // throws instead (noTorch in test/pytorch-test-kit.ts), so CI never skips these.
     describe.skip(`${name} (skipped: no python3 with torch; apt-get install python3-torch)`, fn)
     return
   }
