@@ -51,6 +51,7 @@ export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id:
     list: db.prepare<[string], RunRow>(
       `${SELECT} WHERE v.project_id = ? ORDER BY r.created_at DESC, r.rowid DESC`,
     ),
+    listAll: db.prepare<[], RunRow>(`${SELECT} ORDER BY r.created_at DESC, r.rowid DESC`),
     live: db.prepare<[], RunRow>(`${SELECT} WHERE r.status IN (${LIVE_SQL})`),
     // A live status claims the run for this owner, with a fresh heartbeat; any other releases it.
     status: db.prepare(
@@ -167,8 +168,9 @@ export function createRunsRepo(db: DB, owner: RunOwner = { pid: process.pid, id:
         }
       )
     },
-    list(projectId: string): RunSummary[] {
-      return s.list.all(projectId).map(summary)
+    /** A project's runs, newest first; every project's without one. */
+    list(projectId?: string): RunSummary[] {
+      return (projectId === undefined ? s.listAll.all() : s.list.all(projectId)).map(summary)
     },
     /** Runs marked queued, running or paused, with who claims them and when it last reported. */
     live(): LiveRun[] {

@@ -8,6 +8,7 @@ import { createGraphService } from './graph-service'
 import { createProjectsService } from './projects-service'
 import { createDatasetsService } from './datasets-service'
 import { createExportService } from './export-service'
+import { createInsightService } from './insight-service'
 import { createTemplatesService } from './templates-service'
 import type { Emit } from './emit'
 import { createTrainingService, type TrainingService, type TrainingServiceOptions } from './training-service'
@@ -48,6 +49,7 @@ export function createServices(options: ServicesOptions = {}): Services {
     }),
     ...createDatasetsService({ dataDir: dataDir(), emit: options.emit }),
     ...createExportService(getDb, { dataDir: dataDir() }),
+    ...createInsightService(getDb, { dataDir: dataDir() }),
   }
 }
 

@@ -2,7 +2,7 @@ import { ApiError, type Handlers } from '../../shared/api/contract'
 import { sweepRunFolders } from './run-files'
 import { requireRun, type RunRepos } from './run-repos'
 
-export type RunsService = Pick<Handlers, 'runs.list' | 'runs.get' | 'runs.delete'>
+export type RunsService = Pick<Handlers, 'runs.list' | 'runs.get' | 'runs.delete' | 'runs.graph'>
 
 /**
  * The stored runs: a project's list, one run with its metrics and checkpoints, and deleting one
@@ -24,6 +24,16 @@ export function createRunsService(
     'runs.get'({ runId }) {
       requireRun(repos().runs, runId)
       return repos().runs.detail(runId)!
+    },
+    'runs.graph'({ runId }) {
+      const { versions, projects } = repos()
+      const run = requireRun(repos().runs, runId)
+      return {
+        projectId: run.projectId,
+        projectName: projects.get(run.projectId)?.name ?? run.projectId,
+        versionId: run.versionId,
+        document: versions.document(run.versionId)!,
+      }
     },
     'runs.delete'({ runId }) {
       const run = requireRun(repos().runs, runId)

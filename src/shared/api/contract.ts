@@ -37,6 +37,22 @@ import {
   type SuggestedPath,
   type TargetCheck,
 } from './export'
+import {
+  activationsRequestSchema,
+  attributionRequestSchema,
+  evaluateRequestSchema,
+  featureMapRequestSchema,
+  predictRequestSchema,
+  samplesRequestSchema,
+  weightsRequestSchema,
+  type Activations,
+  type Attribution,
+  type Evaluation,
+  type FeatureMap,
+  type NodeWeights,
+  type Prediction,
+  type SampleImage,
+} from './insight'
 
 /**
  * The contract between the UI and the services: every method with the zod schema of its request
@@ -194,9 +210,45 @@ export const CONTRACT = {
       noArgs,
       'The engines beyond TF.js: PyTorch (python3 with torch ≥ 1.13) with its version, threads and GPUs, or why it cannot be used.',
     ),
-    'runs.list': method<RunSummary[]>()(byId, "A project's runs, newest first."),
+    'runs.list': method<RunSummary[]>()(
+      z.strictObject({ id: projectIdSchema.optional() }),
+      "A project's runs, newest first; every project's without an id.",
+    ),
     'runs.get': method<RunDetail>()(byRun, 'A run with its per-epoch and per-batch metrics and checkpoints.'),
     'runs.delete': method<{ id: string }>()(byRun, 'Deletes a finished, failed, stopped or interrupted run.'),
+    'runs.graph': method<{ projectId: string; projectName: string; versionId: number; document: GraphDocument }>()(
+      byRun,
+      'The graph version a run trained, with its project.',
+    ),
+    // Inside a trained run (docs/insight.md): inference on its best checkpoint in a worker thread.
+    'runs.evaluate': method<Evaluation>()(
+      evaluateRequestSchema,
+      "A run's evaluation on its test or validation split (confusion matrix, per-class metrics, misclassified samples): stored after the first time, recomputed when asked.",
+    ),
+    'runs.samples': method<SampleImage[]>()(
+      samplesRequestSchema,
+      "Images of a run's test or validation split, by index, as the dataset holds them.",
+    ),
+    'insight.activations': method<Activations>()(
+      activationsRequestSchema,
+      "Every node's output for one sample (shape, range, a thumbnail) and the prediction.",
+    ),
+    'insight.featureMap': method<FeatureMap>()(
+      featureMapRequestSchema,
+      "One node's whole output for one sample (NHWC float32).",
+    ),
+    'insight.weights': method<NodeWeights>()(
+      weightsRequestSchema,
+      "One node's weights in the run's best checkpoint (conv kernels HWIO, Dense [in, out]).",
+    ),
+    'insight.attribution': method<Attribution>()(
+      attributionRequestSchema,
+      'Grad-CAM (from the last convolutional layer or a chosen one) or a saliency map for one class over the input image.',
+    ),
+    'insight.predict': method<Prediction[]>()(
+      predictRequestSchema,
+      'The most probable classes of image files (PNG or JPEG), preprocessed as the run was.',
+    ),
     'export.model': method<ExportReport>()(
       exportRequestSchema,
       "Exports a run's best weights (or a project's or template's fresh ones) as ONNX or TF.js files, verified against TF.js before they are written.",
