@@ -50,6 +50,7 @@ export default defineConfig({
           'export-worker': resolve(root, 'src/main/export/worker.ts'),
           'gradient-worker': resolve(root, 'src/main/training/gradient-worker.ts'),
           'dataset-worker': resolve(root, 'src/main/pytorch/dataset-worker.ts'),
+          'insight-worker': resolve(root, 'src/main/insight/worker.ts'),
         },
         external: ['electron', /^electron\/.+/, ...UNBUNDLED],
       },

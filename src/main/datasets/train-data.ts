@@ -1,7 +1,7 @@
 import type { Hyperparameters } from '../../shared/api/training'
 import { channelStats, makeBatch, type Normalization } from './batches'
 import { stratifiedSplit } from './split'
-import type { LoadedDataset } from './types'
+import type { ImageSet, LoadedDataset } from './types'
 
 /** Batches as the loop consumes them: float32 NHWC images, already normalised, and class indices. */
 export interface TrainData {
@@ -18,13 +18,19 @@ export interface TrainData {
   evalBatch(split: 'val' | 'test', start: number, size: number): { x: Float32Array; y: Int32Array }
 }
 
+/** A loaded dataset's batches, and where each validation or test sample's stored pixels are. */
+export interface DatasetData extends TrainData {
+  /** Where validation or test sample i lives: its image set and row. Throws RangeError outside the split. */
+  evalRow(split: 'val' | 'test', i: number): { set: ImageSet; row: number }
+}
+
 /**
  * The loop's view of a dataset: the validation split (stratified, seeded) and an optional
  * stratified subset (`limit`) taken from the training split, batches normalised as float32
  * (÷255, or standardised with the training split's per-channel statistics), and augmentation
  * (random crop after zero padding, horizontal flip) on training batches only.
  */
-export function makeTrainData(ds: LoadedDataset, h: Hyperparameters): TrainData {
+export function makeTrainData(ds: LoadedDataset, h: Hyperparameters): DatasetData {
   const { train, test } = ds
   let pool: Uint32Array = Uint32Array.from({ length: train.count }, (_, i) => i)
   if (h.limit > 0 && h.limit < train.count)
@@ -57,5 +63,13 @@ export function makeTrainData(ds: LoadedDataset, h: Hyperparameters): TrainData 
             Uint32Array.from({ length: size }, (_, i) => start + i),
             { normalization },
           ),
+    evalRow: (split, i) => {
+      const count = split === 'val' ? valIdx.length : test.count
+      if (!(Number.isInteger(i) && i >= 0 && i < count))
+        throw new RangeError(
+          `Sample ${i} is not in the ${split === 'val' ? 'validation' : 'test'} split: it holds samples 0 to ${count - 1}.`,
+        )
+      return split === 'val' ? { set: train, row: valIdx[i] } : { set: test, row: i }
+    },
   }
 }

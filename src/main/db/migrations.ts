@@ -3,6 +3,7 @@ import { INITIAL } from './migrations/0001-initial'
 import { RUN_PROGRESS } from './migrations/0002-run-progress'
 import { RUN_HEARTBEAT } from './migrations/0003-run-heartbeat'
 import { RUN_ENGINE } from './migrations/0004-run-engine'
+import { EVALUATIONS } from './migrations/0005-evaluations'
 
 export interface Migration {
   /** The `user_version` the database has once this migration has run: 1, 2, 3 … in order. */
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'run progress', sql: RUN_PROGRESS },
   { version: 3, name: 'run heartbeat', sql: RUN_HEARTBEAT },
   { version: 4, name: 'run engine', sql: RUN_ENGINE },
+  { version: 5, name: 'evaluations', sql: EVALUATIONS },
 ]
 
 /** The schema version this build writes. */

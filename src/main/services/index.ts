@@ -37,19 +37,26 @@ export type Services = Handlers & Pick<TrainingService, 'settled' | 'close'>
 export function createServices(options: ServicesOptions = {}): Services {
   const getDb = options.db ? () => options.db! : lazyDatabase(options.dataDir)
   const dataDir = () => options.dataDir ?? resolveDataDir()
+  const training = createTrainingService(getDb, {
+    ...options.training,
+    dataDir: dataDir(),
+    emit: options.emit,
+    now: options.now,
+  })
+  const { closeInsight, ...insight } = createInsightService(getDb, { dataDir: dataDir(), now: options.now })
   return {
     ...createTemplatesService(TEMPLATES),
     ...createGraphService(),
     ...createProjectsService(getDb, { templates: TEMPLATES, now: options.now, dataDir: dataDir() }),
-    ...createTrainingService(getDb, {
-      ...options.training,
-      dataDir: dataDir(),
-      emit: options.emit,
-      now: options.now,
-    }),
+    ...training,
     ...createDatasetsService({ dataDir: dataDir(), emit: options.emit }),
     ...createExportService(getDb, { dataDir: dataDir() }),
-    ...createInsightService(getDb, { dataDir: dataDir() }),
+    ...insight,
+    // The inference worker ends with the training workers.
+    close: async () => {
+      await training.close()
+      await closeInsight()
+    },
   }
 }
 

@@ -9,6 +9,7 @@ const SOURCES = {
   'export-worker': '../export/worker.ts',
   'gradient-worker': '../training/gradient-worker.ts',
   'dataset-worker': '../pytorch/dataset-worker.ts',
+  'insight-worker': '../insight/worker.ts',
 } as const
 
 /**

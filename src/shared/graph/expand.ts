@@ -11,6 +11,17 @@ import { parseParams } from './parse-params'
  * bad parameters) are kept as they are, so their errors still show.
  */
 export function expandDocument(doc: GraphDocument, analysis: GraphAnalysis = inferGraph(doc)): GraphDocument {
+  return expandWithOutputs(doc, analysis).expanded
+}
+
+/**
+ * {@link expandDocument}, with the expanded id of each expanded block's output node (what the
+ * block's outgoing edges carry), by block id.
+ */
+export function expandWithOutputs(
+  doc: GraphDocument,
+  analysis: GraphAnalysis = inferGraph(doc),
+): { expanded: GraphDocument; outputOf: Map<string, string> } {
   const nodes: GraphNode[] = []
   const outputOf = new Map<string, string>()
   const innerEdges: GraphEdge[] = []
@@ -51,5 +62,5 @@ export function expandDocument(doc: GraphDocument, analysis: GraphAnalysis = inf
     else edges.push({ ...e, source })
   }
   edges.push(...innerEdges)
-  return { ...doc, nodes, edges }
+  return { expanded: { ...doc, nodes, edges }, outputOf }
 }

@@ -27,7 +27,7 @@ const RESERVED = new Set<string>(Object.values(ONNX_NAMES))
  * An ONNX tensor name for a node's output: its expanded id, unique and readable in Netron, unless
  * that is one of the model's edge names (LeNet's last Dense is called `logits`).
  */
-const tensorName = (id: string) => (RESERVED.has(id) ? `${id}/output` : id)
+export const onnxTensorName = (id: string) => (RESERVED.has(id) ? `${id}/output` : id)
 
 /**
  * The ONNX graph of a checked, expanded graph: each layer through its kind's `toOnnx` in
@@ -45,7 +45,7 @@ export function emitGraph(graph: BuildableGraph, options: EmitOptions): EmittedG
   }
   const needed = outputAncestors(graph)
   const out: EmittedGraph = { nodes: [], initializers: [], inputs: [], outputs: [] }
-  const outputName = (id: string) => (id === graph.outputId ? ONNX_NAMES.logits : tensorName(id))
+  const outputName = (id: string) => (id === graph.outputId ? ONNX_NAMES.logits : onnxTensorName(id))
 
   for (const id of analysis.order) {
     if (!needed.has(id)) continue
@@ -54,7 +54,7 @@ export function emitGraph(graph: BuildableGraph, options: EmitOptions): EmittedG
     const spec = getLayer(node.kind)!
     const params = parseParams(spec.params, node.params).value
     const fragment = spec.toOnnx(params, {
-      name: tensorName(id),
+      name: onnxTensorName(id),
       inputs: node.kind === 'Input' ? [ONNX_NAMES.input] : (inputsOf.get(id) ?? []).map(outputName),
       output: outputName(id),
       inputShapes: node.kind === 'Input' ? [a.outputShape!] : (a.inputShapes as Shape[]),
