@@ -15,7 +15,7 @@ import { resolveDataDir } from '../data-dir'
 import { DatabaseOpenError } from '../db/connection'
 import { openDataDatabase } from '../db/open'
 import { createServices, type Services } from '../services'
-import { findProject } from './find-project'
+import { findRun } from './find-run'
 import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
 
 const help = `Usage: cnn-studio export <project | run id | template> --out PATH [options]
@@ -73,27 +73,9 @@ async function resolveSource(
   services: Services,
   target: string,
 ): Promise<{ source: ExportSource; note: string | null }> {
-  try {
-    const run = await services['runs.get']({ runId: target })
-    return { source: { runId: run.id }, note: null }
-  } catch (e) {
-    if (!(e instanceof ApiError && e.code === 'not-found')) throw e
-  }
-  const project = await findProject(services, target)
-  if (project) {
-    const runs = (await services['runs.list']({ id: project.id })).filter((r) => r.epochsDone > 0)
-    const pick = runs.find((r) => r.status === 'finished') ?? runs[0]
-    if (!pick)
-      return { source: { projectId: project.id }, note: `Project '${project.name}' has no trained run.` }
-    const [latest] = await services['projects.versions']({ id: project.id })
-    const stale = pick.versionId !== latest?.id
-    return {
-      source: { runId: pick.id },
-      note:
-        `Exporting run ${pick.id} (${pick.status}, ${pick.epochsDone} epochs) of project '${project.name}'.` +
-        (stale ? ' The project changed after this run: the export is the graph the run trained.' : ''),
-    }
-  }
+  const found = await findRun(services, target)
+  if (found?.run) return { source: { runId: found.run.id }, note: found.note && `Exporting r${found.note.slice(1)}` }
+  if (found) return { source: { projectId: found.project!.id }, note: found.note }
   if (getTemplate(target)) return { source: { template: target }, note: null }
   throw new UsageError(
     `'${target}' is neither a run id, a project (id or name) nor a template. See 'cnn-studio templates'.`,
