@@ -11,6 +11,7 @@ import { nodeSizer } from './block-layout'
 import { nodeById } from './node-by-id'
 import { autoLayout } from './layout'
 import { ParamField } from './ParamField'
+import { ShapeFormula } from './ShapeFormula'
 
 /** The selected node's parameters, generated from its kind's schema, and what the analysis says. */
 export function Inspector() {
@@ -73,7 +74,9 @@ export function Inspector() {
           <dt>Input</dt>
           <dd>{a.inputShapes.map((s) => (s ? formatShape(s) : '?')).join(', ') || '—'}</dd>
           <dt>Output</dt>
-          <dd data-testid="inspector-output">{a.outputShape ? formatShape(a.outputShape) : '?'}</dd>
+          <dd data-testid="inspector-output">
+            {a.outputShape ? <ShapeFormula nodeId={node.id}>{formatShape(a.outputShape)}</ShapeFormula> : '?'}
+          </dd>
           <dt>Parameters</dt>
           <dd>
             {a.params

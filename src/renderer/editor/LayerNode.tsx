@@ -8,6 +8,7 @@ import { formatCount } from '../format'
 import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { nodeById } from './node-by-id'
+import { ShapeFormula } from './ShapeFormula'
 
 /**
  * What a card shows, as plain values: the card re-renders only when one of them changes, not on
@@ -72,7 +73,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
       <div className="layer-node-foot">
         {v.status === 'ok' && v.shape ? (
           <span className="layer-node-shape" data-testid={`shape-${id}`}>
-            {v.shape}
+            <ShapeFormula nodeId={id}>{v.shape}</ShapeFormula>
           </span>
         ) : v.status === 'error' ? (
           <span className="layer-node-error">{v.error}</span>

@@ -32,7 +32,7 @@ describe('inferGraph', () => {
     )
     expect(a.nodes.big.status).toBe('error')
     expect(a.nodes.big.error!.message).toBe(
-      "kernel 7×7 > input 5×5 with padding 'valid': output would be -1×-1. Use padding 'same' or a smaller kernel.",
+      "kernel 7×7 > input 5×5 with padding 'valid': output would be −1×−1 (height and width: out = ⌊(5 + 0 + 0 − 1·(7−1) − 1) / 1⌋ + 1 = −1). Use padding 'same' or a smaller kernel.",
     )
     expect(a.nodes.big.error!.fix).toMatchObject({ type: 'setParam', param: 'padding', value: 'same' })
     expect(a.nodes.after.status).toBe('unknown')

@@ -3,6 +3,7 @@ import type { Shape } from '../tensor/shape'
 import type { Category } from './categories'
 import type { LayerError, ShapeResult } from './errors'
 import type { OnnxCtx, OnnxFragment } from './onnx/types'
+import type { OutputFormula } from './output-formula'
 import type { TorchCtx, TorchFragment } from './torch/types'
 import type { TfjsBuildCtx, Tfjs, TfLayer } from './tfjs/types'
 
@@ -33,6 +34,12 @@ export interface LayerSpec<K extends string = string, S extends z.ZodType = z.Zo
   arity: { min: number; max: number }
   inputCount(p: z.output<S>): number
   inferShape(p: z.output<S>, inputs: Shape[]): ShapeResult<Shape>
+  /**
+   * How the output size follows from the input, with these numbers (the editor shows it over the
+   * output shape); kinds whose size comes from no window or rule worth showing (Dense, activations)
+   * leave it out. Null where `inferShape` would refuse the inputs.
+   */
+  outputFormula?(p: z.output<S>, inputs: Shape[]): OutputFormula | null
   paramCount(p: z.output<S>, inputs: Shape[], out: Shape): ParamCount
   /** Multiply-accumulates for one sample; convention in docs/counting.md. */
   macs(p: z.output<S>, inputs: Shape[], out: Shape): number

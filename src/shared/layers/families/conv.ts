@@ -3,7 +3,8 @@ import { fail, ok } from '../define-layer'
 import type { ShapeResult } from '../errors'
 import { expect4d } from '../inputs'
 import { formatPadding, padding, pair, type ActivationName, type Padding, type Pair } from '../params'
-import { formatWindow, windowOutput, type Window } from '../spatial'
+import type { OutputFormula } from '../output-formula'
+import { formatWindow, windowFormula, windowOutput, type Window } from '../spatial'
 
 /** The sliding-window parameters Conv2D, DepthwiseConv2D and SeparableConv2D share, in form order. */
 export const convWindowFields = () => ({
@@ -52,4 +53,11 @@ export function convShape(
   const out = windowOutput(convWindow(p), h, w)
   if (out.error) return fail(out.error)
   return ok([null, out.h, out.w, channels(c)])
+}
+
+/** The height and width formulas of a convolution kind over `x`; null for a flat input. */
+export function convFormula(p: ConvWindowParams, x: Shape): OutputFormula | null {
+  if (x.length !== 4) return null
+  const { h, w } = hwc(x)
+  return windowFormula(convWindow(p), h, w)
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { formatShape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
 import { onnxFragment } from '../onnx/helpers'
@@ -20,6 +21,13 @@ export function defineGlobalPool<K extends string>(
       const bad = expect4d(label, x)
       return bad ? fail(bad) : ok([null, x[3]])
     },
+    outputFormula: (_p, [x]) =>
+      x.length === 4
+        ? {
+            rule: 'out = channels: one value per channel, over the whole height×width map',
+            lines: [`out = ${x[3]} (each channel's ${formatShape(x.slice(0, 3))} map → 1 value)`],
+          }
+        : null,
     paramCount: noParams,
     macs: noMacs,
     toTfjs: (tf, _p, ctx) =>

@@ -3,7 +3,7 @@ import { hwc, type Shape } from '../../tensor/shape'
 import { defineLayer, fail, noMacs, noParams, ok } from '../define-layer'
 import { expect4d } from '../inputs'
 import { formatPadding, padding, pair } from '../params'
-import { formatWindow, resolvePads, windowOutput } from '../spatial'
+import { formatWindow, resolvePads, windowFormula, windowOutput } from '../spatial'
 import { customLayers } from '../tfjs/custom-layers'
 import { mutablePair } from '../tfjs/conv'
 import { singleNode } from '../onnx/helpers'
@@ -84,6 +84,7 @@ export function definePool<K extends string>(kind: K, label: string, doc: string
       }
       return ok([null, out.h, out.w, c])
     },
+    outputFormula: (p, [x]) => (x.length === 4 ? windowFormula(window(p), hwc(x).h, hwc(x).w) : null),
     paramCount: noParams,
     macs: noMacs,
     toTfjs(tf, p, ctx) {

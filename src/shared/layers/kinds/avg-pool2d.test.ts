@@ -39,7 +39,7 @@ describe('AvgPool2D', () => {
   it('explains a window larger than the padded input', () => {
     const e = one('AvgPool2D', { poolSize: 5, padding: 1 }, [2, 2, 1]).error!
     expect(e.message).toBe(
-      "pool 5×5 > input 2×2 with padding padded to 4×4: output would be 0×0. Use padding 'same' or a smaller pool.",
+      "pool 5×5 > input 2×2 with padding padded to 4×4: output would be 0×0 (height and width: out = ⌊(2 + 1 + 1 − 1·(5−1) − 1) / 2⌋ + 1 = 0). Use padding 'same' or a smaller pool.",
     )
     expect(e.param).toBe('poolSize')
   })

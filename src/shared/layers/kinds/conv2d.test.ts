@@ -34,13 +34,17 @@ describe('Conv2D', () => {
 
   it('explains a kernel larger than its input, with the dilated extent', () => {
     expect(one('Conv2D', { kernelSize: 3, dilation: 3 }, [6, 6, 1]).error!.message).toBe(
-      "kernel 3×3 (dilated to 7×7) > input 6×6 with padding 'valid': output would be 0×0. Use padding 'same' or a smaller kernel.",
+      "kernel 3×3 (dilated to 7×7) > input 6×6 with padding 'valid': output would be 0×0 (height and width: out = ⌊(6 + 0 + 0 − 3·(3−1) − 1) / 1⌋ + 1 = 0). Use padding 'same' or a smaller kernel.",
     )
     const padded = one('Conv2D', { kernelSize: 7, padding: 1 }, [4, 4, 1]).error!
     expect(padded.message).toMatch(
-      /^kernel 7×7 > input 4×4 with padding padded to 6×6: output would be 0×0\./,
+      /^kernel 7×7 > input 4×4 with padding padded to 6×6: output would be 0×0 \(height and width: out = ⌊\(4 \+ 1 \+ 1 − 1·\(7−1\) − 1\) \/ 1⌋ \+ 1 = 0\)\./,
     )
     expect(padded.param).toBe('kernelSize')
+    // Only the axis that comes out empty is explained.
+    expect(one('Conv2D', { kernelSize: [3, 9] }, [10, 6, 1]).error!.message).toBe(
+      "kernel 3×9 > input 10×6 with padding 'valid': output would be 8×−2 (width: out = ⌊(6 + 0 + 0 − 1·(9−1) − 1) / 1⌋ + 1 = −2). Use padding 'same' or a smaller kernel.",
+    )
   })
 
   it('refuses a flat input and bad parameters', () => {

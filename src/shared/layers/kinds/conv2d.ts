@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
-import { convShape, convSummary, convWindowFields } from '../families/conv'
+import { convFormula, convShape, convSummary, convWindowFields } from '../families/conv'
 import { activation, posInt } from '../params'
 import { convToTfjs, mutablePair } from '../tfjs/conv'
 import { unfusedConv2d } from '../tfjs/dilated-conv'
@@ -27,6 +27,7 @@ export const conv2d = defineLayer({
   params,
   arity: { min: 1, max: 1 },
   inferShape: (p, [x]) => convShape('Conv2D', p, x, () => p.filters),
+  outputFormula: (p, [x]) => convFormula(p, x),
   paramCount(p, [x]) {
     const c = hwc(x).c
     return {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
-import { convShape, convSummary, convWindowFields } from '../families/conv'
+import { convFormula, convShape, convSummary, convWindowFields } from '../families/conv'
 import { activation, posInt } from '../params'
 import { convToTfjs, mutablePair } from '../tfjs/conv'
 import { dilatedDepthwiseConv2d } from '../tfjs/dilated-conv'
@@ -27,6 +27,7 @@ export const depthwiseConv2d = defineLayer({
   params,
   arity: { min: 1, max: 1 },
   inferShape: (p, [x]) => convShape('DepthwiseConv2D', p, x, (c) => c * p.depthMultiplier),
+  outputFormula: (p, [x]) => convFormula(p, x),
   paramCount(p, [x]) {
     const outC = hwc(x).c * p.depthMultiplier
     return { trainable: p.kernelSize[0] * p.kernelSize[1] * outC + (p.useBias ? outC : 0), nonTrainable: 0 }

@@ -15,6 +15,13 @@ export const flatten = defineLayer({
   params: z.strictObject({}),
   arity: { min: 1, max: 1 },
   inferShape: (_p, [x]) => ok([null, elementsPerSample(x)]),
+  outputFormula: (_p, [x]) =>
+    x.length > 2
+      ? {
+          rule: 'out = height·width·channels',
+          lines: [`out = ${x.slice(1).join('·')} = ${elementsPerSample(x)}`],
+        }
+      : { rule: 'out = in (a flat input passes unchanged)', lines: [`out = ${elementsPerSample(x)}`] },
   paramCount: noParams,
   macs: noMacs,
   // TF.js's Flatten refuses a flat input (it wants 3 dimensions or more): that one passes as is.

@@ -63,7 +63,7 @@ describe('MaxPool2D', () => {
   it('explains a window larger than the input on poolSize, with a fix', () => {
     const e = one('MaxPool2D', { poolSize: 3 }, [2, 2, 1]).error!
     expect(e.message).toBe(
-      "pool 3×3 > input 2×2 with padding 'valid': output would be 0×0. Use padding 'same' or a smaller pool.",
+      "pool 3×3 > input 2×2 with padding 'valid': output would be 0×0 (height and width: out = ⌊(2 + 0 + 0 − 1·(3−1) − 1) / 2⌋ + 1 = 0). Use padding 'same' or a smaller pool.",
     )
     expect(e.param).toBe('poolSize')
     expect(e.fix).toEqual({

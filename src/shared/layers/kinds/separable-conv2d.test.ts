@@ -43,7 +43,7 @@ describe('SeparableConv2D shapes', () => {
   it('explains a kernel larger than its input and refuses a flat input', () => {
     expect(one('SeparableConv2D', { kernelSize: 5 }, [4, 4, 1]).error).toMatchObject({
       message:
-        "kernel 5×5 > input 4×4 with padding 'valid': output would be 0×0. Use padding 'same' or a smaller kernel.",
+        "kernel 5×5 > input 4×4 with padding 'valid': output would be 0×0 (height and width: out = ⌊(4 + 0 + 0 − 1·(5−1) − 1) / 1⌋ + 1 = 0). Use padding 'same' or a smaller kernel.",
       param: 'kernelSize',
     })
     expect(one('SeparableConv2D', {}, [8]).error!.port).toBe(0)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { hwc } from '../../tensor/shape'
 import { defineLayer } from '../define-layer'
-import { convShape, convSummary, convWindowFields } from '../families/conv'
+import { convFormula, convShape, convSummary, convWindowFields } from '../families/conv'
 import { activation, posInt } from '../params'
 import { convToTfjs, mutablePair } from '../tfjs/conv'
 import { dilatedSeparableConv2d } from '../tfjs/dilated-conv'
@@ -28,6 +28,7 @@ export const separableConv2d = defineLayer({
   params,
   arity: { min: 1, max: 1 },
   inferShape: (p, [x]) => convShape('SeparableConv2D', p, x, () => p.filters),
+  outputFormula: (p, [x]) => convFormula(p, x),
   paramCount(p, [x]) {
     const mid = hwc(x).c * p.depthMultiplier
     const depthwise = p.kernelSize[0] * p.kernelSize[1] * mid

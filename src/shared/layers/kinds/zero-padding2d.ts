@@ -32,6 +32,18 @@ export const zeroPadding2d = defineLayer({
     const { top, bottom, left, right } = p.padding
     return ok([null, h + top + bottom, w + left + right, c])
   },
+  outputFormula(p, [x]) {
+    if (x.length !== 4) return null
+    const { h, w } = hwc(x)
+    const { top, bottom, left, right } = p.padding
+    return {
+      rule: 'out = in + pad_before + pad_after',
+      lines: [
+        `height: out = ${h} + ${top} + ${bottom} = ${h + top + bottom}`,
+        `width: out = ${w} + ${left} + ${right} = ${w + left + right}`,
+      ],
+    }
+  },
   paramCount: noParams,
   macs: noMacs,
   toTfjs: (tf, { padding: { top, bottom, left, right } }, ctx) =>
