@@ -10,6 +10,11 @@ const COMMANDS: Record<
   string,
   { usage: string; summary: string; load: () => Promise<{ command: CliCommand }> }
 > = {
+  activations: {
+    usage: 'activations <run> --sample N',
+    summary: "every node's output for one test sample: shape, min, max, mean (--node, --json)",
+    load: () => import('./activations'),
+  },
   datasets: {
     usage: 'datasets [download ID | import ID PATH]',
     summary: 'the built-in datasets found here; download one, or import its files from disk',
@@ -20,6 +25,11 @@ const COMMANDS: Record<
     summary: 'the TF.js backends that load here, the one training uses, local datasets (--json)',
     load: () => import('./doctor'),
   },
+  evaluate: {
+    usage: 'evaluate <run | project>',
+    summary: 'accuracy, confusion matrix, per-class metrics, worst mistakes (--split, --json)',
+    load: () => import('./evaluate'),
+  },
   export: {
     usage: 'export <project | run | template> --out PATH',
     summary: 'ONNX (or TF.js) files of a trained model, verified against TF.js (--json)',
@@ -29,6 +39,16 @@ const COMMANDS: Record<
     usage: 'inspect <template | file.json>',
     summary: 'shapes, parameters and MACs of every node (--json, --expand)',
     load: () => import('./inspect'),
+  },
+  predict: {
+    usage: 'predict <run | project> IMAGE...',
+    summary: 'the most probable classes of PNG or JPEG images (--top, --json)',
+    load: () => import('./predict'),
+  },
+  runs: {
+    usage: 'runs [project]',
+    summary: 'every run with status, dataset, hyperparameters, accuracy and id (--json)',
+    load: () => import('./runs'),
   },
   serve: {
     usage: 'serve [--port N] [--data DIR] [--no-open]',

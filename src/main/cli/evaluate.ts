@@ -37,7 +37,12 @@ export const command: CliCommand = {
   positionals: 1,
   run: (v, [target], io) =>
     withServices('evaluate', v.data, io, (s) =>
-      evaluate(s, target, { split: v.split, recompute: v.recompute === true, top: v.top, json: v.json === true }, io),
+      evaluate(
+        s,
+        target,
+        { split: v.split, recompute: v.recompute === true, top: v.top, json: v.json === true },
+        io,
+      ),
     ),
 }
 
@@ -98,7 +103,10 @@ export function describeEvaluation(e: Evaluation, top: number): string[] {
       `Most confident mistakes (of ${e.misclassified.length}):`,
       ...e.misclassified
         .slice(0, top)
-        .map((m) => `  sample ${m.index}: ${name(m.label)} predicted ${name(m.predicted)} (${pct(m.confidence)})`),
+        .map(
+          (m) =>
+            `  sample ${m.index}: ${name(m.label)} predicted ${name(m.predicted)} (${pct(m.confidence)})`,
+        ),
     )
   return lines
 }
@@ -110,9 +118,11 @@ async function evaluate(
   io: CliIo,
 ): Promise<number> {
   const split = (o.split ?? 'test') as EvalSplit
-  if (!EVAL_SPLITS.includes(split)) throw new UsageError(`--split is ${EVAL_SPLITS.join(' or ')}, not '${String(o.split)}'.`)
+  if (!EVAL_SPLITS.includes(split))
+    throw new UsageError(`--split is ${EVAL_SPLITS.join(' or ')}, not '${String(o.split)}'.`)
   const top = o.top === undefined ? 10 : Number(o.top)
-  if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top is a whole number ≥ 0, not '${String(o.top)}'.`)
+  if (!Number.isInteger(top) || top < 0)
+    throw new UsageError(`--top is a whole number ≥ 0, not '${String(o.top)}'.`)
   const { run, note } = await requireTrainedRun(services, target)
   if (note && !o.json) io.err(note)
   const e = await services['runs.evaluate']({ runId: run.id, split, recompute: o.recompute })

@@ -74,7 +74,8 @@ async function resolveSource(
   target: string,
 ): Promise<{ source: ExportSource; note: string | null }> {
   const found = await findRun(services, target)
-  if (found?.run) return { source: { runId: found.run.id }, note: found.note && `Exporting r${found.note.slice(1)}` }
+  if (found?.run)
+    return { source: { runId: found.run.id }, note: found.note && `Exporting r${found.note.slice(1)}` }
   if (found) return { source: { projectId: found.project!.id }, note: found.note }
   if (getTemplate(target)) return { source: { template: target }, note: null }
   throw new UsageError(

@@ -12,7 +12,9 @@ import { UsageError } from './io'
 export async function findRun(
   services: Services,
   target: string,
-): Promise<{ run: RunSummary | null; project: { id: string; name: string } | null; note: string | null } | undefined> {
+): Promise<
+  { run: RunSummary | null; project: { id: string; name: string } | null; note: string | null } | undefined
+> {
   try {
     return { run: await services['runs.get']({ runId: target }), project: null, note: null }
   } catch (e) {
@@ -35,11 +37,16 @@ export async function findRun(
 }
 
 /** A trained run for the commands that need one: refuses with what to do instead. */
-export async function requireTrainedRun(services: Services, target: string): Promise<{ run: RunSummary; note: string | null }> {
+export async function requireTrainedRun(
+  services: Services,
+  target: string,
+): Promise<{ run: RunSummary; note: string | null }> {
   const found = await findRun(services, target)
   if (!found)
     throw new UsageError(`'${target}' is neither a run id nor a project (id or name). See 'cnn-studio runs'.`)
   if (!found.run)
-    throw new UsageError(`${found.note} Train it first: cnn-studio train '${found.project!.name}' --dataset NAME.`)
+    throw new UsageError(
+      `${found.note} Train it first: cnn-studio train '${found.project!.name}' --dataset NAME.`,
+    )
   return { run: found.run, note: found.note }
 }

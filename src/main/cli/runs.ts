@@ -69,7 +69,11 @@ async function runs(services: Services, target: string | undefined, json: boolea
     return EXIT.ok
   }
   if (!list.length) {
-    io.out(target === undefined ? 'No runs yet: cnn-studio train <project | template> --dataset NAME.' : `Project '${target}' has no runs.`)
+    io.out(
+      target === undefined
+        ? 'No runs yet: cnn-studio train <project | template> --dataset NAME.'
+        : `Project '${target}' has no runs.`,
+    )
     return EXIT.ok
   }
   const rows = list.map((r) => [
@@ -78,7 +82,11 @@ async function runs(services: Services, target: string | undefined, json: boolea
     r.status,
     r.dataset?.name ?? '',
     `${r.epochsDone}/${r.hyperparameters.epochs}`,
-    r.testAccuracy !== null ? percent(r.testAccuracy) : r.bestValScore !== null ? `${percent(r.bestValScore)} val` : '',
+    r.testAccuracy !== null
+      ? percent(r.testAccuracy)
+      : r.bestValScore !== null
+        ? `${percent(r.bestValScore)} val`
+        : '',
     keyHyperparameters(r.hyperparameters),
   ])
   for (const line of table(
