@@ -23,6 +23,7 @@ import { makeTrainData, type DatasetData } from '../datasets/train-data'
 import { checkBuildable, type BuildableGraph } from '../model/buildable'
 import { decodeTensors, type NamedArray } from '../model/checkpoint'
 import { tfjsWeightOrder } from '../model/weight-order'
+import { gradCam, saliency } from './attribution'
 import { InsightError } from './insight-error'
 import { evaluationMetrics, softmaxRow } from './metrics'
 import { runOnnx, weightsByNode } from './run-onnx'
@@ -369,9 +370,24 @@ export class LoadedRun {
     classIndex: number,
     nodeId?: string,
   ): Promise<Attribution> {
-    void source
-    void classIndex
-    void nodeId
-    throw new InsightError(`${method} lands with the attribution module (issue 12, in progress).`)
+    if (classIndex >= this.graph.classes)
+      throw new InsightError(
+        `Class ${classIndex} does not exist: the network has ${this.graph.classes} classes (0 to ${this.graph.classes - 1}).`,
+      )
+    const input = (await this.outputsFor(source)).input
+    const runner = await this.tfjs()
+    const built = runner.model(this.tfSource)
+    const { height, width } = this.input
+    let map
+    try {
+      map =
+        method === 'grad-cam'
+          ? gradCam(runner.tf, built, input.x, classIndex, nodeId && this.resolve(nodeId))
+          : { ...saliency(runner.tf, built, input.x, classIndex), nodeId: null }
+    } catch (e) {
+      // The attribution module's refusals name the node or class at fault.
+      throw new InsightError((e as Error).message)
+    }
+    return { method, classIndex, nodeId: map.nodeId, height, width, values: float32ToBase64(map.values) }
   }
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { PNG } from 'pngjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Activations } from '../../shared/api/insight'
@@ -12,6 +13,7 @@ import { setWeights } from '../model/weights'
 import { createRunsRepo } from '../db/runs-repo'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { loadBackend } from '../tfjs/backends'
+import { main } from '../cli/cnn-studio'
 import type { Services } from '.'
 import { servicesWithEvents } from './test-kit'
 
@@ -140,6 +142,101 @@ describe.skipIf(!existsSync(FASHION))('insight service on a trained LeNet-5', ()
       }),
     ).rejects.toThrow(/notes.txt: not a PNG or JPEG image/)
   })
+
+  it('computes Grad-CAM from the last wide convolution and a saliency map, at the input size', async () => {
+    const sample = { kind: 'dataset' as const, split: 'test' as const, index: 3 }
+    const cam = await services['insight.attribution']({
+      runId: run.id,
+      sample,
+      method: 'grad-cam',
+      classIndex: 9,
+    })
+    expect(cam).toMatchObject({ method: 'grad-cam', classIndex: 9, nodeId: 'conv2', height: 28, width: 28 })
+    const values = base64ToFloat32(cam.values)
+    expect(values).toHaveLength(28 * 28)
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0)
+    expect(Math.max(...values)).toBeLessThanOrEqual(1)
+    const chosen = await services['insight.attribution']({
+      runId: run.id,
+      sample,
+      method: 'grad-cam',
+      classIndex: 9,
+      nodeId: 'conv1',
+    })
+    expect(chosen.nodeId).toBe('conv1')
+    const sal = await services['insight.attribution']({
+      runId: run.id,
+      sample,
+      method: 'saliency',
+      classIndex: 9,
+    })
+    expect(sal.nodeId).toBeNull()
+    expect(Math.max(...base64ToFloat32(sal.values))).toBe(1)
+    await expect(
+      services['insight.attribution']({ runId: run.id, sample, method: 'saliency', classIndex: 10 }),
+    ).rejects.toThrow(/Class 10 does not exist: the network has 10 classes/)
+  }, 60_000)
+
+  it('answers the command line: runs, evaluate, predict and activations', async () => {
+    const lines: string[] = []
+    const errors: string[] = []
+    const io = { out: (l: string) => lines.push(l), err: (l: string) => errors.push(l) }
+    const cli = async (...args: string[]) => {
+      lines.length = 0
+      errors.length = 0
+      return main([...args, '--data', setup.dir], io)
+    }
+    expect(await cli('runs', '--json')).toBe(0)
+    const [listed] = JSON.parse(lines[0])
+    expect(listed).toMatchObject({ id: run.id, project: 'p', status: 'finished', dataset: 'Fashion-MNIST' })
+    expect(await cli('runs', 'p')).toBe(0)
+    expect(lines.join('\n')).toMatch(
+      new RegExp(`${run.id}.*finished.*Fashion-MNIST.*adam lr 0.001 batch 32 limit=3000`),
+    )
+
+    // The project name stands for its newest trained run.
+    expect(await cli('evaluate', 'p', '--json')).toBe(0)
+    const e = JSON.parse(lines[0])
+    expect(Object.keys(e)).toEqual(
+      expect.arrayContaining(['accuracy', 'loss', 'classes', 'confusion', 'perClass', 'misclassified']),
+    )
+    expect(e.confusion.reduce((s: number, row: number[], i: number) => s + row[i], 0) / 10_000).toBe(
+      e.accuracy,
+    )
+    expect(Object.keys(e.misclassified[0]).sort()).toEqual(['confidence', 'index', 'label', 'predicted'])
+    expect(await cli('evaluate', run.id)).toBe(0)
+    expect(lines[0]).toMatch(/best epoch 1, test split \(10,000 samples\) on onnxruntime: accuracy/)
+    expect(lines.join('\n')).toContain('Confusion matrix')
+
+    const outputId = 'output'
+    expect(await cli('activations', run.id, '--sample', '3', '--json')).toBe(0)
+    const act = JSON.parse(lines[0])
+    expect(act.nodes.map((n: { id: string }) => n.id)).toContain('conv1')
+    expect(await cli('activations', run.id, '--sample', '3', '--node', outputId, '--json')).toBe(0)
+    const node = JSON.parse(lines[0])
+    expect(node).toMatchObject({ id: outputId, shape: [10] })
+    expect(node.values.indexOf(Math.max(...node.values))).toBe(act.predicted)
+    expect(await cli('activations', run.id, '--sample', '99999')).toBe(1)
+    expect(errors[0]).toMatch(/Sample 99999 is not in the test split/)
+    expect(await cli('activations', run.id)).toBe(2)
+    expect(errors[0]).toMatch(/--sample is required/)
+
+    const t = test()
+    const png = new PNG({ width: 28, height: 28 })
+    for (let i = 0; i < 784; i++)
+      png.data.set([t.images[3 * 784 + i], t.images[3 * 784 + i], t.images[3 * 784 + i], 255], i * 4)
+    const file = join(setup.dir, 'three.png')
+    writeFileSync(file, PNG.sync.write(png))
+    expect(await cli('predict', run.id, file, '--top', '2', '--json')).toBe(0)
+    const [p] = JSON.parse(lines[0])
+    expect(p.file).toBe(file)
+    expect(p.top).toHaveLength(2)
+    expect(p.top[0].class).toBe(act.predicted)
+    expect(await cli('predict', run.id, join(setup.dir, 'missing.png'))).toBe(2)
+    expect(errors[0]).toMatch(/Cannot read .*missing.png: ENOENT/)
+    expect(await cli('evaluate', 'nobody')).toBe(2)
+    expect(errors[0]).toMatch(/'nobody' is neither a run id nor a project/)
+  }, 120_000)
 
   it('names what is wrong: an unknown node, a block instead of a layer, a run without weights', async () => {
     const sample = { kind: 'dataset' as const, split: 'test' as const, index: 0 }
