@@ -56,10 +56,16 @@ describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('comparing run
 
     // The list names what differs beyond optimizer, rate and epochs.
     expect(await page.getByTestId('run-differs').allTextContents()).toEqual(['batch 32', 'batch 64'])
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    await page.getByTestId('runs-list').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-runs-list-light.png') })
     const compare = page.getByTestId('runs-compare')
     expect(await compare.isDisabled()).toBe(true)
     for (const box of await page.getByTestId('run-compare').all()) await box.check()
     expect(await compare.textContent()).toBe('Compare (2)')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare-runs-list-dark.png') })
+    await page.emulateMedia({ colorScheme: 'light' })
     await compare.click()
     const dialog = page.getByTestId('compare-dialog')
     await dialog.waitFor()
@@ -100,13 +106,14 @@ describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('comparing run
         .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-label')).sort()),
     ).toEqual(['A', 'B'])
 
-    mkdirSync(SCREENSHOTS, { recursive: true })
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
       await dialog.evaluate((d) => (d.scrollTop = 0))
       await page.screenshot({ path: join(SCREENSHOTS, `compare-${scheme}.png`) })
       await page.getByTestId('compare-diff').scrollIntoViewIfNeeded()
       await page.screenshot({ path: join(SCREENSHOTS, `compare-diff-${scheme}.png`) })
+      await page.getByTestId('compare-scatter-macs').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: join(SCREENSHOTS, `compare-scatter-${scheme}.png`) })
     }
     await page.keyboard.press('Escape')
     await dialog.waitFor({ state: 'detached' })

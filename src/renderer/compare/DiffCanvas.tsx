@@ -51,10 +51,10 @@ const nodeTypes = { diff: DiffNode }
 /**
  * The newer graph on a read-only canvas, laid out afresh (changed cards are taller): added layers
  * green, changed ones amber with what changed, new connections green; removed layers listed in red
- * in a corner, since they are not in this graph. Its own React Flow store, apart from the editor's.
+ * in a corner, since they are not in this graph. It opens on the changes and their neighbours. Its own React Flow store, apart from the editor's.
  */
 export function DiffCanvas({ doc, diff }: { doc: GraphDocument; diff: GraphDiff }) {
-  const { nodes, edges } = useMemo(() => {
+  const { nodes, edges, fit } = useMemo(() => {
     const added = new Set(diff.added.map((n) => n.id))
     const changed = new Map(diff.changed.map((c) => [c.id, changeTexts(c)]))
     const analysis = inferGraph(doc)
@@ -85,7 +85,19 @@ export function DiffCanvas({ doc, diff }: { doc: GraphDocument; diff: GraphDiff 
         className: fresh.has(id) ? 'diff-edge-added' : undefined,
       }
     })
-    return { nodes, edges }
+    // The first view: the changes with their neighbours, readable, rather than a whole deep network
+    // shrunk to illegible cards (the controls zoom out to all of it).
+    const marked = new Set([...added, ...changed.keys()])
+    for (const e of diff.edgesAdded) marked.add(e.source).add(e.target)
+    const focus = new Set(marked)
+    for (const e of doc.edges)
+      if (marked.has(e.source) || marked.has(e.target)) focus.add(e.source).add(e.target)
+    const fit = {
+      maxZoom: 1,
+      padding: 0.15,
+      ...(focus.size ? { nodes: [...focus].map((id) => ({ id })) } : {}),
+    }
+    return { nodes, edges, fit }
   }, [doc, diff])
 
   return (
@@ -102,7 +114,7 @@ export function DiffCanvas({ doc, diff }: { doc: GraphDocument; diff: GraphDiff 
           zoomOnScroll={false}
           preventScrolling={false}
           fitView
-          fitViewOptions={{ maxZoom: 0.9 }}
+          fitViewOptions={fit}
           minZoom={0.05}
           proOptions={{ hideAttribution: true }}
         >

@@ -13,9 +13,12 @@ export interface ScatterPoint {
 
 const W = 340
 const H = 170
-const PAD = { left: 42, right: 18, top: 10, bottom: 24 }
+const PAD = { left: 42, right: 18, top: 10, bottom: 34 }
 
-/** Round ticks of a log axis over [lo, hi]: powers of 10, or 1-2-5 steps where fewer fit; the ends at worst. */
+/**
+ * Round ticks of a log axis over [lo, hi]: powers of 10, or 1-2-5 steps where fewer than two fit,
+ * else whole multiples of a power of 10 (even one); the ends when not one fits.
+ */
 export function logTicks(lo: number, hi: number): number[] {
   const inside = (steps: number[]) => {
     const out: number[] = []
@@ -26,11 +29,12 @@ export function logTicks(lo: number, hi: number): number[] {
       }
     return out
   }
-  for (const steps of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+  for (const steps of [[1], [1, 2, 5]]) {
     const t = inside(steps)
     if (t.length >= 2) return t
   }
-  return lo === hi ? [lo] : [lo, hi]
+  const t = inside([1, 2, 3, 4, 5, 6, 7, 8, 9])
+  return t.length ? t : lo === hi ? [lo] : [lo, hi]
 }
 
 const finite = (p: ScatterPoint) => Number.isFinite(p.y) && Number.isFinite(p.x) && p.x > 0
@@ -96,14 +100,14 @@ export function ScatterChart({
         {logTicks(10 ** lx0, 10 ** lx1).map((t) => (
           <g key={`x${t}`} className="tick">
             <line x1={sx(t)} x2={sx(t)} y1={PAD.top} y2={bottom} className="grid" />
-            <text x={sx(t)} y={H - 8} textAnchor="middle">
+            <text x={sx(t)} y={bottom + 12} textAnchor="middle">
               {formatCount(t)}
             </text>
           </g>
         ))}
         <line x1={PAD.left} x2={W - PAD.right} y1={bottom} y2={bottom} className="axis" />
         <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={bottom} className="axis" />
-        <text x={W - PAD.right} y={H - 8} textAnchor="end" className="axis-label">
+        <text x={W - PAD.right} y={H - 3} textAnchor="end" className="axis-label">
           {xLabel}
         </text>
         {[...spots.values()].map(({ cx, cy, points: at }) => (

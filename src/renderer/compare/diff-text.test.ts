@@ -45,10 +45,11 @@ describe('the graph diff in words', () => {
 })
 
 describe('logTicks', () => {
-  it('takes powers of ten, then 1-2-5 steps where fewer fit, then the ends', () => {
+  it('takes powers of ten, then 1-2-5 steps where fewer fit, then whole multiples, then the ends', () => {
     expect(logTicks(50, 200_000)).toEqual([100, 1000, 10_000, 100_000])
     expect(logTicks(30_000, 300_000)).toEqual([50_000, 100_000, 200_000])
     expect(logTicks(54_000, 80_000)).toEqual([60_000, 70_000, 80_000])
+    expect(logTicks(386_000, 420_000)).toEqual([400_000])
     expect(logTicks(54_100, 54_200)).toEqual([54_100, 54_200])
   })
 })
