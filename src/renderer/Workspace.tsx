@@ -2,10 +2,12 @@ import { Editor, type EditorProps } from './editor/Editor'
 // In this order: the training panel's and the export dialog's styles come after the editor's.
 import { TrainingPanel } from './training/TrainingPanel'
 import { ExportDialog } from './export/ExportDialog'
+import { CompareDialog } from './compare/CompareDialog'
 
 /**
- * The editing screen: the network editor with the training panel and the export dialog it opens.
- * Composed here, so that editor/, training/ and export/ need not import one another.
+ * The editing screen: the network editor with the training panel (and the comparison of runs it
+ * opens) and the export dialog. Composed here, so that editor/, training/, compare/ and export/ need
+ * not import one another.
  */
 export function Workspace(props: Omit<EditorProps, 'panels'>) {
   const { api, project } = props
@@ -14,7 +16,15 @@ export function Workspace(props: Omit<EditorProps, 'panels'>) {
     <Editor
       {...props}
       panels={{
-        training: (p) => <TrainingPanel key={project?.id} api={api} projectId={projectId} {...p} />,
+        training: (p) => (
+          <TrainingPanel
+            key={project?.id}
+            api={api}
+            projectId={projectId}
+            compare={(c) => <CompareDialog api={api} {...c} />}
+            {...p}
+          />
+        ),
         exportDialog: (p) => <ExportDialog key={project?.id} api={api} projectId={projectId} {...p} />,
       }}
     />

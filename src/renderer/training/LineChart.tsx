@@ -56,6 +56,7 @@ export function LineChart({
   testId,
   yFormat = defaultFormat,
   integerX = false,
+  legend = true,
 }: {
   title: string
   series: Series[]
@@ -65,6 +66,8 @@ export function LineChart({
   yFormat?: (v: number) => string
   /** Ticks on the x axis at whole numbers only (epochs). */
   integerX?: boolean
+  /** Off where one legend serves several charts (the comparison of runs). */
+  legend?: boolean
 }) {
   const all = series.flatMap((s) => s.points).filter(finite)
   if (all.length === 0)
@@ -91,13 +94,15 @@ export function LineChart({
     <figure className="chart" data-testid={testId}>
       <figcaption>
         {title}
-        <span className="legend">
-          {series.map((s) => (
-            <span key={s.name} style={{ color: s.color }} data-legend={s.name}>
-              {s.thin ? '—' : '●'} {s.name}
-            </span>
-          ))}
-        </span>
+        {legend && (
+          <span className="legend">
+            {series.map((s) => (
+              <span key={s.name} style={{ color: s.color }} data-legend={s.name}>
+                {s.thin ? '—' : '●'} {s.name}
+              </span>
+            ))}
+          </span>
+        )}
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title} by ${xLabel}`}>
         {ticks(y0, y1).map((t) => (

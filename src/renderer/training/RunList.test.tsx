@@ -108,3 +108,72 @@ describe('runs list', () => {
     expect(byId<HTMLInputElement>('hp-weightDecay')!.value).toBe('0.05')
   })
 })
+
+describe('runs list: differences and comparing', () => {
+  const runA = summary({
+    id: 'run-a',
+    status: 'finished',
+    hyperparameters: { ...DEFAULTS, epochs: 3, batchSize: 32, seed: 7 },
+    createdAt: '2026-01-01T09:00:00.000Z',
+  })
+  const runB = summary({
+    id: 'run-b',
+    status: 'finished',
+    hyperparameters: { ...DEFAULTS, epochs: 3, batchSize: 128, flip: true, seed: 7 },
+    createdAt: '2026-01-01T10:00:00.000Z',
+  })
+
+  it('shows under each run every hyperparameter that differs among the listed runs', async () => {
+    const { api } = services([runB, runA])
+    await render(api)
+    await waitFor(() => expect(allById('run-differs')).toHaveLength(2))
+    // Batch size and flip differ; the seed and the epochs are the same in both runs.
+    expect(allById('run-differs').map((e) => e.textContent)).toEqual([
+      'batch 128 · flip on',
+      'batch 32 · flip off',
+    ])
+  })
+
+  it('a single run, or runs alike, have no line of differences', async () => {
+    const { api } = services([runA, { ...runA, id: 'run-a2' }])
+    await render(api)
+    await waitFor(() => expect(allById('run-row')).toHaveLength(2))
+    expect(allById('run-differs')).toEqual([])
+  })
+
+  it('ticks runs and compares them: Compare (n) is enabled from two; a tick does not open the run', async () => {
+    const runC = summary({ id: 'run-c', status: 'failed', createdAt: '2026-01-01T11:00:00.000Z' })
+    const compare = vi.fn(({ runIds }: { runIds: string[]; onClose(): void }) => (
+      <p data-testid="comparing">{runIds.join(',')}</p>
+    ))
+    const { api } = services([runC, runB, runA])
+    await render(api, undefined, undefined, { compare })
+    await waitFor(() => expect(allById('run-compare')).toHaveLength(3))
+    const button = byId<HTMLButtonElement>('runs-compare')!
+    expect(button.textContent).toBe('Compare (0)')
+    expect(button.disabled).toBe(true)
+    await click(allById('run-compare')[2])
+    expect(button.textContent).toBe('Compare (1)')
+    expect(button.disabled).toBe(true)
+    // Ticking selects for comparison only: the run on display stays the latest one.
+    expect(allById('run-row')[2].getAttribute('aria-selected')).toBe('false')
+    await click(allById('run-compare')[1])
+    expect(button.textContent).toBe('Compare (2)')
+    expect(button.disabled).toBe(false)
+    await click(button)
+    // In the list's order (newest first); the dialog sorts them itself.
+    expect(text('comparing')).toBe('run-b,run-a')
+    expect(compare).toHaveBeenCalled()
+    // Unticking counts down again.
+    await click(allById('run-compare')[1])
+    expect(button.textContent).toBe('Compare (1)')
+  })
+
+  it('has no boxes to tick where nothing opens a comparison', async () => {
+    const { api } = services([runB, runA])
+    await render(api)
+    await waitFor(() => expect(allById('run-row')).toHaveLength(2))
+    expect(allById('run-compare')).toEqual([])
+    expect(byId('runs-compare')).toBeNull()
+  })
+})

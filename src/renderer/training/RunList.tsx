@@ -1,14 +1,20 @@
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import type { Api } from '../../shared/api/contract'
 import type { RunSummary } from '../../shared/api/training'
+import { differingHyperparameters } from '../../shared/training/hyperparameter-diff'
 import { errorMessage } from '../error-message'
+import { shortHyperparameter } from './hyperparameter-format'
 import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/run-format'
 import { isLive } from './run-view'
 import { StatusBadge } from '../runs/StatusBadge'
 
+/** Shown on every row's first line of settings; the line under it names the other differences. */
+const ALWAYS_SHOWN = new Set(['optimizer', 'learningRate', 'epochs'])
+
 /**
- * The project's runs, newest first: status, dataset, settings, best validation and test accuracy,
- * time spent. A row opens its run; finished ones can be deleted.
+ * The project's runs, newest first: status, dataset, settings (and under them every other
+ * hyperparameter that differs among the runs), best validation and test accuracy, time spent. A row
+ * opens its run; finished ones can be deleted. With `onCompare`, rows can be ticked and compared.
  */
 export function RunList({
   api,
@@ -16,14 +22,31 @@ export function RunList({
   selected,
   onOpen,
   onDeleted,
+  onCompare,
 }: {
   api: Api
   runs: RunSummary[]
   selected: string | null
   onOpen(runId: string): void
   onDeleted(runId: string): void
+  /** Opens the comparison of the ticked runs; without it the rows have no boxes to tick. */
+  onCompare?(runIds: string[]): void
 }) {
   const [error, setError] = useState<string | null>(null)
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set())
+  const differing = useMemo(
+    () => differingHyperparameters(runs.map((r) => r.hyperparameters)).filter((k) => !ALWAYS_SHOWN.has(k)),
+    [runs],
+  )
+  // Deleted runs drop out of the comparison.
+  const chosen = runs.filter((r) => ticked.has(r.id)).map((r) => r.id)
+  const tick = (id: string, on: boolean) =>
+    setTicked((t) => {
+      const next = new Set(t)
+      if (on) next.add(id)
+      else next.delete(id)
+      return next
+    })
   const remove = (r: RunSummary) => {
     if (!window.confirm(`Delete this run on ${r.dataset?.name ?? 'its dataset'} and its checkpoints?`)) return
     setError(null)
@@ -40,9 +63,28 @@ export function RunList({
           {error}
         </p>
       )}
+      {onCompare && (
+        <div className="runs-compare">
+          <button
+            type="button"
+            data-testid="runs-compare"
+            disabled={chosen.length < 2}
+            title={chosen.length < 2 ? 'Tick two runs or more to compare them' : undefined}
+            onClick={() => onCompare(chosen)}
+          >
+            Compare ({chosen.length})
+          </button>
+          {chosen.length < 2 && <span className="muted">Tick two runs or more to compare them.</span>}
+        </div>
+      )}
       <table className="runs" data-testid="runs-list">
         <thead>
           <tr>
+            {onCompare && (
+              <th scope="col">
+                <span className="sr-only">Compare</span>
+              </th>
+            )}
             <th scope="col">Status</th>
             <th scope="col">Dataset</th>
             <th scope="col">Settings</th>
@@ -73,6 +115,17 @@ export function RunList({
                 className={selected === r.id ? 'selected' : undefined}
                 onClick={() => onOpen(r.id)}
               >
+                {onCompare && (
+                  <td className="run-tick" onClick={(e) => e.stopPropagation()}>
+                    <input
+                      type="checkbox"
+                      data-testid="run-compare"
+                      aria-label={`Compare the run of ${new Date(r.createdAt).toLocaleString()}`}
+                      checked={ticked.has(r.id)}
+                      onChange={(e) => tick(r.id, e.target.checked)}
+                    />
+                  </td>
+                )}
                 <td>
                   <StatusBadge status={r.status} />
                 </td>
@@ -92,6 +145,11 @@ export function RunList({
                 </td>
                 <td>
                   {h.optimizer} · lr {formatRate(h.learningRate)} · {r.epochsDone}/{h.epochs} ep
+                  {differing.length > 0 && (
+                    <div className="run-differs" data-testid="run-differs">
+                      {differing.map((k) => shortHyperparameter(k, h)).join(' · ')}
+                    </div>
+                  )}
                 </td>
                 <td className="num">{formatPercent(r.bestValScore)}</td>
                 <td

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { Api } from '../../shared/api/contract'
 import type { BackendChoice, DatasetPreview as Preview, EngineChoice } from '../../shared/api/training'
 import { graphIo } from '../../shared/graph/io'
@@ -33,6 +33,7 @@ export function TrainingPanel({
   save,
   onClose,
   hidden = false,
+  compare,
 }: {
   api: Api
   /** The open project; null when nothing stores projects (the page alone cannot train). */
@@ -42,6 +43,8 @@ export function TrainingPanel({
   onClose?: () => void
   /** Closed but kept: the form and the live run stay as they were for when it opens again. */
   hidden?: boolean
+  /** The comparison of runs, composed by the Workspace (training/ does not import compare/). */
+  compare?(props: { runIds: string[]; onClose(): void }): ReactNode
 }) {
   const nodes = useDocument((s) => s.doc.nodes)
   const io = useMemo(() => graphIo(nodes), [nodes])
@@ -53,6 +56,7 @@ export function TrainingPanel({
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<string | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
+  const [comparing, setComparing] = useState<string[] | null>(null)
   const { runs, error: runsError, refresh } = useRuns(api, projectId)
   const read = useMemo(() => readHyperparameters(values), [values])
 
@@ -195,6 +199,7 @@ export function TrainingPanel({
                 runs={runs}
                 selected={selected}
                 onOpen={setSelected}
+                onCompare={compare ? setComparing : undefined}
                 onDeleted={(id) => {
                   if (selected === id) setSelected(null)
                   void refresh()
@@ -202,6 +207,7 @@ export function TrainingPanel({
               />
             )}
           </section>
+          {comparing && compare?.({ runIds: comparing, onClose: () => setComparing(null) })}
         </>
       )}
     </aside>

@@ -2,7 +2,7 @@
  * Fixtures for the training panel's component tests: a fake Api with spied services, sample
  * datasets and runs, rendering and DOM helpers. Each test file calls `setUpPanelTests()`.
  */
-import { act } from 'react'
+import { act, type ComponentProps } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { afterEach, beforeAll, beforeEach, vi } from 'vitest'
 import type { Handlers } from '../../shared/api/contract'
@@ -203,11 +203,15 @@ export async function render(
   api: ReturnType<typeof services>['api'],
   save = vi.fn(async () => {}),
   projectId = 'p1',
+  /** More of the panel's props (`compare`: what opens the comparison of runs). */
+  props: Partial<ComponentProps<typeof TrainingPanel>> = {},
 ) {
   container = document.createElement('div')
   document.body.append(container)
   root = createRoot(container)
-  await act(async () => root!.render(<TrainingPanel api={api} projectId={projectId} save={save} />))
+  await act(async () =>
+    root!.render(<TrainingPanel api={api} projectId={projectId} save={save} {...props} />),
+  )
   return save
 }
 
