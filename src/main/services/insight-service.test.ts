@@ -191,7 +191,7 @@ describe.skipIf(!existsSync(FASHION))('insight service on a trained LeNet-5', ()
     expect(listed).toMatchObject({ id: run.id, project: 'p', status: 'finished', dataset: 'Fashion-MNIST' })
     expect(await cli('runs', 'p')).toBe(0)
     expect(lines.join('\n')).toMatch(
-      new RegExp(`${run.id}.*finished.*Fashion-MNIST.*adam lr 0.001 batch 32 limit=3000`),
+      new RegExp(`${run.id}.*finished.*Fashion-MNIST.*adam lr 0.001 batch 64 limit=3000`),
     )
 
     // The project name stands for its newest trained run.
