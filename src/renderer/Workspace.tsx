@@ -2,6 +2,7 @@ import { Editor, type EditorProps } from './editor/Editor'
 // In this order: the training panel's and the export dialog's styles come after the editor's.
 import { TrainingPanel } from './training/TrainingPanel'
 import { ExportDialog } from './export/ExportDialog'
+import { InsightLayer } from './insight/network/InsightLayer'
 
 /**
  * The editing screen: the network editor with the training panel and the export dialog it opens.
@@ -16,6 +17,7 @@ export function Workspace(props: Omit<EditorProps, 'panels'>) {
       panels={{
         training: (p) => <TrainingPanel key={project?.id} api={api} projectId={projectId} {...p} />,
         exportDialog: (p) => <ExportDialog key={project?.id} api={api} projectId={projectId} {...p} />,
+        insight: () => <InsightLayer api={api} />,
       }}
     />
   )
