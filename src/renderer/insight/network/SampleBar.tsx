@@ -162,7 +162,7 @@ export function SampleBar({ api }: { api: Api }) {
 
   const open = async (file: File | undefined) => {
     if (!file) return
-    const read = await readImageFile(file)
+    const read = await readImageFile(file).catch((e: unknown) => ({ error: String(e) }))
     if ('error' in read) return setFileError(read.error)
     setFileError(null)
     show(runId, { kind: 'image', file: read })

@@ -32,5 +32,12 @@ export async function readImageFile(file: File): Promise<{ name: string; data: s
     return {
       error: `${file.name} is ${(file.size / 1048576).toFixed(1)} MB; images up to 20 MB can be opened.`,
     }
-  return { name: file.name, data: bytesToBase64(new Uint8Array(await file.arrayBuffer())) }
+  // FileReader rather than file.arrayBuffer(): the same in every browser and in jsdom.
+  const buffer = await new Promise<ArrayBuffer>((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(reader.result as ArrayBuffer)
+    reader.onerror = () => reject(new Error(`${file.name} could not be read: ${String(reader.error)}`))
+    reader.readAsArrayBuffer(file)
+  })
+  return { name: file.name, data: bytesToBase64(new Uint8Array(buffer)) }
 }

@@ -31,8 +31,8 @@ export function useCached<T>(key: string | null, load: () => Promise<T>): Keyed<
       (data) => set(key, { status: 'ready', data }),
       (e: unknown) => set(key, { status: 'error', error: errorMessage(e) }),
     )
-    // `load` closes over what the key names: the key alone decides when to fetch.
-  }, [key])
+    // `load` closes over what the key names: the key (and Retry dropping its entry) decides when to fetch.
+  }, [key, entry === undefined])
   return key ? { ...(entry ?? { status: 'loading' }), key } : null
 }
 
