@@ -13,7 +13,7 @@ import { usePixel } from './use-pixel'
 import { ValueGrid } from './ValueGrid'
 import { WindowMarker } from './WindowMarker'
 
-const MAP_WIDTH = 200
+const MAP_WIDTH = 160
 
 interface ConvNodeParams {
   kernelSize: Pair

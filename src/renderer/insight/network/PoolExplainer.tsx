@@ -12,7 +12,7 @@ import { usePixel } from './use-pixel'
 import { ValueGrid } from './ValueGrid'
 import { WindowMarker } from './WindowMarker'
 
-const MAP_WIDTH = 200
+const MAP_WIDTH = 160
 
 /** The pooling view: point at an output pixel to see its window, which cell is the max or what the mean is of. */
 export function PoolExplainer({
