@@ -3,6 +3,7 @@ import { Editor, type EditorProps } from './editor/Editor'
 import { TrainingPanel } from './training/TrainingPanel'
 import { ExportDialog } from './export/ExportDialog'
 import { CompareDialog } from './compare/CompareDialog'
+import { InsightLayer } from './insight/network/InsightLayer'
 
 /**
  * The editing screen: the network editor with the training panel (and the comparison of runs it
@@ -26,6 +27,7 @@ export function Workspace(props: Omit<EditorProps, 'panels'>) {
           />
         ),
         exportDialog: (p) => <ExportDialog key={project?.id} api={api} projectId={projectId} {...p} />,
+        insight: () => <InsightLayer api={api} />,
       }}
     />
   )

@@ -40,6 +40,8 @@ export interface EditorPanels {
   }): ReactNode
   /** The export dialog, while it is open. */
   exportDialog(props: { save: () => Promise<SaveStatus>; onClose: () => void }): ReactNode
+  /** Inside a trained run (the sample bar and node view over the canvas), while one is shown. */
+  insight?(): ReactNode
 }
 
 export interface EditorProps {
@@ -180,6 +182,7 @@ function EditorLayout({ api, project, initialView, onClose, panels }: EditorProp
       <MemoPalette />
       <MemoCanvas initialView={initialView} />
       <MemoInspector />
+      {panels.insight?.()}
       {trainingUsed &&
         panels.training({ hidden: !training, save: saveForTraining, onClose: () => setTraining(false) })}
       <MemoStatusBar />

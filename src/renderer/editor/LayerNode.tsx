@@ -5,6 +5,7 @@ import type { GraphDocument } from '../../shared/graph/document'
 import { resolveKind } from '../../shared/graph/kinds'
 import { formatShape } from '../../shared/tensor/shape'
 import { formatCount } from '../format'
+import { NodeThumbnail } from '../insight/network/NodeThumbnail'
 import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { nodeById } from './node-by-id'
@@ -85,6 +86,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
         {v.params && <span className="layer-node-params">{v.params}</span>}
       </div>
       {v.output && <Handle id="out" type="source" position={Position.Bottom} />}
+      <NodeThumbnail id={id} />
     </div>
   )
 })

@@ -6,6 +6,7 @@ import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/ru
 import { isLive } from './run-view'
 import { RunProgress } from './RunProgress'
 import { StatusBadge } from '../runs/StatusBadge'
+import { useInsight } from '../insight/insight-store'
 import { useRunView } from './use-run-view'
 
 /**
@@ -62,6 +63,21 @@ export function RunDetails({
         <button type="button" className="link" data-testid="run-reuse" onClick={() => onReuse(h)}>
           Use these settings
         </button>
+        {run.epochsDone > 0 && (
+          <>
+            {' '}
+            ·{' '}
+            <button
+              type="button"
+              className="link"
+              data-testid="run-look-inside"
+              title="Show every layer's output for a test sample on the canvas"
+              onClick={() => useInsight.getState().show(run.id, { kind: 'dataset', split: 'test', index: 0 })}
+            >
+              Look inside
+            </button>
+          </>
+        )}
       </p>
       {run.message && (
         <p className={run.status === 'failed' ? 'error' : 'muted'} data-testid="run-message">

@@ -1,0 +1,35 @@
+/**
+ * A rectangle over a map drawn at `width` CSS pixels: rows y0…y1, columns x0…x1 (inclusive) of an
+ * h × w map; a window reaching into padding runs past the map's edge.
+ */
+export function WindowMarker({
+  h,
+  w,
+  width,
+  y0,
+  x0,
+  y1,
+  x1,
+  className = 'window-marker',
+}: {
+  h: number
+  w: number
+  width: number
+  y0: number
+  x0: number
+  y1: number
+  x1: number
+  className?: string
+}) {
+  const cell = width / w
+  return (
+    <span
+      className={className}
+      style={{ left: x0 * cell, top: y0 * cell, width: (x1 - x0 + 1) * cell, height: (y1 - y0 + 1) * cell }}
+      data-rows={`${y0}-${y1}`}
+      data-cols={`${x0}-${x1}`}
+      aria-hidden
+      data-h={h}
+    />
+  )
+}
