@@ -1,3 +1,4 @@
+import { ReactFlowProvider } from '@xyflow/react'
 /**
  * Fixtures for the network views' component tests: a small trained-looking network (6×6 grey in,
  * Conv2D 3×3 'same' relu with 2 filters, MaxPool 2, Flatten, Dense 3, Output 3), its real feature
@@ -187,7 +188,8 @@ export async function render(node: ReactNode) {
   container = document.createElement('div')
   document.body.append(container)
   root = createRoot(container)
-  await act(async () => root!.render(node))
+  // The insight layer fits the canvas's view: it lives inside the editor's React Flow provider.
+  await act(async () => root!.render(<ReactFlowProvider>{node}</ReactFlowProvider>))
 }
 
 /** Lets pending API calls settle inside act() until `check` passes. */
