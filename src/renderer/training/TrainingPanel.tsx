@@ -14,7 +14,7 @@ import { HyperparameterForm } from './HyperparameterForm'
 import { labelOf, readHyperparameters, valuesOf, type HyperparameterKey } from './hyperparameters'
 import { MismatchWarning } from './MismatchWarning'
 import { isLive } from './run-view'
-import { RunDetails } from './RunDetails'
+import { RunDetails, type EvaluationDialogSlot } from './RunDetails'
 import { RunList } from './RunList'
 import { useRuns } from './use-runs'
 import './training.css'
@@ -33,6 +33,7 @@ export function TrainingPanel({
   save,
   onClose,
   hidden = false,
+  evaluationDialog,
 }: {
   api: Api
   /** The open project; null when nothing stores projects (the page alone cannot train). */
@@ -42,6 +43,8 @@ export function TrainingPanel({
   onClose?: () => void
   /** Closed but kept: the form and the live run stay as they were for when it opens again. */
   hidden?: boolean
+  /** The run's evaluation dialog (Workspace composes it in). */
+  evaluationDialog?: EvaluationDialogSlot
 }) {
   const nodes = useDocument((s) => s.doc.nodes)
   const io = useMemo(() => graphIo(nodes), [nodes])
@@ -134,7 +137,13 @@ export function TrainingPanel({
       ) : (
         <>
           {selected && (
-            <RunDetails key={selected} api={api} runId={selected} onReuse={(h) => setValues(valuesOf(h))} />
+            <RunDetails
+              key={selected}
+              api={api}
+              runId={selected}
+              onReuse={(h) => setValues(valuesOf(h))}
+              evaluationDialog={evaluationDialog}
+            />
           )}
           <section className="new-run" aria-label="New run">
             <h3>New run</h3>
