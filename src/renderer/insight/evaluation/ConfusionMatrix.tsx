@@ -51,7 +51,10 @@ export function ConfusionMatrix({
           <thead>
             <tr>
               <th scope="col" className="cm-corner">
-                <span>True ＼ predicted</span>
+                <span>
+                  predicted →<br />
+                  true ↓
+                </span>
               </th>
               {classes.map((c, j) => (
                 <th key={j} scope="col" title={c}>
@@ -86,7 +89,8 @@ export function ConfusionMatrix({
                       className={className}
                       style={style}
                       data-testid="eval-cell"
-                      aria-label={label}
+                      // A button names itself; a plain cell carries the name.
+                      aria-label={clickable ? undefined : label}
                     >
                       {clickable ? (
                         <button

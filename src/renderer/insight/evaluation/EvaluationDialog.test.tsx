@@ -9,6 +9,7 @@ import {
   byId,
   cards,
   cell,
+  cellName,
   click,
   drawn,
   key,
@@ -53,7 +54,8 @@ describe('EvaluationDialog', () => {
     expect(allById('eval-cell')).toHaveLength(100)
     const heads = [...byId('eval-matrix')!.querySelectorAll('thead th')].slice(1).map((t) => t.textContent)
     expect(heads).toEqual(FASHION)
-    expect(cell(SHIRT, TSHIRT).getAttribute('aria-label')).toBe('True Shirt, predicted T-shirt/top: 8')
+    expect(cellName(cell(SHIRT, TSHIRT))).toBe('True Shirt, predicted T-shirt/top: 8')
+    expect(cellName(cell(SHIRT, SHIRT))).toBe('True Shirt, predicted Shirt: 89')
     expect(cell(SHIRT, TSHIRT).textContent).toBe('8')
     expect(cell(SHIRT, SHIRT).textContent).toBe('89')
     expect(cell(SHIRT, SHIRT).className).toContain('diagonal')
@@ -104,7 +106,7 @@ describe('EvaluationDialog', () => {
     expect(toggle.checked).toBe(true)
     expect(cell(SHIRT, TSHIRT).textContent).toBe('8%')
     expect(cell(SHIRT, SHIRT).textContent).toBe('89%')
-    expect(cell(PULLOVER, COAT).getAttribute('aria-label')).toBe('True Pullover, predicted Coat: 5.0% (5)')
+    expect(cellName(cell(PULLOVER, COAT))).toBe('True Pullover, predicted Coat: 5.0% (5)')
     expect(cell(SHIRT, COAT).textContent).toBe('0')
     // On the shares' scale a full row is 1: the 89% diagonal cell is √0.89.
     expect(Number(cell(SHIRT, SHIRT).style.getPropertyValue('--t'))).toBeCloseTo(Math.sqrt(0.89), 3)

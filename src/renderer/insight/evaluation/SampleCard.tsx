@@ -44,16 +44,12 @@ export function SampleCard({
           )}
         </span>
         <span className="eval-sample-text">
-          <span className="muted">#{m.index}</span>
-          <span>
-            True <b data-testid="eval-sample-true">{classes[m.label]}</b>
-          </span>
-          <span>
-            Predicted{' '}
-            <b className="wrong" data-testid="eval-sample-predicted">
-              {classes[m.predicted]}
-            </b>
-          </span>
+          <span className="muted">#{m.index} · true</span>
+          <b data-testid="eval-sample-true">{classes[m.label]}</b>
+          <span className="muted">predicted</span>
+          <b className="wrong" data-testid="eval-sample-predicted">
+            {classes[m.predicted]}
+          </b>
         </span>
       </button>
       <ol className="eval-top" aria-label="Most probable classes">

@@ -78,6 +78,8 @@ export const text = (id: string) => byId(id)?.textContent ?? null
 /** The matrix cell of a true and a predicted class (indices). */
 export const cell = (label: number, predicted: number) =>
   byId('eval-matrix')!.querySelectorAll('tbody tr')[label].querySelectorAll<HTMLElement>('td')[predicted]
+/** What a screen reader calls a cell: its button's name, or the cell's own. */
+export const cellName = (el: HTMLElement) => (el.querySelector('button') ?? el).getAttribute('aria-label')
 /** The gallery's cards as [true, predicted] class names. */
 export const cards = () =>
   allById('eval-sample').map((c) => [
