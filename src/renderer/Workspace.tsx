@@ -3,12 +3,14 @@ import { Editor, type EditorProps } from './editor/Editor'
 import { TrainingPanel } from './training/TrainingPanel'
 import { ExportDialog } from './export/ExportDialog'
 import { CompareDialog } from './compare/CompareDialog'
+import { EvaluationDialog } from './insight/evaluation/EvaluationDialog'
 import { InsightLayer } from './insight/network/InsightLayer'
 
 /**
- * The editing screen: the network editor with the training panel (and the comparison of runs it
- * opens) and the export dialog. Composed here, so that editor/, training/, compare/ and export/ need
- * not import one another.
+ * The editing screen: the network editor with the training panel (and the comparison of runs and a
+ * run's evaluation it opens), the export dialog, and the views inside a trained run over the canvas.
+ * Composed here, so that editor/, training/, compare/, export/ and insight/ need not import one
+ * another.
  */
 export function Workspace(props: Omit<EditorProps, 'panels'>) {
   const { api, project } = props
@@ -23,6 +25,7 @@ export function Workspace(props: Omit<EditorProps, 'panels'>) {
             api={api}
             projectId={projectId}
             compare={(c) => <CompareDialog api={api} {...c} />}
+            evaluationDialog={(e) => <EvaluationDialog api={api} {...e} />}
             {...p}
           />
         ),

@@ -1,5 +1,5 @@
 import type { DatasetPreview as Preview } from '../../shared/api/training'
-import { SampleCanvas } from './SampleCanvas'
+import { SampleCanvas } from '../images/SampleCanvas'
 
 const total = (counts: number[]) => counts.reduce((a, b) => a + b, 0).toLocaleString('en-US')
 

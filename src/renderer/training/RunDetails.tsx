@@ -1,3 +1,4 @@
+import { useState, type ReactNode } from 'react'
 import type { Api } from '../../shared/api/contract'
 import type { Hyperparameters } from '../../shared/api/training'
 import { RunCharts } from './RunCharts'
@@ -9,6 +10,9 @@ import { StatusBadge } from '../runs/StatusBadge'
 import { useInsight } from '../insight/insight-store'
 import { useRunView } from './use-run-view'
 
+/** The evaluation dialog of a run, composed in by Workspace (training/ does not import insight/). */
+export type EvaluationDialogSlot = (props: { runId: string; onClose(): void }) => ReactNode
+
 /**
  * One run: status, engine (TF.js and its backend, or PyTorch) and device, controls, live progress, curves, and the test results once
  * it has them. Kept live from the training events.
@@ -17,13 +21,17 @@ export function RunDetails({
   api,
   runId,
   onReuse,
+  evaluationDialog,
 }: {
   api: Api
   runId: string
   /** Copies the run's hyperparameters into the form. */
   onReuse(h: Hyperparameters): void
+  /** Opens "Evaluate" for a run with an epoch done; without it there is no Evaluate button. */
+  evaluationDialog?: EvaluationDialogSlot
 }) {
   const { view, error, dispatch } = useRunView(api, runId)
+  const [evaluating, setEvaluating] = useState(false)
   const run = view?.summary
   if (error && !run)
     return (
@@ -90,6 +98,12 @@ export function RunDetails({
         </p>
       )}
       <RunControls api={api} run={run} onChanged={(r) => dispatch({ type: 'status', run: r })} />
+      {evaluationDialog && run.epochsDone > 0 && (
+        <button type="button" data-testid="run-evaluate" onClick={() => setEvaluating(true)}>
+          Evaluate…
+        </button>
+      )}
+      {evaluating && evaluationDialog?.({ runId: run.id, onClose: () => setEvaluating(false) })}
       {isLive(run.status) && <RunProgress run={run} progress={view.progress} />}
       <RunCharts view={view} />
     </section>

@@ -14,7 +14,7 @@ import { HyperparameterForm } from './HyperparameterForm'
 import { labelOf, readHyperparameters, valuesOf, type HyperparameterKey } from './hyperparameters'
 import { MismatchWarning } from './MismatchWarning'
 import { isLive } from './run-view'
-import { RunDetails } from './RunDetails'
+import { RunDetails, type EvaluationDialogSlot } from './RunDetails'
 import { RunList } from './RunList'
 import { useRuns } from './use-runs'
 import './training.css'
@@ -34,6 +34,7 @@ export function TrainingPanel({
   onClose,
   hidden = false,
   compare,
+  evaluationDialog,
 }: {
   api: Api
   /** The open project; null when nothing stores projects (the page alone cannot train). */
@@ -45,6 +46,8 @@ export function TrainingPanel({
   hidden?: boolean
   /** The comparison of runs, composed by the Workspace (training/ does not import compare/). */
   compare?(props: { runIds: string[]; onClose(): void }): ReactNode
+  /** The run's evaluation dialog (Workspace composes it in). */
+  evaluationDialog?: EvaluationDialogSlot
 }) {
   const nodes = useDocument((s) => s.doc.nodes)
   const io = useMemo(() => graphIo(nodes), [nodes])
@@ -138,7 +141,13 @@ export function TrainingPanel({
       ) : (
         <>
           {selected && (
-            <RunDetails key={selected} api={api} runId={selected} onReuse={(h) => setValues(valuesOf(h))} />
+            <RunDetails
+              key={selected}
+              api={api}
+              runId={selected}
+              onReuse={(h) => setValues(valuesOf(h))}
+              evaluationDialog={evaluationDialog}
+            />
           )}
           <section className="new-run" aria-label="New run">
             <h3>New run</h3>

@@ -8,7 +8,7 @@ import { ColorLegend } from './ColorLegend'
 import { EntryState } from './EntryState'
 import { formatProbability } from './format-value'
 import { camLayers } from './node-info'
-import { readImageFile } from './sample-rgba'
+import { readImageFile } from './read-image-file'
 import { SampleImage } from './SampleImage'
 import { useActivations, useAttribution } from './use-insight-data'
 

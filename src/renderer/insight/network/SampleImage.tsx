@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef } from 'react'
 import type { Activations, Attribution } from '../../../shared/api/insight'
 import { base64ToFloat32 } from '../../../shared/tensor/base64'
 import { HeatmapCanvas } from './HeatmapCanvas'
-import { sampleRgba } from './sample-rgba'
+import { base64ToBytes } from '../../../shared/tensor/base64'
+import { toRgba } from '../../images/pixels'
 
 // Low attribution fades out so the image shows through; high is ~70 % opaque.
 const overlayAlpha = (t: number) => Math.round(40 + 140 * t)
@@ -23,7 +24,7 @@ export function SampleImage({
     const ctx = ref.current?.getContext('2d')
     if (!ctx) return
     const data = ctx.createImageData(width, height)
-    data.data.set(sampleRgba(sample.pixels, { height, width, channels }))
+    data.data.set(toRgba(base64ToBytes(sample.pixels), { height, width, channels }))
     ctx.putImageData(data, 0, 0)
   }, [sample.pixels, height, width, channels])
   const heat = useMemo(() => (attribution ? base64ToFloat32(attribution.values) : null), [attribution])

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
-import { fromBase64, toRgba } from './pixels'
+import { base64ToBytes } from '../../shared/tensor/base64'
+import { toRgba } from './pixels'
 
 /** One sample image (base64 HWC bytes, 1 or 3 channels) drawn to a small canvas at its own size. */
 export function SampleCanvas({
@@ -18,7 +19,7 @@ export function SampleCanvas({
     const ctx = ref.current?.getContext('2d')
     if (!ctx) return
     const data = ctx.createImageData(width, height)
-    data.data.set(toRgba(fromBase64(pixels), { height, width, channels }))
+    data.data.set(toRgba(base64ToBytes(pixels), { height, width, channels }))
     ctx.putImageData(data, 0, 0)
   }, [pixels, height, width, channels])
   return (

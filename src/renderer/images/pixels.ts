@@ -1,11 +1,3 @@
-/** Decodes base64 to bytes (atob gives one char per byte). */
-export function fromBase64(b64: string): Uint8Array {
-  const s = atob(b64)
-  const out = new Uint8Array(s.length)
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
-  return out
-}
-
 /**
  * A sample's pixels (HWC bytes: 1 channel is grey, 3 or more are RGB…) as the RGBA bytes a canvas
  * ImageData holds. Missing bytes (a short sample) stay black.
