@@ -11,7 +11,12 @@ import { useInsight } from '../insight/insight-store'
 import { useRunView } from './use-run-view'
 
 /** The evaluation dialog of a run, composed in by Workspace (training/ does not import insight/). */
-export type EvaluationDialogSlot = (props: { runId: string; onClose(): void }) => ReactNode
+export type EvaluationDialogSlot = (props: {
+  runId: string
+  onClose(): void
+  /** A sample was opened on the canvas. */
+  onLookInside?(): void
+}) => ReactNode
 
 /**
  * One run: status, engine (TF.js and its backend, or PyTorch) and device, controls, live progress, curves, and the test results once
@@ -22,6 +27,7 @@ export function RunDetails({
   runId,
   onReuse,
   evaluationDialog,
+  onLookInside,
 }: {
   api: Api
   runId: string
@@ -29,6 +35,8 @@ export function RunDetails({
   onReuse(h: Hyperparameters): void
   /** Opens "Evaluate" for a run with an epoch done; without it there is no Evaluate button. */
   evaluationDialog?: EvaluationDialogSlot
+  /** After a sample of the run is shown on the canvas (the panel makes room for it). */
+  onLookInside?(): void
 }) {
   const { view, error, dispatch } = useRunView(api, runId)
   const [evaluating, setEvaluating] = useState(false)
@@ -80,7 +88,10 @@ export function RunDetails({
               className="link"
               data-testid="run-look-inside"
               title="Show every layer's output for a test sample on the canvas"
-              onClick={() => useInsight.getState().show(run.id, { kind: 'dataset', split: 'test', index: 0 })}
+              onClick={() => {
+                useInsight.getState().show(run.id, { kind: 'dataset', split: 'test', index: 0 })
+                onLookInside?.()
+              }}
             >
               Look inside
             </button>
@@ -103,7 +114,7 @@ export function RunDetails({
           Evaluate…
         </button>
       )}
-      {evaluating && evaluationDialog?.({ runId: run.id, onClose: () => setEvaluating(false) })}
+      {evaluating && evaluationDialog?.({ runId: run.id, onClose: () => setEvaluating(false), onLookInside })}
       {isLive(run.status) && <RunProgress run={run} progress={view.progress} />}
       <RunCharts view={view} />
     </section>

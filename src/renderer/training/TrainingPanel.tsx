@@ -147,6 +147,8 @@ export function TrainingPanel({
               runId={selected}
               onReuse={(h) => setValues(valuesOf(h))}
               evaluationDialog={evaluationDialog}
+              // The canvas needs the room to show the run's insides.
+              onLookInside={onClose}
             />
           )}
           <section className="new-run" aria-label="New run">

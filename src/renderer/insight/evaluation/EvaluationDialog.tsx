@@ -24,7 +24,18 @@ const ENGINE_LABELS: Record<Evaluation['engine'], string> = { onnxruntime: 'onnx
  * per-class metrics, the most confused pairs and a gallery of the misclassified samples. A sample
  * can be opened on the canvas ("Look inside", the insight store), which closes the dialog.
  */
-export function EvaluationDialog({ api, runId, onClose }: { api: Api; runId: string; onClose(): void }) {
+export function EvaluationDialog({
+  api,
+  runId,
+  onClose,
+  onLookInside,
+}: {
+  api: Api
+  runId: string
+  onClose(): void
+  /** After "Look inside" shows a sample on the canvas. */
+  onLookInside?(): void
+}) {
   const { split, setSplit, evaluation, loading, error, recompute } = useEvaluation(api, runId)
   const [filter, setFilter] = useState<GalleryFilter>(NO_FILTER)
   const dialog = useRef<HTMLDivElement>(null)
@@ -47,6 +58,7 @@ export function EvaluationDialog({ api, runId, onClose }: { api: Api; runId: str
   const lookInside = (index: number) => {
     useInsight.getState().show(runId, { kind: 'dataset', split, index })
     onClose()
+    onLookInside?.()
   }
 
   return createPortal(

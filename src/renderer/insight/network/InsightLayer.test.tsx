@@ -1,3 +1,4 @@
+import { float32ToBase64 } from '../../../shared/tensor/base64'
 import { act } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../../shared/api/contract'
@@ -87,6 +88,7 @@ describe('the sample bar', () => {
       expect.objectContaining({ method: 'grad-cam', classIndex: 1 }),
     )
     expect(byId<HTMLSelectElement>('insight-class')!.value).toBe('1')
+    expect(byId('insight-attribution-empty')).toBeNull()
     // The layer picker lists the 3-D outputs; its default is the last convolution.
     const layers = [...byId<HTMLSelectElement>('insight-layer')!.options].map((o) => o.value)
     expect(layers).toEqual(['', 'in', 'conv', 'pool'])
@@ -107,6 +109,25 @@ describe('the sample bar', () => {
         classIndex: 2,
       }),
     )
+  })
+
+  it('says so when Grad-CAM leaves nothing (no position raises the class), and not otherwise', async () => {
+    const { api } = insightApi({
+      'insight.attribution': async ({ method, classIndex }) => ({
+        method,
+        classIndex,
+        nodeId: 'conv',
+        height: 6,
+        width: 6,
+        values: float32ToBase64(new Float32Array(36)),
+      }),
+    })
+    await render(<InsightLayer api={api} />)
+    await showTest()
+    await waitFor(() => expect(byId('insight-method-grad-cam')).not.toBeNull())
+    await click(byId('insight-method-grad-cam'))
+    await waitFor(() => expect(byId('insight-attribution-empty')).not.toBeNull())
+    expect(byId('insight-attribution-empty')!.textContent).toMatch(/zero everywhere: no position of conv/)
   })
 
   it('opens a dropped PNG as the sample and refuses other files, saying what to open', async () => {

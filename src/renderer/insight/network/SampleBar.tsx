@@ -1,3 +1,4 @@
+import { base64ToFloat32 } from '../../../shared/tensor/base64'
 import { useEffect, useState, type DragEvent } from 'react'
 import type { Api } from '../../../shared/api/contract'
 import type { Activations, AttributionMethod } from '../../../shared/api/insight'
@@ -59,6 +60,9 @@ function SampleNavigator({ index, onIndex }: { index: number; onIndex(i: number)
     </span>
   )
 }
+
+/** A heatmap with nothing to show (Grad-CAM's ReLU left no positive position). */
+const isAllZero = (b64: string) => base64ToFloat32(b64).every((v) => v === 0)
 
 function AttributionControls({
   activations,
@@ -234,6 +238,13 @@ export function SampleBar({ api }: { api: Api }) {
             loading={`Computing ${method === 'grad-cam' ? 'Grad-CAM' : 'the saliency map'}…`}
             testId="insight-attribution"
           />
+        )}
+        {attribution?.status === 'ready' && isAllZero(attribution.data.values) && (
+          <p className="muted" data-testid="insight-attribution-empty">
+            {attribution.data.method === 'grad-cam'
+              ? `Grad-CAM is zero everywhere: no position of ${attribution.data.nodeId} raises this class's score. Try an earlier layer, or Saliency.`
+              : "The saliency map is zero everywhere: this class's score does not change with the image."}
+          </p>
         )}
         {fileError && (
           <p className="error" role="alert" data-testid="insight-file-error">
