@@ -23,6 +23,7 @@ describe('migrate', () => {
     expect(tables(db)).toEqual([
       'checkpoints',
       'datasets',
+      'evaluations',
       'graph_versions',
       'projects',
       'run_metrics',
@@ -102,7 +103,7 @@ describe('migration 3 (run heartbeat)', () => {
 describe('migration 4 (run engine)', () => {
   it('records every earlier run as TF.js without options, and checks the options are JSON', () => {
     const db = databaseWithRun(3, { status: 'finished', backend: 'wasm' })
-    expect(migrate(db)).toEqual([4])
+    expect(migrate(db, MIGRATIONS.slice(0, 4))).toEqual([4])
     expect(db.prepare('SELECT backend, engine, engine_options FROM runs').get()).toEqual({
       backend: 'wasm',
       engine: 'tfjs',
@@ -153,5 +154,22 @@ describe('the schema', () => {
     db.prepare(`DELETE FROM projects WHERE id = 'p'`).run()
     for (const t of ['graph_versions', 'runs', 'run_metrics', 'checkpoints'])
       expect(db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${t}`).get()!.n, t).toBe(0)
+  })
+})
+
+describe('migration 5 (evaluations)', () => {
+  it('adds the evaluations table to a version 4 database: JSON checked, gone with its run', () => {
+    const db = databaseWithRun(4, { status: 'finished', backend: 'wasm' })
+    expect(migrate(db)).toEqual([5])
+    const insert = db.prepare(
+      `INSERT INTO evaluations (run_id, split, epoch, created_at, result) VALUES ('r', ?, 1, '2025-01-01', ?)`,
+    )
+    insert.run('test', '{}')
+    expect(() => insert.run('validation', 'not json')).toThrow(/CHECK constraint failed/)
+    expect(() => insert.run('train', '{}')).toThrow(/CHECK constraint failed/)
+    expect(() => insert.run('test', '{}')).toThrow(/UNIQUE constraint failed/)
+    db.prepare(`DELETE FROM runs`).run()
+    expect(db.prepare('SELECT COUNT(*) AS n FROM evaluations').get()).toEqual({ n: 0 })
+    db.close()
   })
 })

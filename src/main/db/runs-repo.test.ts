@@ -42,6 +42,9 @@ describe('runs repository (real SQLite file)', () => {
     expect(run).toMatchObject({ id: 'r1', projectId: 'p1', versionId, status: 'queued', epochsDone: 0 })
     expect(run.dataset).toEqual({ id: 'fashion-mnist', name: 'Fashion-MNIST', hash: null })
     expect(runs.list('p1').map((r) => r.id)).toEqual(['r1'])
+    expect(runs.list('other').map((r) => r.id)).toEqual([])
+    // Every project's runs.
+    expect(runs.list().map((r) => r.id)).toEqual(['r1'])
     expect(runs.live()).toEqual([
       { run: expect.objectContaining({ id: 'r1' }), ownerPid: process.pid, ownerId: 'me', heartbeatAt: NOW },
     ])

@@ -74,6 +74,13 @@ describe.skipIf(!existsSync(FASHION))('insight service on a trained LeNet-5', ()
     expect(validation.samples).toBe(300)
   }, 120_000)
 
+  it("answers the graph version a run trained, with its project's name", async () => {
+    const g = await services['runs.graph']({ runId: run.id })
+    expect(g).toMatchObject({ projectId: run.projectId, projectName: 'p', versionId: run.versionId })
+    expect(g.document.nodes.map((n) => n.id)).toContain('conv1')
+    expect((await services['runs.list']({})).map((r) => r.id)).toEqual([run.id])
+  })
+
   it('serves split images as stored, and refuses an index outside the split', async () => {
     const [s] = await services['runs.samples']({ runId: run.id, split: 'test', indices: [7] })
     const t = test()

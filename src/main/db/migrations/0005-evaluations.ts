@@ -11,5 +11,5 @@ CREATE TABLE evaluations (
   created_at TEXT NOT NULL,
   result     TEXT NOT NULL CHECK (json_valid(result)),
   PRIMARY KEY (run_id, split)
-);
+) STRICT;
 `
