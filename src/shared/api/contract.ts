@@ -216,10 +216,12 @@ export const CONTRACT = {
     ),
     'runs.get': method<RunDetail>()(byRun, 'A run with its per-epoch and per-batch metrics and checkpoints.'),
     'runs.delete': method<{ id: string }>()(byRun, 'Deletes a finished, failed, stopped or interrupted run.'),
-    'runs.graph': method<{ projectId: string; projectName: string; versionId: number; document: GraphDocument }>()(
-      byRun,
-      'The graph version a run trained, with its project.',
-    ),
+    'runs.graph': method<{
+      projectId: string
+      projectName: string
+      versionId: number
+      document: GraphDocument
+    }>()(byRun, 'The graph version a run trained, with its project.'),
     // Inside a trained run (docs/insight.md): inference on its best checkpoint in a worker thread.
     'runs.evaluate': method<Evaluation>()(
       evaluateRequestSchema,
