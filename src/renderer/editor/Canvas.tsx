@@ -11,7 +11,7 @@ import {
   type Node,
   type NodeChange,
 } from '@xyflow/react'
-import { useCallback, useMemo, type DragEvent } from 'react'
+import { useCallback, useMemo, useState, type DragEvent } from 'react'
 import type { ViewState } from '../../shared/api/projects'
 import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
 import { formatShape } from '../../shared/tensor/shape'
@@ -24,9 +24,12 @@ import { InnerNode } from './InnerNode'
 import { LayerNode } from './LayerNode'
 import { nodeById } from './node-by-id'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
+import { StableElements } from './stable-elements'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
 const nodeTypes = { layer: LayerNode, inner: InnerNode }
+/** A layer card reads everything by id: one shared `data` keeps its memo from seeing a change. */
+const NO_DATA = {}
 
 export const KIND_MIME = 'application/x-cnn-studio-kind'
 
@@ -56,6 +59,8 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   const selection = useUi((s) => s.selection)
   const select = useUi((s) => s.select)
   const flow = useReactFlow()
+  // Unchanged nodes and edges keep their objects, so React Flow redraws only what changed.
+  const [stable] = useState(() => new StableElements())
 
   // Document nodes, and for each expanded block its layers as read-only children inside it.
   const { nodes, innerEdges } = useMemo(() => {
@@ -68,7 +73,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         id: n.id,
         type: 'layer',
         position: n.position ?? { x: 0, y: 0 },
-        data: {},
+        data: NO_DATA,
         width: layout?.width ?? NODE_WIDTH,
         height: layout?.height ?? NODE_HEIGHT,
         selected: selection.has(n.id),
@@ -96,8 +101,8 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
             zIndex: 1,
           })
     }
-    return { nodes, innerEdges }
-  }, [doc.nodes, selection, analysis])
+    return { nodes: stable.keepNodes(nodes), innerEdges }
+  }, [doc.nodes, selection, analysis, stable])
 
   const edges: Edge[] = useMemo(() => {
     const outer = doc.edges.map((e): Edge => {
@@ -115,8 +120,8 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         animated: failing,
       }
     })
-    return [...outer, ...innerEdges]
-  }, [doc.edges, analysis, innerEdges])
+    return stable.keepEdges([...outer, ...innerEdges])
+  }, [doc.edges, analysis, innerEdges, stable])
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -126,6 +131,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       let selected: Set<string> | null = null
       const { doc } = useDocument.getState()
       for (const c of changes) {
+        if (c.type === 'dimensions' && c.dimensions) stable.measured(c.id, c.dimensions)
         // Layers inside an expanded block are derived from its parameters: nothing to change.
         if ('id' in c && !nodeById(doc, c.id)) continue
         if (c.type === 'position') {
@@ -143,7 +149,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       if (removed.size) change((d) => removeNodes(d, removed))
       if (selected) select(selected)
     },
-    [change, endGesture, select],
+    [change, endGesture, select, stable],
   )
 
   const onEdgesChange = useCallback(
