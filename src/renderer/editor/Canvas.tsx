@@ -28,6 +28,12 @@ import { StableElements } from './stable-elements'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
 const nodeTypes = { layer: LayerNode, inner: InnerNode }
+// Props React Flow copies into its store whenever they change: declared once, so a re-render of the
+// canvas (every drag frame) does not wake every subscriber of that store.
+const DELETE_KEYS = ['Delete', 'Backspace']
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control']
+const PRO_OPTIONS = { hideAttribution: true }
+const isValidConnection = (c: Connection | Edge) => c.source !== c.target
 /** A layer card reads everything by id: one shared `data` keeps its memo from seeing a change. */
 const NO_DATA = {}
 
@@ -101,7 +107,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
             zIndex: 1,
           })
     }
-    return { nodes: stable.keepNodes(nodes), innerEdges }
+    return { nodes: stable.keepNodes(nodes), innerEdges: stable.keepInnerEdges(innerEdges) }
   }, [doc.nodes, selection, analysis, stable])
 
   const edges: Edge[] = useMemo(() => {
@@ -199,9 +205,9 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        isValidConnection={(c) => c.source !== c.target}
-        deleteKeyCode={['Delete', 'Backspace']}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         onInit={(rf) => {
           // Reopening a project restores where the user was; anything else starts from a fit.
           if (initialView) {
@@ -210,7 +216,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
           } else void rf.fitView(initialFit(useDocument.getState().doc))
         }}
         minZoom={0.05}
-        proOptions={{ hideAttribution: true }}
+        proOptions={PRO_OPTIONS}
         onlyRenderVisibleElements
       >
         <Background gap={24} />

@@ -52,6 +52,7 @@ export function keepIdentity<T extends Node | Edge>(prev: T[], next: T[]): T[] {
 export class StableElements {
   private nodes: Node[] = []
   private edges: Edge[] = []
+  private innerEdges: Edge[] = []
   private readonly sizes = new Map<string, Size>()
 
   /** Records a size React Flow measured (its `dimensions` node change). */
@@ -73,5 +74,10 @@ export class StableElements {
 
   keepEdges(next: Edge[]): Edge[] {
     return (this.edges = keepIdentity(this.edges, next))
+  }
+
+  /** The edges inside expanded blocks: the same array while they stay, so a move redraws no edge. */
+  keepInnerEdges(next: Edge[]): Edge[] {
+    return (this.innerEdges = keepIdentity(this.innerEdges, next))
   }
 }
