@@ -57,6 +57,9 @@ describe('the editor on a large graph', () => {
     await page.getByLabel('filters', { exact: true }).fill('48')
     await expect.poll(() => bn.textContent()).not.toBe(before)
     expect(await bn.textContent()).toContain('48')
+    // The edge reads its label by its source's id: it shows the new shape too.
+    const label = page.locator('.react-flow__edge[data-id="conv1->conv1_bn:0"] .react-flow__edge-text')
+    await expect.poll(() => label.textContent()).toBe('112×112×48')
     expect(await mounted(page)).toBe(0)
 
     const box = (await conv.boundingBox())!

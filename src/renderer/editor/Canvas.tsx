@@ -14,7 +14,6 @@ import {
 import { useCallback, useMemo, useState, type DragEvent } from 'react'
 import type { ViewState } from '../../shared/api/projects'
 import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
-import { formatShape } from '../../shared/tensor/shape'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { addNode, connect, moveNodes, removeEdges, removeNodes } from '../store/edits'
@@ -23,11 +22,13 @@ import { layoutBlock } from './block-layout'
 import { InnerNode } from './InnerNode'
 import { LayerNode } from './LayerNode'
 import { nodeById } from './node-by-id'
+import { ShapeEdge } from './ShapeEdge'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
 import { StableElements } from './stable-elements'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
 const nodeTypes = { layer: LayerNode, inner: InnerNode }
+const edgeTypes = { shape: ShapeEdge }
 // Props React Flow copies into its store whenever they change: declared once, so a re-render of the
 // canvas (every drag frame) does not wake every subscriber of that store.
 const DELETE_KEYS = ['Delete', 'Backspace']
@@ -112,7 +113,6 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
 
   const edges: Edge[] = useMemo(() => {
     const outer = doc.edges.map((e): Edge => {
-      const shape = analysis.nodes[e.source]?.outputShape
       const target = analysis.nodes[e.target]
       const failing = target?.status === 'error' && (target.error?.port ?? 0) === e.targetPort
       return {
@@ -121,7 +121,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         target: e.target,
         sourceHandle: 'out',
         targetHandle: `in-${e.targetPort}`,
-        label: shape ? formatShape(shape) : '?',
+        type: 'shape',
         className: failing ? 'edge-error' : undefined,
         animated: failing,
       }
@@ -202,6 +202,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
