@@ -11,10 +11,9 @@ import {
   type Node,
   type NodeChange,
 } from '@xyflow/react'
-import { useCallback, useMemo, type DragEvent } from 'react'
+import { useCallback, useMemo, useState, type DragEvent } from 'react'
 import type { ViewState } from '../../shared/api/projects'
 import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
-import { formatShape } from '../../shared/tensor/shape'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { addNode, connect, moveNodes, removeEdges, removeNodes } from '../store/edits'
@@ -23,10 +22,21 @@ import { layoutBlock } from './block-layout'
 import { InnerNode } from './InnerNode'
 import { LayerNode } from './LayerNode'
 import { nodeById } from './node-by-id'
+import { ShapeEdge } from './ShapeEdge'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
+import { StableElements } from './stable-elements'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
 const nodeTypes = { layer: LayerNode, inner: InnerNode }
+const edgeTypes = { shape: ShapeEdge }
+// Props React Flow copies into its store whenever they change: declared once, so a re-render of the
+// canvas (every drag frame) does not wake every subscriber of that store.
+const DELETE_KEYS = ['Delete', 'Backspace']
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control']
+const PRO_OPTIONS = { hideAttribution: true }
+const isValidConnection = (c: Connection | Edge) => c.source !== c.target
+/** A layer card reads everything by id: one shared `data` keeps its memo from seeing a change. */
+const NO_DATA = {}
 
 export const KIND_MIME = 'application/x-cnn-studio-kind'
 
@@ -56,6 +66,8 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   const selection = useUi((s) => s.selection)
   const select = useUi((s) => s.select)
   const flow = useReactFlow()
+  // Unchanged nodes and edges keep their objects, so React Flow redraws only what changed.
+  const [stable] = useState(() => new StableElements())
 
   // Document nodes, and for each expanded block its layers as read-only children inside it.
   const { nodes, innerEdges } = useMemo(() => {
@@ -68,7 +80,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         id: n.id,
         type: 'layer',
         position: n.position ?? { x: 0, y: 0 },
-        data: {},
+        data: NO_DATA,
         width: layout?.width ?? NODE_WIDTH,
         height: layout?.height ?? NODE_HEIGHT,
         selected: selection.has(n.id),
@@ -96,12 +108,11 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
             zIndex: 1,
           })
     }
-    return { nodes, innerEdges }
-  }, [doc.nodes, selection, analysis])
+    return { nodes: stable.keepNodes(nodes), innerEdges: stable.keepInnerEdges(innerEdges) }
+  }, [doc.nodes, selection, analysis, stable])
 
   const edges: Edge[] = useMemo(() => {
     const outer = doc.edges.map((e): Edge => {
-      const shape = analysis.nodes[e.source]?.outputShape
       const target = analysis.nodes[e.target]
       const failing = target?.status === 'error' && (target.error?.port ?? 0) === e.targetPort
       return {
@@ -110,13 +121,13 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         target: e.target,
         sourceHandle: 'out',
         targetHandle: `in-${e.targetPort}`,
-        label: shape ? formatShape(shape) : '?',
+        type: 'shape',
         className: failing ? 'edge-error' : undefined,
         animated: failing,
       }
     })
-    return [...outer, ...innerEdges]
-  }, [doc.edges, analysis, innerEdges])
+    return stable.keepEdges([...outer, ...innerEdges])
+  }, [doc.edges, analysis, innerEdges, stable])
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -126,6 +137,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       let selected: Set<string> | null = null
       const { doc } = useDocument.getState()
       for (const c of changes) {
+        if (c.type === 'dimensions' && c.dimensions) stable.measured(c.id, c.dimensions)
         // Layers inside an expanded block are derived from its parameters: nothing to change.
         if ('id' in c && !nodeById(doc, c.id)) continue
         if (c.type === 'position') {
@@ -143,7 +155,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       if (removed.size) change((d) => removeNodes(d, removed))
       if (selected) select(selected)
     },
-    [change, endGesture, select],
+    [change, endGesture, select, stable],
   )
 
   const onEdgesChange = useCallback(
@@ -190,12 +202,13 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        isValidConnection={(c) => c.source !== c.target}
-        deleteKeyCode={['Delete', 'Backspace']}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         onInit={(rf) => {
           // Reopening a project restores where the user was; anything else starts from a fit.
           if (initialView) {
@@ -204,7 +217,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
           } else void rf.fitView(initialFit(useDocument.getState().doc))
         }}
         minZoom={0.05}
-        proOptions={{ hideAttribution: true }}
+        proOptions={PRO_OPTIONS}
         onlyRenderVisibleElements
       >
         <Background gap={24} />
