@@ -6,24 +6,28 @@ import {
   useReactFlow,
   type Connection,
   type Edge,
-  type EdgeChange,
   type FitViewOptions,
   type Node,
   type NodeChange,
 } from '@xyflow/react'
-import { useCallback, useMemo, useState, type DragEvent } from 'react'
+import { useCallback, useMemo, useState, type DragEvent, type MouseEvent } from 'react'
 import type { ViewState } from '../../shared/api/projects'
 import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
-import { addNode, connect, moveNodes, removeEdges, removeNodes } from '../store/edits'
+import { addNode, connect, moveNodes, removeElements } from '../store/edits'
 import { useUi } from '../store/ui-store'
 import { layoutBlock } from './block-layout'
+import { ContextMenu, type MenuAt } from './ContextMenu'
+import { dropParams } from './drop-params'
+import { isBlock, toggleBlock } from './graph-commands'
 import { InnerNode } from './InnerNode'
 import { LayerNode } from './LayerNode'
 import { nodeById } from './node-by-id'
 import { ShapeEdge } from './ShapeEdge'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
+import { DELETE_KEYS } from './shortcuts'
+import { ShortcutsOverlay } from './ShortcutsOverlay'
 import { StableElements } from './stable-elements'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
@@ -31,7 +35,6 @@ const nodeTypes = { layer: LayerNode, inner: InnerNode }
 const edgeTypes = { shape: ShapeEdge }
 // Props React Flow copies into its store whenever they change: declared once, so a re-render of the
 // canvas (every drag frame) does not wake every subscriber of that store.
-const DELETE_KEYS = ['Delete', 'Backspace']
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control']
 const PRO_OPTIONS = { hideAttribution: true }
 const isValidConnection = (c: Connection | Edge) => c.source !== c.target
@@ -55,6 +58,16 @@ export function initialFit(doc: GraphDocument): FitViewOptions {
   if (doc.nodes.length <= 14) return { maxZoom: 1 }
   const top = [...doc.nodes].sort((a, b) => (a.position?.y ?? 0) - (b.position?.y ?? 0)).slice(0, 12)
   return { maxZoom: 1, nodes: top.map((n) => ({ id: n.id })) }
+}
+
+/**
+ * Deletes nodes and edges as one edit, one undo step. React Flow reports one delete as edge removals,
+ * then node removals, then `onDelete` with both: the change handlers leave removals to this.
+ */
+export function deleteElements({ nodes, edges }: { nodes: readonly Node[]; edges: readonly Edge[] }): void {
+  const ids = new Set(nodes.map((n) => n.id))
+  const removed = edges.map((e) => parseEdgeId(e.id)).filter((e) => e !== null)
+  useDocument.getState().change((d) => removeElements(d, ids, removed))
 }
 
 /** The graph canvas: a controlled React Flow over the document store. */
@@ -133,7 +146,6 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
     (changes: NodeChange[]) => {
       const moved = new Map<string, { x: number; y: number }>()
       let dragEnded = false
-      const removed = new Set<string>()
       let selected: Set<string> | null = null
       const { doc } = useDocument.getState()
       for (const c of changes) {
@@ -143,8 +155,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         if (c.type === 'position') {
           if (c.position) moved.set(c.id, c.position)
           if (c.dragging === false) dragEnded = true
-        } else if (c.type === 'remove') removed.add(c.id)
-        else if (c.type === 'select') {
+        } else if (c.type === 'select') {
           selected ??= new Set(useUi.getState().selection)
           if (c.selected) selected.add(c.id)
           else selected.delete(c.id)
@@ -152,21 +163,31 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       }
       if (moved.size) change((d) => moveNodes(d, moved), 'later')
       if (dragEnded) endGesture()
-      if (removed.size) change((d) => removeNodes(d, removed))
       if (selected) select(selected)
     },
     [change, endGesture, select, stable],
   )
 
-  const onEdgesChange = useCallback(
-    (changes: EdgeChange[]) => {
-      const removed = changes
-        .flatMap((c) => (c.type === 'remove' ? [parseEdgeId(c.id)] : []))
-        .filter((e) => e !== null)
-      if (removed.length) change((d) => removeEdges(d, removed))
+  const [menu, setMenu] = useState<MenuAt | null>(null)
+  const closeMenu = useCallback(() => setMenu(null), [])
+  const onNodeContextMenu = useCallback(
+    (event: MouseEvent, node: Node) => {
+      if (!nodeById(useDocument.getState().doc, node.id)) return
+      event.preventDefault()
+      // A node outside the selection becomes the selection, as in a file manager.
+      if (!useUi.getState().selection.has(node.id)) select([node.id])
+      setMenu({ x: event.clientX, y: event.clientY, nodeId: node.id })
     },
-    [change],
+    [select],
   )
+  const onPaneContextMenu = useCallback((event: MouseEvent | globalThis.MouseEvent) => {
+    event.preventDefault()
+    setMenu({ x: event.clientX, y: event.clientY, nodeId: null })
+  }, [])
+  const onNodeDoubleClick = useCallback((_event: MouseEvent, node: Node) => {
+    const n = nodeById(useDocument.getState().doc, node.id)
+    if (n && isBlock(n.kind)) toggleBlock(n.id)
+  }, [])
 
   const onConnect = useCallback(
     (c: Connection) => {
@@ -184,10 +205,12 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
       let id = ''
       change((d) => {
-        const r = addNode(d, kind, {
-          x: Math.round(p.x - NODE_WIDTH / 2),
-          y: Math.round(p.y - NODE_HEIGHT / 2),
-        })
+        const r = addNode(
+          d,
+          kind,
+          { x: Math.round(p.x - NODE_WIDTH / 2), y: Math.round(p.y - NODE_HEIGHT / 2) },
+          dropParams(kind),
+        )
         id = r.id
         return r.doc
       })
@@ -204,17 +227,22 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
+        onDelete={deleteElements}
+        onNodeContextMenu={onNodeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
+        onNodeDoubleClick={onNodeDoubleClick}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         deleteKeyCode={DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         onInit={(rf) => {
-          // Reopening a project restores where the user was; anything else starts from a fit.
+          // Reopening a project restores where the user was; anything else starts from a fit. An
+          // empty graph is not fitted: React Flow would queue the fit and jump to the first drop.
+          const doc = useDocument.getState().doc
           if (initialView) {
             void rf.setViewport(initialView.viewport)
             select(initialView.selection)
-          } else void rf.fitView(initialFit(useDocument.getState().doc))
+          } else if (doc.nodes.length > 0) void rf.fitView(initialFit(doc))
         }}
         minZoom={0.05}
         proOptions={PRO_OPTIONS}
@@ -224,6 +252,8 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         <Controls showInteractive={false} />
         <MiniMap pannable zoomable nodeStrokeWidth={3} />
       </ReactFlow>
+      {menu && <ContextMenu at={menu} onClose={closeMenu} />}
+      <ShortcutsOverlay />
     </div>
   )
 }

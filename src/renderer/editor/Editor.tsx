@@ -6,13 +6,11 @@ import { download } from '../projects/ProjectList'
 import { SaveIndicator } from '../projects/SaveIndicator'
 import { useAutosave, type OpenProject, type SaveStatus } from '../projects/use-autosave'
 import '@xyflow/react/dist/style.css'
-import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
-import { nodeSizer } from './block-layout'
 import { Canvas } from './Canvas'
 import './editor.css'
 import { Inspector } from './Inspector'
-import { autoLayout } from './layout'
+import { arrange, fitGraph } from './graph-commands'
 import { Palette } from './Palette'
 import { editCommand, useEditorShortcuts, type EditCommand } from './shortcuts'
 import { StatusBar } from './StatusBar'
@@ -69,7 +67,7 @@ function Toolbar({
   const name = useDocument((s) => s.doc.name)
   const canUndo = useDocument((s) => s.history.past.length > 0 || s.history.gestureStart !== null)
   const canRedo = useDocument((s) => s.history.future.length > 0)
-  const { undo, redo, change } = useDocument.getState()
+  const { undo, redo } = useDocument.getState()
   const flow = useReactFlow()
   return (
     <div className="toolbar" role="toolbar" aria-label="Editor">
@@ -92,14 +90,7 @@ function Toolbar({
       <button type="button" onClick={redo} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)">
         Redo
       </button>
-      <button
-        type="button"
-        onClick={() => {
-          change((d) => autoLayout(d, nodeSizer(analyse(d))))
-          requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }))
-        }}
-        title="Arrange the graph top to bottom"
-      >
+      <button type="button" onClick={() => arrange(flow)} title="Arrange the graph top to bottom">
         Auto-layout
       </button>
       <button
@@ -120,7 +111,7 @@ function Toolbar({
       >
         Export
       </button>
-      <button type="button" onClick={() => flow.fitView({ maxZoom: 1 })} title="Fit the graph in view">
+      <button type="button" onClick={() => fitGraph(flow)} title="Fit the graph in view">
         Fit
       </button>
     </div>
@@ -144,11 +135,10 @@ function EditorLayout({ api, project, initialView, onClose, panels }: EditorProp
       api.on('app.command', (c) => {
         if (c.command === 'save') void flush()
         else if (c.command === 'save-and-close') void flush().finally(() => window.close())
-        else if (c.command === 'fit') void flow.fitView({ maxZoom: 1 })
+        else if (c.command === 'fit') fitGraph(flow)
         else if (c.command === 'zoom-in') void flow.zoomIn()
         else if (c.command === 'zoom-out') void flow.zoomOut()
-        else if (c.command === 'layout')
-          useDocument.getState().change((d) => autoLayout(d, nodeSizer(analyse(d))))
+        else if (c.command === 'layout') arrange(flow)
         else if (c.command === 'export' && project)
           void flush()
             .then(() => api.projects.export({ id: project.id }))

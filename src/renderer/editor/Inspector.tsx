@@ -5,11 +5,11 @@ import { formatCount } from '../format'
 import { fieldsOf } from '../forms/param-fields'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
-import { applyFix, renameNode, setExpanded, setParam } from '../store/edits'
+import { renameNode, setParam } from '../store/edits'
+import { applyFixOption, fixOptions } from '../store/fixes'
 import { useUi } from '../store/ui-store'
-import { nodeSizer } from './block-layout'
+import { toggleBlock } from './graph-commands'
 import { nodeById } from './node-by-id'
-import { autoLayout } from './layout'
 import { ParamField } from './ParamField'
 import { ShapeFormula } from './ShapeFormula'
 
@@ -19,6 +19,9 @@ export function Inspector() {
   const id = selection.size === 1 ? [...selection][0] : null
   const node = useDocument((s) => (id ? nodeById(s.doc, id) : undefined))
   const change = useDocument((s) => s.change)
+  // The fixes read only what the analysis reads (kinds, parameters, edges): no need to re-render on moves.
+  const doc = useDocument.getState().doc
+  const datasetClasses = useUi((s) => s.datasetClasses)
   const analysis = useAnalysis()
   if (!node) {
     return (
@@ -44,15 +47,7 @@ export function Inspector() {
         {resolved && <p className="muted">{resolved.spec.palette.doc}</p>}
       </header>
       {resolved?.type === 'block' && (
-        <button
-          type="button"
-          onClick={() =>
-            change((d) => {
-              const next = setExpanded(d, node.id, !node.expanded)
-              return autoLayout(next, nodeSizer(analysis))
-            })
-          }
-        >
+        <button type="button" onClick={() => toggleBlock(node.id)}>
           {node.expanded ? 'Collapse block' : 'Show layers'}
         </button>
       )}
@@ -90,11 +85,11 @@ export function Inspector() {
       {a?.error && (
         <div className="node-error" role="alert">
           <p>{a.error.message}</p>
-          {a.error.fix && (
-            <button type="button" onClick={() => change((d) => applyFix(d, node.id, a.error!.fix!).doc)}>
-              {a.error.fix.label}
+          {fixOptions(doc, analysis, node.id, datasetClasses).map((o) => (
+            <button key={o.label} type="button" onClick={() => change((d) => applyFixOption(d, node.id, o))}>
+              {o.label}
             </button>
-          )}
+          ))}
         </div>
       )}
       {a?.inner && node.expanded && (

@@ -8,6 +8,7 @@ import { formatCount } from '../format'
 import { NodeThumbnail } from '../insight/network/NodeThumbnail'
 import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
+import { toggleBlock } from './graph-commands'
 import { nodeById } from './node-by-id'
 import { ShapeFormula } from './ShapeFormula'
 
@@ -19,7 +20,8 @@ function cardView(doc: GraphDocument, id: string) {
   const node = nodeById(doc, id)
   if (!node) return null
   const a = analyse(doc).nodes[id]
-  const spec = resolveKind(node.kind)?.spec
+  const resolved = resolveKind(node.kind)
+  const spec = resolved?.spec
   const count = a?.params ? a.params.trainable + a.params.nonTrainable : 0
   return {
     label: spec?.palette.label ?? node.kind,
@@ -34,6 +36,7 @@ function cardView(doc: GraphDocument, id: string) {
     warning: a?.warning ?? null,
     params: count > 0 ? formatCount(count) : null,
     expanded: Boolean(node.expanded && a?.inner),
+    block: resolved?.type === 'block',
   }
 }
 
@@ -63,6 +66,18 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
       <div className="layer-node-head">
         <span className="layer-node-kind">{v.label}</span>
         <span className="layer-node-name">{v.name}</span>
+        {v.block && (
+          <button
+            type="button"
+            className="layer-node-toggle nodrag"
+            onClick={() => toggleBlock(id)}
+            aria-expanded={v.expanded}
+            data-testid={`toggle-${id}`}
+            title={v.expanded ? 'Collapse the block' : 'Show the layers inside (or double-click the block)'}
+          >
+            {v.expanded ? '▾' : '▸'}
+          </button>
+        )}
       </div>
       {v.warning ? (
         <div className="layer-node-warning" data-testid={`warning-${id}`}>

@@ -6,6 +6,7 @@ import { useDocument } from '../store/document-store'
 import { addNode } from '../store/edits'
 import { useUi } from '../store/ui-store'
 import { KIND_MIME } from './Canvas'
+import { dropParams } from './drop-params'
 
 const ENTRIES = [...Object.values(LAYERS), ...Object.values(BLOCKS)].map((s) => ({
   kind: s.kind,
@@ -36,7 +37,7 @@ export function Palette() {
     const lowest = doc.nodes.reduce((y, n) => Math.max(y, n.position?.y ?? 0), -120)
     let id = ''
     change((d) => {
-      const r = addNode(d, kind, { x: 0, y: lowest + 130 })
+      const r = addNode(d, kind, { x: 0, y: lowest + 130 }, dropParams(kind))
       id = r.id
       return r.doc
     })

@@ -1,7 +1,7 @@
 import { formatBytes, formatCount } from '../format'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
-import { applyFix } from '../store/edits'
+import { applyFixOption, fixOptions } from '../store/fixes'
 import { useUi } from '../store/ui-store'
 
 /**
@@ -14,6 +14,9 @@ export function StatusBar() {
   const setBatch = useUi((s) => s.setBatchSize)
   const select = useUi((s) => s.select)
   const change = useDocument((s) => s.change)
+  // The fixes read only what the analysis reads (kinds, parameters, edges): no need to re-render on moves.
+  const doc = useDocument.getState().doc
+  const datasetClasses = useUi((s) => s.datasetClasses)
   const t = a.totals
   return (
     <footer className="status-bar">
@@ -60,26 +63,24 @@ export function StatusBar() {
           {a.documentErrors.map((m) => (
             <li key={m}>{m}</li>
           ))}
-          {a.errors.map((e) => {
-            const fix = a.nodes[e.nodeId]?.error?.fix
-            return (
-              <li key={e.nodeId}>
-                <button type="button" className="link" onClick={() => select([e.nodeId])}>
-                  {e.nodeId}
+          {a.errors.map((e) => (
+            <li key={e.nodeId}>
+              <button type="button" className="link" onClick={() => select([e.nodeId])}>
+                {e.nodeId}
+              </button>
+              : {e.message}
+              {fixOptions(doc, a, e.nodeId, datasetClasses).map((o) => (
+                <button
+                  key={o.label}
+                  type="button"
+                  className="fix"
+                  onClick={() => change((d) => applyFixOption(d, e.nodeId, o))}
+                >
+                  {o.label}
                 </button>
-                : {e.message}
-                {fix && (
-                  <button
-                    type="button"
-                    className="fix"
-                    onClick={() => change((d) => applyFix(d, e.nodeId, fix).doc)}
-                  >
-                    {fix.label}
-                  </button>
-                )}
-              </li>
-            )
-          })}
+              ))}
+            </li>
+          ))}
         </ul>
       )}
     </footer>

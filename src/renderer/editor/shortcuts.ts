@@ -49,22 +49,58 @@ export function editCommand(command: EditCommand): void {
   }
 }
 
-const KEYS: Record<string, EditCommand> = {
-  z: 'undo',
-  y: 'redo',
-  x: 'cut',
-  c: 'copy',
-  v: 'paste',
-  d: 'duplicate',
+/** The keys React Flow deletes the selection with. */
+export const DELETE_KEYS = ['Delete', 'Backspace']
+
+/**
+ * Every keyboard and mouse shortcut of the editor, in the order the `?` overlay lists them: the
+ * overlay and the key handler below both read this table. `key` and `shift` are what the handler
+ * matches with Ctrl (⌘ on macOS) held.
+ */
+export const SHORTCUTS: readonly {
+  keys: string
+  action: string
+  command?: EditCommand
+  key?: string
+  shift?: boolean
+}[] = [
+  { keys: 'Ctrl+Z', action: 'Undo', command: 'undo', key: 'z' },
+  { keys: 'Ctrl+Shift+Z', action: 'Redo', command: 'redo', key: 'z', shift: true },
+  { keys: 'Ctrl+Y', action: 'Redo', command: 'redo', key: 'y' },
+  { keys: 'Ctrl+X', action: 'Cut the selected nodes', command: 'cut', key: 'x' },
+  { keys: 'Ctrl+C', action: 'Copy the selected nodes', command: 'copy', key: 'c' },
+  { keys: 'Ctrl+V', action: 'Paste', command: 'paste', key: 'v' },
+  { keys: 'Ctrl+D', action: 'Duplicate the selected nodes', command: 'duplicate', key: 'd' },
+  { keys: DELETE_KEYS.join(' / '), action: 'Delete the selected nodes and connections' },
+  { keys: 'Shift+click, Ctrl+click', action: 'Add a node to the selection' },
+  { keys: 'Shift+drag', action: 'Select the nodes in a rectangle' },
+  { keys: 'Double-click a block', action: 'Show or hide its layers' },
+  { keys: 'Right-click', action: 'The menu of a node or of the canvas' },
+  { keys: '?', action: 'Show or hide this list' },
+  { keys: 'Escape', action: 'Close a menu or this list' },
+]
+
+/** The Ctrl command a key press asks for, if any. */
+export function commandOf(e: Pick<KeyboardEvent, 'key' | 'shiftKey'>): EditCommand | undefined {
+  const key = e.key.toLowerCase()
+  const hit = SHORTCUTS.find((s) => s.key === key && Boolean(s.shift) === (key === 'z' && e.shiftKey))
+  return hit?.command
 }
 
-/** The editor's keyboard commands: Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y, Ctrl+X/C/V/D. */
+/** The editor's keyboard commands (SHORTCUTS), and `?` for the list of them. */
 export function useEditorShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || typing(e.target)) return
-      const key = e.key.toLowerCase()
-      const command = key === 'z' && e.shiftKey ? 'redo' : KEYS[key]
+      if (typing(e.target)) return
+      const ui = useUi.getState()
+      if (e.key === '?' && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault()
+        ui.setShortcutsOpen(!ui.shortcutsOpen)
+        return
+      }
+      if (e.key === 'Escape' && ui.shortcutsOpen) return ui.setShortcutsOpen(false)
+      if (!(e.ctrlKey || e.metaKey)) return
+      const command = commandOf(e)
       if (!command) return
       e.preventDefault()
       editCommand(command)

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { inferGraph } from '../../shared/graph/infer'
 import { chain, testDoc } from '../../shared/graph/test-kit'
-import { addNode, applyFix, connect, copy, paste, removeNodes, setParam } from './edits'
+import {
+  addNode,
+  applyFix,
+  connect,
+  copy,
+  paste,
+  removeEdges,
+  removeElements,
+  removeNodes,
+  setParam,
+} from './edits'
 
 describe('document edits', () => {
   it('add nodes with fresh ids and leave the old document untouched', () => {
@@ -103,5 +113,20 @@ describe('document edits', () => {
     expect(pasted.doc.nodes.find((n) => n.id === 'conv2d1')!.params).toEqual({ filters: 7 })
     expect(pasted.doc.edges).toContainEqual({ source: 'conv2d1', target: 'activation1', targetPort: 0 })
     expect(pasted.doc.edges).not.toContainEqual(expect.objectContaining({ source: 'in', target: 'conv2d1' }))
+  })
+})
+
+describe('removing elements', () => {
+  it('removes nodes, their edges and other edges in one new document', () => {
+    const doc = chain([
+      ['in', 'Input'],
+      ['c', 'Conv2D'],
+      ['d', 'Conv2D'],
+    ])
+    const next = removeElements(doc, new Set(['d']), [{ source: 'in', target: 'c', targetPort: 0 }])
+    expect(next.nodes.map((n) => n.id)).toEqual(['in', 'c'])
+    expect(next.edges).toEqual([])
+    // Removing edges that are gone changes nothing: no empty undo step.
+    expect(removeEdges(next, [{ source: 'c', target: 'd', targetPort: 0 }])).toBe(next)
   })
 })

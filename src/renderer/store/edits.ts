@@ -42,8 +42,17 @@ const sameEdge = (a: GraphEdge, b: GraphEdge) =>
   a.source === b.source && a.target === b.target && a.targetPort === b.targetPort
 
 export function removeEdges(doc: GraphDocument, edges: readonly GraphEdge[]): GraphDocument {
-  if (edges.length === 0) return doc
-  return { ...doc, edges: doc.edges.filter((e) => !edges.some((r) => sameEdge(e, r))) }
+  const kept = doc.edges.filter((e) => !edges.some((r) => sameEdge(e, r)))
+  return kept.length === doc.edges.length ? doc : { ...doc, edges: kept }
+}
+
+/** Deletes nodes (with every edge that touches them) and edges, as one edit: one undo step. */
+export function removeElements(
+  doc: GraphDocument,
+  ids: ReadonlySet<string>,
+  edges: readonly GraphEdge[],
+): GraphDocument {
+  return removeEdges(removeNodes(doc, ids), edges)
 }
 
 /** Connects source → target's input `port`, replacing whatever fed that port. */
@@ -89,12 +98,17 @@ export function setExpanded(doc: GraphDocument, id: string, expanded: boolean): 
 }
 
 /**
- * Applies an error's one-click fix: set a parameter, or insert a layer on one input connection
+ * Applies an error's one-click fix: set a parameter (of the node, or of the node feeding one of its
+ * inputs), or insert a layer on one input connection
  * (between the source and the failing node), placed between the two. A fix that names no layer kind
  * of the registry changes nothing.
  */
 export function applyFix(doc: GraphDocument, nodeId: string, fix: Fix): { doc: GraphDocument; id?: string } {
   if (fix.type === 'setParam') return { doc: setParam(doc, nodeId, fix.param, fix.value) }
+  if (fix.type === 'setInputParam') {
+    const edge = doc.edges.find((e) => e.target === nodeId && e.targetPort === fix.port)
+    return { doc: edge ? setParam(doc, edge.source, fix.param, fix.value) : doc }
+  }
   if (!isLayerKind(fix.kind)) return { doc }
   const edge = doc.edges.find((e) => e.target === nodeId && e.targetPort === fix.port)
   const target = doc.nodes.find((n) => n.id === nodeId)

@@ -4,6 +4,7 @@ import type { BackendChoice, DatasetPreview as Preview, EngineChoice } from '../
 import { graphIo } from '../../shared/graph/io'
 import { errorMessage } from '../error-message'
 import { useDocument } from '../store/document-store'
+import { useUi } from '../store/ui-store'
 import { BackendChooser } from './BackendChooser'
 import { DatasetChooser } from './DatasetChooser'
 import { EngineChooser } from './EngineChooser'
@@ -98,6 +99,10 @@ export function TrainingPanel({
       ? shapeOf(dataset.info)
       : null
   const problems = shape ? mismatchOf(io, shape) : []
+  // The editor's fixes offer the chosen dataset's class count (a Dense's units before Output).
+  const datasetClasses = shape?.classes ?? null
+  useEffect(() => useUi.getState().setDatasetClasses(datasetClasses), [datasetClasses])
+  useEffect(() => () => useUi.getState().setDatasetClasses(null), [])
 
   const start = async () => {
     if (!projectId || !dataset || !read.ok) return

@@ -19,6 +19,11 @@ export interface Palette<P> {
   doc: string
   /** The key parameters in a few characters for the node card, e.g. `64 · 3×3 /2 · same`. */
   summary(p: P): string
+  /**
+   * Parameters a node dropped from the palette starts with, over the schema's defaults (a Conv2D
+   * with ReLU, so a network built by hand learns). Templates and documents keep the defaults.
+   */
+  preset?: Partial<P>
 }
 
 /**

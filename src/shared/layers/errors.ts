@@ -8,6 +8,8 @@
  */
 export type Fix =
   | { type: 'setParam'; label: string; param: string; value: unknown }
+  /** Sets a parameter of the node that feeds input `port` (a Dense's units for the Output after it). */
+  | { type: 'setInputParam'; label: string; port: number; param: string; value: unknown }
   | {
       type: 'insertBefore'
       label: string

@@ -21,7 +21,8 @@ export const conv2d = defineLayer({
   palette: {
     label: 'Conv2D',
     category: 'convolution',
-    doc: 'A 2-D convolution: each of `filters` kernels slides over the input and sums over all input channels.',
+    doc: 'A 2-D convolution: each of `filters` kernels slides over the input and sums over all input channels. From the palette it comes with ReLU, so stacked convolutions learn; set linear before a BatchNorm.',
+    preset: { activation: 'relu' },
     summary: (p) => convSummary(String(p.filters), p),
   },
   params,

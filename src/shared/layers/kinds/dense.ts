@@ -12,7 +12,8 @@ export const dense = defineLayer({
   palette: {
     label: 'Dense',
     category: 'dense',
-    doc: 'A fully connected layer: every output unit is a weighted sum of all input features plus a bias. Needs a flat input: put Flatten or global pooling before it.',
+    doc: 'A fully connected layer: every output unit is a weighted sum of all input features plus a bias. Needs a flat input: put Flatten or global pooling before it. From the palette it comes with ReLU; set linear for the last Dense, which feeds Output its logits.',
+    preset: { activation: 'relu' },
     summary: (p) => [String(p.units)].concat(p.activation === 'linear' ? [] : [p.activation]).join(' · '),
   },
   params: z.strictObject({
