@@ -7,13 +7,12 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
-  type FitViewOptions,
   type Node,
   type NodeChange,
 } from '@xyflow/react'
-import { useCallback, useMemo, type DragEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react'
 import type { ViewState } from '../../shared/api/projects'
-import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
+import type { GraphEdge } from '../../shared/graph/document'
 import { formatShape } from '../../shared/tensor/shape'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
@@ -24,6 +23,7 @@ import { InnerNode } from './InnerNode'
 import { LayerNode } from './LayerNode'
 import { nodeById } from './node-by-id'
 import { NODE_HEIGHT, NODE_WIDTH } from './layout'
+import { MINIMAP, useReadableFit, type Size } from './view-fit'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
 const nodeTypes = { layer: LayerNode, inner: InnerNode }
@@ -37,16 +37,6 @@ function parseEdgeId(id: string): GraphEdge | null {
   return m ? { source: m[1], target: m[2], targetPort: Number(m[3]) } : null
 }
 
-/**
- * The first view of a graph: all of it, at most at 100%; a larger one (ResNet-50 is thousands of
- * pixels tall) opens on its first dozen layers instead, readable, from the input down.
- */
-export function initialFit(doc: GraphDocument): FitViewOptions {
-  if (doc.nodes.length <= 14) return { maxZoom: 1 }
-  const top = [...doc.nodes].sort((a, b) => (a.position?.y ?? 0) - (b.position?.y ?? 0)).slice(0, 12)
-  return { maxZoom: 1, nodes: top.map((n) => ({ id: n.id })) }
-}
-
 /** The graph canvas: a controlled React Flow over the document store. */
 export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   const doc = useDocument((s) => s.doc)
@@ -56,6 +46,24 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   const selection = useUi((s) => s.selection)
   const select = useUi((s) => s.select)
   const flow = useReactFlow()
+  const { fit, refit } = useReadableFit()
+
+  // A panel opening beside the canvas (training, the insight rows) or the window resizing changes
+  // its size: fit again, so that no node ends up under the minimap or outside the canvas.
+  const canvasRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const el = canvasRef.current
+    if (!el || typeof ResizeObserver === 'undefined') return
+    let before: Size | null = null
+    const observer = new ResizeObserver(([entry]) => {
+      const after = { width: entry.contentRect.width, height: entry.contentRect.height }
+      if (before && after.width > 0 && after.height > 0)
+        if (after.width !== before.width || after.height !== before.height) refit(before, after)
+      if (after.width > 0 && after.height > 0) before = after
+    })
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [refit])
 
   // Document nodes, and for each expanded block its layers as read-only children inside it.
   const { nodes, innerEdges } = useMemo(() => {
@@ -185,7 +193,13 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   )
 
   return (
-    <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
+    <div
+      ref={canvasRef}
+      className="canvas"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={onDrop}
+      data-testid="canvas"
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -201,7 +215,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
           if (initialView) {
             void rf.setViewport(initialView.viewport)
             select(initialView.selection)
-          } else void rf.fitView(initialFit(useDocument.getState().doc))
+          } else fit()
         }}
         minZoom={0.05}
         proOptions={{ hideAttribution: true }}
@@ -209,7 +223,12 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} />
+        <MiniMap
+          pannable
+          zoomable
+          nodeStrokeWidth={3}
+          style={{ width: MINIMAP.width, height: MINIMAP.height }}
+        />
       </ReactFlow>
     </div>
   )

@@ -16,6 +16,8 @@ import { autoLayout } from './layout'
 import { Palette } from './Palette'
 import { editCommand, useEditorShortcuts, type EditCommand } from './shortcuts'
 import { StatusBar } from './StatusBar'
+import { useReadableFit } from './view-fit'
+import { ThemePicker } from '../theme/ThemePicker'
 
 // The panels read the stores themselves: the editor's own state (the save status) must not
 // re-render them.
@@ -70,7 +72,7 @@ function Toolbar({
   const canUndo = useDocument((s) => s.history.past.length > 0 || s.history.gestureStart !== null)
   const canRedo = useDocument((s) => s.history.future.length > 0)
   const { undo, redo, change } = useDocument.getState()
-  const flow = useReactFlow()
+  const { fit } = useReadableFit()
   return (
     <div className="toolbar" role="toolbar" aria-label="Editor">
       {onClose && (
@@ -96,7 +98,7 @@ function Toolbar({
         type="button"
         onClick={() => {
           change((d) => autoLayout(d, nodeSizer(analyse(d))))
-          requestAnimationFrame(() => flow.fitView({ maxZoom: 1 }))
+          requestAnimationFrame(() => fit())
         }}
         title="Arrange the graph top to bottom"
       >
@@ -120,9 +122,10 @@ function Toolbar({
       >
         Export
       </button>
-      <button type="button" onClick={() => flow.fitView({ maxZoom: 1 })} title="Fit the graph in view">
+      <button type="button" onClick={() => fit()} title="Fit the graph in view at a readable size">
         Fit
       </button>
+      <ThemePicker />
     </div>
   )
 }
@@ -138,13 +141,14 @@ function EditorLayout({ api, project, initialView, onClose, panels }: EditorProp
   const exportOpen = useRef(false)
   exportOpen.current = exporting
   const flow = useReactFlow()
+  const { fit } = useReadableFit()
   // The desktop menu's commands.
   useEffect(
     () =>
       api.on('app.command', (c) => {
         if (c.command === 'save') void flush()
         else if (c.command === 'save-and-close') void flush().finally(() => window.close())
-        else if (c.command === 'fit') void flow.fitView({ maxZoom: 1 })
+        else if (c.command === 'fit') fit()
         else if (c.command === 'zoom-in') void flow.zoomIn()
         else if (c.command === 'zoom-out') void flow.zoomOut()
         else if (c.command === 'layout')
@@ -156,7 +160,7 @@ function EditorLayout({ api, project, initialView, onClose, panels }: EditorProp
         else if (c.command === 'export-model') setExporting(true)
         else if (EDIT_COMMANDS.has(c.command) && !exportOpen.current) editCommand(c.command as EditCommand)
       }),
-    [api, flow, flush, project],
+    [api, flow, fit, flush, project],
   )
   const close = onClose && (() => void flush().then(() => onClose()))
   // Training runs the latest saved version: it must be what the canvas shows.

@@ -1,4 +1,3 @@
-import { useReactFlow } from '@xyflow/react'
 import { useEffect } from 'react'
 import type { Api } from '../../../shared/api/contract'
 import { useUi } from '../../store/ui-store'
@@ -13,13 +12,8 @@ import './network.css'
  */
 export function InsightLayer({ api }: { api: Api }) {
   const runId = useInsight((s) => s.runId)
-  const nodeOpen = useInsight((s) => s.nodeId !== null)
-  const flow = useReactFlow()
-  // The sample bar and the node view take rows from the canvas: fit the graph to what is left.
-  useEffect(() => {
-    const frame = requestAnimationFrame(() => void flow.fitView({ maxZoom: 1, duration: 200 }))
-    return () => cancelAnimationFrame(frame)
-  }, [flow, runId, nodeOpen])
+  // The sample bar and the node view take rows from the canvas, which fits the graph again itself
+  // whenever its size changes (editor/Canvas.tsx).
   useEffect(() => {
     if (!runId) return
     const open = (selection: ReadonlySet<string>) => {
