@@ -38,6 +38,15 @@ export function readableViewport(bounds: Rect, anchorX: number, size: Size): Vie
   return { x, y, zoom }
 }
 
+/** The same point of the graph in the middle of a canvas that changed from `before` to `after`. */
+export function recentred(now: Viewport, before: Size, after: Size): Viewport {
+  return {
+    x: now.x + (after.width - before.width) / 2,
+    y: now.y + (after.height - before.height) / 2,
+    zoom: now.zoom,
+  }
+}
+
 /** The viewport each canvas was last fitted to: while it is unchanged, the user has not moved. */
 const lastFit = new WeakMap<object, Viewport>()
 
@@ -76,11 +85,7 @@ export function useReadableFit() {
       const fitted = lastFit.get(store)
       const now = flow.getViewport()
       if (fitted && same(fitted, now)) return fit(after)
-      void flow.setViewport({
-        x: now.x + (after.width - before.width) / 2,
-        y: now.y + (after.height - before.height) / 2,
-        zoom: now.zoom,
-      })
+      void flow.setViewport(recentred(now, before, after))
     },
     [flow, store, fit],
   )
