@@ -189,6 +189,7 @@ describe('the canvas view', () => {
     expect(await picker.inputValue()).toBe('light')
     expect(await theme()).toBe('light')
     expect(await pageLuminance()).toBeGreaterThan(0.75)
+    await shoot(page, 'theme-light-over-dark')
 
     await page.emulateMedia({ colorScheme: 'light' })
     await picker.selectOption('dark')
@@ -196,6 +197,7 @@ describe('the canvas view', () => {
     await picker.waitFor()
     expect(await picker.inputValue()).toBe('dark')
     expect(await pageLuminance()).toBeLessThan(0.25)
+    await shoot(page, 'theme-dark-over-light')
 
     // Back to the system's: it follows the scheme as it changes.
     await picker.selectOption('system')
