@@ -4,7 +4,7 @@ import { CATEGORIES } from '../src/shared/layers/categories'
 
 /**
  * The category colours stay in the stylesheet, beside the theme they belong to (a dark-mode variant
- * would go in a `prefers-color-scheme` block there); this ties them to the one category list.
+ * would go in a `[data-theme='dark']` rule there); this ties them to the one category list.
  */
 const css = readFileSync(new URL('../src/renderer/editor/editor.css', import.meta.url), 'utf8').replace(
   /\/\*[\s\S]*?\*\//g,

@@ -8,6 +8,7 @@ import { ProjectList } from './projects/ProjectList'
 import type { OpenProject } from './projects/use-autosave'
 import { readGraphFile } from './read-graph-file'
 import { ShapeSketch } from './ShapeSketch'
+import { ThemePicker } from './theme/ThemePicker'
 import { ensurePositions } from './editor/layout'
 import { useDocument } from './store/document-store'
 import { useUi } from './store/ui-store'
@@ -107,6 +108,7 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
   return (
     <div className="app">
       <header className="app-header">
+        <ThemePicker />
         <h1>CNN Studio</h1>
         <p>
           Build convolutional networks visually, see every tensor shape as you edit, train and export to ONNX.

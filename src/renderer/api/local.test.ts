@@ -3,7 +3,7 @@ import { ApiError, METHOD_NAMES } from '../../shared/api/contract'
 import { createInPageApi, TRAINING_UNAVAILABLE } from './local'
 
 describe('in-page services', () => {
-  it('answer every training, runs and datasets method with unavailable, saying what can train', async () => {
+  it('answer every training, runs, insight and datasets method with unavailable, saying what can train', async () => {
     const api = createInPageApi()
     const calls = [
       api.training.start({ projectId: 'p', dataset: { builtin: 'mnist' } }),
@@ -15,11 +15,26 @@ describe('in-page services', () => {
       api.runs.list({ id: 'p' }),
       api.runs.get({ runId: 'r' }),
       api.runs.delete({ runId: 'r' }),
+      api.runs.graph({ runId: 'r' }),
+      api.runs.evaluate({ runId: 'r' }),
+      api.runs.samples({ runId: 'r', indices: [0] }),
+      api.insight.activations({ runId: 'r', sample: { kind: 'dataset', index: 0 } }),
+      api.insight.featureMap({ runId: 'r', sample: { kind: 'dataset', index: 0 }, nodeId: 'n' }),
+      api.insight.weights({ runId: 'r', nodeId: 'n' }),
+      api.insight.attribution({
+        runId: 'r',
+        sample: { kind: 'dataset', index: 0 },
+        method: 'saliency',
+        classIndex: 0,
+      }),
+      api.insight.predict({ runId: 'r', images: [{ name: 'a.png', data: 'AAAA' }] }),
       api.datasets.list(),
       api.datasets.preview({ dataset: { folder: '/x' } }),
       api.datasets.download({ id: 'cifar10' }),
     ]
-    expect(calls).toHaveLength(METHOD_NAMES.filter((m) => /^(training|runs|datasets)\./.test(m)).length)
+    expect(calls).toHaveLength(
+      METHOD_NAMES.filter((m) => /^(training|runs|insight|datasets)\./.test(m)).length,
+    )
     for (const call of calls) {
       const error = await call.catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ApiError)

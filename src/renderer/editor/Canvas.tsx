@@ -6,13 +6,12 @@ import {
   useReactFlow,
   type Connection,
   type Edge,
-  type FitViewOptions,
   type Node,
   type NodeChange,
 } from '@xyflow/react'
-import { useCallback, useMemo, useState, type DragEvent, type MouseEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react'
 import type { ViewState } from '../../shared/api/projects'
-import type { GraphDocument, GraphEdge } from '../../shared/graph/document'
+import type { GraphEdge } from '../../shared/graph/document'
 import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { addNode, connect, moveNodes, removeElements } from '../store/edits'
@@ -29,6 +28,7 @@ import { NODE_HEIGHT, NODE_WIDTH } from './layout'
 import { DELETE_KEYS } from './shortcuts'
 import { ShortcutsOverlay } from './ShortcutsOverlay'
 import { StableElements } from './stable-elements'
+import { MINIMAP, useReadableFit, type Size } from './view-fit'
 
 /** Declared once: React Flow re-mounts every node when this object changes. */
 const nodeTypes = { layer: LayerNode, inner: InnerNode }
@@ -48,16 +48,6 @@ const edgeId = (e: GraphEdge) => `${e.source}->${e.target}:${e.targetPort}`
 function parseEdgeId(id: string): GraphEdge | null {
   const m = /^(.*)->(.*):(\d+)$/.exec(id)
   return m ? { source: m[1], target: m[2], targetPort: Number(m[3]) } : null
-}
-
-/**
- * The first view of a graph: all of it, at most at 100%; a larger one (ResNet-50 is thousands of
- * pixels tall) opens on its first dozen layers instead, readable, from the input down.
- */
-export function initialFit(doc: GraphDocument): FitViewOptions {
-  if (doc.nodes.length <= 14) return { maxZoom: 1 }
-  const top = [...doc.nodes].sort((a, b) => (a.position?.y ?? 0) - (b.position?.y ?? 0)).slice(0, 12)
-  return { maxZoom: 1, nodes: top.map((n) => ({ id: n.id })) }
 }
 
 /**
@@ -81,6 +71,24 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   const flow = useReactFlow()
   // Unchanged nodes and edges keep their objects, so React Flow redraws only what changed.
   const [stable] = useState(() => new StableElements())
+  const { fit, refit } = useReadableFit()
+
+  // A panel opening beside the canvas (training, the insight rows) or the window resizing changes
+  // its size: fit again, so that no node ends up under the minimap or outside the canvas.
+  const canvasRef = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    const el = canvasRef.current
+    if (!el || typeof ResizeObserver === 'undefined') return
+    let before: Size | null = null
+    const observer = new ResizeObserver(([entry]) => {
+      const after = { width: entry.contentRect.width, height: entry.contentRect.height }
+      if (before && after.width > 0 && after.height > 0)
+        if (after.width !== before.width || after.height !== before.height) refit(before, after)
+      if (after.width > 0 && after.height > 0) before = after
+    })
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [refit])
 
   // Document nodes, and for each expanded block its layers as read-only children inside it.
   const { nodes, innerEdges } = useMemo(() => {
@@ -220,7 +228,13 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   )
 
   return (
-    <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} data-testid="canvas">
+    <div
+      ref={canvasRef}
+      className="canvas"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={onDrop}
+      data-testid="canvas"
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -242,7 +256,7 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
           if (initialView) {
             void rf.setViewport(initialView.viewport)
             select(initialView.selection)
-          } else if (doc.nodes.length > 0) void rf.fitView(initialFit(doc))
+          } else if (doc.nodes.length > 0) fit()
         }}
         minZoom={0.05}
         proOptions={PRO_OPTIONS}
@@ -250,7 +264,12 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
       >
         <Background gap={24} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} />
+        <MiniMap
+          pannable
+          zoomable
+          nodeStrokeWidth={3}
+          style={{ width: MINIMAP.width, height: MINIMAP.height }}
+        />
       </ReactFlow>
       {menu && <ContextMenu at={menu} onClose={closeMenu} />}
       <ShortcutsOverlay />

@@ -5,6 +5,7 @@ import { useUi } from '../store/ui-store'
 import { arrange, fitGraph, isBlock, toggleBlock } from './graph-commands'
 import { nodeById } from './node-by-id'
 import { editCommand } from './shortcuts'
+import { useReadableFit } from './view-fit'
 
 /** Where the menu opened (page pixels) and on which node; null on the canvas. */
 export interface MenuAt {
@@ -16,6 +17,7 @@ export interface MenuAt {
 /** The right-click menu of a node (with the selection it belongs to) or of the canvas. */
 export function ContextMenu({ at, onClose }: { at: MenuAt; onClose: () => void }) {
   const flow = useReactFlow()
+  const { fit } = useReadableFit()
   const ref = useRef<HTMLDivElement>(null)
   const node = useDocument((s) => (at.nodeId ? nodeById(s.doc, at.nodeId) : undefined))
   const count = useUi((s) => s.selection.size)
@@ -69,10 +71,10 @@ export function ContextMenu({ at, onClose }: { at: MenuAt; onClose: () => void }
           <hr />
         </>
       )}
-      <button type="button" role="menuitem" onClick={run(() => fitGraph(flow))}>
+      <button type="button" role="menuitem" onClick={run(() => fitGraph(fit))}>
         Fit view
       </button>
-      <button type="button" role="menuitem" onClick={run(() => arrange(flow))}>
+      <button type="button" role="menuitem" onClick={run(() => arrange(fit))}>
         Auto-layout
       </button>
       <button type="button" role="menuitem" onClick={run(() => useUi.getState().setShortcutsOpen(true))}>

@@ -14,6 +14,8 @@ import { arrange, fitGraph } from './graph-commands'
 import { Palette } from './Palette'
 import { editCommand, useEditorShortcuts, type EditCommand } from './shortcuts'
 import { StatusBar } from './StatusBar'
+import { useReadableFit } from './view-fit'
+import { ThemePicker } from '../theme/ThemePicker'
 
 // The panels read the stores themselves: the editor's own state (the save status) must not
 // re-render them.
@@ -68,7 +70,7 @@ function Toolbar({
   const canUndo = useDocument((s) => s.history.past.length > 0 || s.history.gestureStart !== null)
   const canRedo = useDocument((s) => s.history.future.length > 0)
   const { undo, redo } = useDocument.getState()
-  const flow = useReactFlow()
+  const { fit } = useReadableFit()
   return (
     <div className="toolbar" role="toolbar" aria-label="Editor">
       {onClose && (
@@ -90,7 +92,7 @@ function Toolbar({
       <button type="button" onClick={redo} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)">
         Redo
       </button>
-      <button type="button" onClick={() => arrange(flow)} title="Arrange the graph top to bottom">
+      <button type="button" onClick={() => arrange(fit)} title="Arrange the graph top to bottom">
         Auto-layout
       </button>
       <button
@@ -111,9 +113,10 @@ function Toolbar({
       >
         Export
       </button>
-      <button type="button" onClick={() => fitGraph(flow)} title="Fit the graph in view">
+      <button type="button" onClick={() => fitGraph(fit)} title="Fit the graph in view at a readable size">
         Fit
       </button>
+      <ThemePicker />
     </div>
   )
 }
@@ -129,16 +132,17 @@ function EditorLayout({ api, project, initialView, onClose, panels }: EditorProp
   const exportOpen = useRef(false)
   exportOpen.current = exporting
   const flow = useReactFlow()
+  const { fit } = useReadableFit()
   // The desktop menu's commands.
   useEffect(
     () =>
       api.on('app.command', (c) => {
         if (c.command === 'save') void flush()
         else if (c.command === 'save-and-close') void flush().finally(() => window.close())
-        else if (c.command === 'fit') fitGraph(flow)
+        else if (c.command === 'fit') fitGraph(fit)
         else if (c.command === 'zoom-in') void flow.zoomIn()
         else if (c.command === 'zoom-out') void flow.zoomOut()
-        else if (c.command === 'layout') arrange(flow)
+        else if (c.command === 'layout') arrange(fit)
         else if (c.command === 'export' && project)
           void flush()
             .then(() => api.projects.export({ id: project.id }))
@@ -146,7 +150,7 @@ function EditorLayout({ api, project, initialView, onClose, panels }: EditorProp
         else if (c.command === 'export-model') setExporting(true)
         else if (EDIT_COMMANDS.has(c.command) && !exportOpen.current) editCommand(c.command as EditCommand)
       }),
-    [api, flow, flush, project],
+    [api, flow, fit, flush, project],
   )
   const close = onClose && (() => void flush().then(() => onClose()))
   // Training runs the latest saved version: it must be what the canvas shows.

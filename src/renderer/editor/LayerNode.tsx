@@ -63,7 +63,7 @@ export const LayerNode = memo(function LayerNode({ id, selected }: NodeProps) {
           title={v.ports > 1 ? `input ${i + 1}` : 'input'}
         />
       ))}
-      <div className="layer-node-head">
+      <div className="layer-node-head" title={`${v.label} · ${v.name}`}>
         <span className="layer-node-kind">{v.label}</span>
         <span className="layer-node-name">{v.name}</span>
         {v.block && (

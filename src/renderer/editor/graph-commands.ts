@@ -1,4 +1,3 @@
-import type { ReactFlowInstance } from '@xyflow/react'
 import { resolveKind } from '../../shared/graph/kinds'
 import { analyse } from '../store/analysis'
 import { useDocument } from '../store/document-store'
@@ -12,17 +11,18 @@ import { nodeById } from './node-by-id'
  * context menu share.
  */
 
-type Flow = Pick<ReactFlowInstance, 'fitView'>
+/** The canvas's readable fit (view-fit.ts `useReadableFit`). */
+type Fit = () => void
 
 /** Fits the graph in view; an empty graph keeps its view (a queued fit would jump to the first drop). */
-export function fitGraph(flow: Flow): void {
-  if (useDocument.getState().doc.nodes.length > 0) void flow.fitView({ maxZoom: 1 })
+export function fitGraph(fit: Fit): void {
+  if (useDocument.getState().doc.nodes.length > 0) fit()
 }
 
 /** Lays the graph out top to bottom, then fits it in view. */
-export function arrange(flow: Flow): void {
+export function arrange(fit: Fit): void {
   useDocument.getState().change((d) => autoLayout(d, nodeSizer(analyse(d))))
-  requestAnimationFrame(() => fitGraph(flow))
+  requestAnimationFrame(() => fitGraph(fit))
 }
 
 export const isBlock = (kind: string) => resolveKind(kind)?.type === 'block'
