@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react'
 import type { Api } from '../../shared/api/contract'
-import type { Hyperparameters } from '../../shared/api/training'
+import type { Hyperparameters, RunSummary } from '../../shared/api/training'
 import { RunCharts } from './RunCharts'
 import { RunControls } from './RunControls'
 import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/run-format'
@@ -9,6 +9,7 @@ import { RunProgress } from './RunProgress'
 import { StatusBadge } from '../runs/StatusBadge'
 import { useInsight } from '../insight/insight-store'
 import { useRunView } from './use-run-view'
+import { useElapsedMs } from './use-elapsed'
 
 /** The evaluation dialog of a run, composed in by Workspace (training/ does not import insight/). */
 export type EvaluationDialogSlot = (props: {
@@ -17,6 +18,11 @@ export type EvaluationDialogSlot = (props: {
   /** A sample was opened on the canvas. */
   onLookInside?(): void
 }) => ReactNode
+
+/** Training time so far, ticking while the run trains. */
+function Elapsed({ run }: { run: RunSummary }) {
+  return <span data-testid="run-elapsed">{formatSeconds(useElapsedMs(run) / 1000)}</span>
+}
 
 /**
  * One run: status, engine (TF.js and its backend, or PyTorch) and device, controls, live progress, curves, and the test results once
@@ -75,7 +81,7 @@ export function RunDetails({
           </span>
         )}
         {!run.backend && run.engine.name === 'pytorch' && <span data-testid="run-backend"> · PyTorch</span>} ·{' '}
-        {formatSeconds(run.elapsedMs / 1000)}{' '}
+        <Elapsed run={run} />{' '}
         <button type="button" className="link" data-testid="run-reuse" onClick={() => onReuse(h)}>
           Use these settings
         </button>
