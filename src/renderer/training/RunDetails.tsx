@@ -1,15 +1,15 @@
 import { useState, type ReactNode } from 'react'
 import type { Api } from '../../shared/api/contract'
-import type { Hyperparameters, RunSummary } from '../../shared/api/training'
+import type { Hyperparameters } from '../../shared/api/training'
 import { RunCharts } from './RunCharts'
 import { RunControls } from './RunControls'
-import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/run-format'
+import { formatLoss, formatPercent, formatRate } from '../runs/run-format'
 import { isLive } from './run-view'
 import { RunProgress } from './RunProgress'
 import { StatusBadge } from '../runs/StatusBadge'
 import { useInsight } from '../insight/insight-store'
 import { useRunView } from './use-run-view'
-import { useElapsedMs } from './use-elapsed'
+import { Elapsed } from './Elapsed'
 
 /** The evaluation dialog of a run, composed in by Workspace (training/ does not import insight/). */
 export type EvaluationDialogSlot = (props: {
@@ -18,11 +18,6 @@ export type EvaluationDialogSlot = (props: {
   /** A sample was opened on the canvas. */
   onLookInside?(): void
 }) => ReactNode
-
-/** Training time so far, ticking while the run trains. */
-function Elapsed({ run }: { run: RunSummary }) {
-  return <span data-testid="run-elapsed">{formatSeconds(useElapsedMs(run) / 1000)}</span>
-}
 
 /**
  * One run: status, engine (TF.js and its backend, or PyTorch) and device, controls, live progress, curves, and the test results once
@@ -81,7 +76,7 @@ export function RunDetails({
           </span>
         )}
         {!run.backend && run.engine.name === 'pytorch' && <span data-testid="run-backend"> · PyTorch</span>} ·{' '}
-        <Elapsed run={run} />{' '}
+        <Elapsed run={run} testId="run-elapsed" />{' '}
         <button type="button" className="link" data-testid="run-reuse" onClick={() => onReuse(h)}>
           Use these settings
         </button>

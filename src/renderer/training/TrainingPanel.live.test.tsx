@@ -89,6 +89,7 @@ describe('a live run’s clock and ETA', () => {
     await render(api)
     await waitFor(() => expect(text('run-elapsed')).toBe('4 s'))
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(new Date(later(1)))
     // The effect's timer started under real timers: a new snapshot starts one under fake ones.
     const again = { ...running, updatedAt: later(1) }
     await act(async () => emit('training.status', { runId: 'run-1', status: 'running', run: again }))
@@ -96,8 +97,13 @@ describe('a live run’s clock and ETA', () => {
     expect(text('run-elapsed')).toBe('7 s')
     await act(async () => vi.advanceTimersByTime(60_000))
     expect(text('run-elapsed')).toBe('1 min 07 s')
+    // A snapshot stored by the heartbeat 2 s ago (the clock reads 10:02:03 now) counts on from then.
+    const beat = { ...running, elapsedMs: 61_000, updatedAt: '2026-01-01T10:02:01.000Z' }
+    await act(async () => emit('training.status', { runId: 'run-1', status: 'running', run: beat }))
+    await act(async () => vi.advanceTimersByTime(1_000))
+    expect(text('run-elapsed')).toBe('1 min 04 s')
 
-    const paused = { ...running, status: 'paused' as const, elapsedMs: 64_500, updatedAt: later(2) }
+    const paused = { ...running, status: 'paused' as const, elapsedMs: 64_500, updatedAt: later(3) }
     await act(async () => emit('training.status', { runId: 'run-1', status: 'paused', run: paused }))
     expect(text('run-elapsed')).toBe('1 min 05 s')
     await act(async () => vi.advanceTimersByTime(10_000))
