@@ -89,6 +89,11 @@ describe.skipIf(!existsSync('/usr/share/datasets/fashion-mnist'))('the training 
     expect(await page.getByTestId('new-run-form').isVisible()).toBe(true)
     await page.getByTestId('new-run-toggle').click()
     expect(await page.getByTestId('new-run-form').isHidden()).toBe(true)
+    // While it runs the clock never goes back (snapshots read mid-run lag behind it).
+    const seconds = (await seen(page)).elapsed.map((t) => Number(/^(\d+) s/.exec(t)?.[1] ?? NaN))
+    expect(seconds.filter(Number.isFinite)).toEqual(
+      [...seconds.filter(Number.isFinite)].sort((a, b) => a - b),
+    )
     await page.getByTestId('train-stop').click()
     await expect
       .poll(() => page.getByTestId('run-shown-status').textContent(), { timeout: 60_000 })

@@ -89,7 +89,6 @@ describe('a live run’s clock and ETA', () => {
     await render(api)
     await waitFor(() => expect(text('run-elapsed')).toBe('4 s'))
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
-    vi.setSystemTime(new Date(later(1)))
     // The effect's timer started under real timers: a new snapshot starts one under fake ones.
     const again = { ...running, updatedAt: later(1) }
     await act(async () => emit('training.status', { runId: 'run-1', status: 'running', run: again }))
@@ -97,11 +96,12 @@ describe('a live run’s clock and ETA', () => {
     expect(text('run-elapsed')).toBe('7 s')
     await act(async () => vi.advanceTimersByTime(60_000))
     expect(text('run-elapsed')).toBe('1 min 07 s')
-    // A snapshot stored by the heartbeat 2 s ago (the clock reads 10:02:03 now) counts on from then.
-    const beat = { ...running, elapsedMs: 61_000, updatedAt: '2026-01-01T10:02:01.000Z' }
-    await act(async () => emit('training.status', { runId: 'run-1', status: 'running', run: beat }))
+    // A snapshot read while it runs lags (the heartbeat stored 61 s): the clock does not go back.
+    const lagging = { ...running, elapsedMs: 61_000, updatedAt: later(2) }
+    await act(async () => emit('training.status', { runId: 'run-1', status: 'running', run: lagging }))
+    expect(text('run-elapsed')).toBe('1 min 07 s')
     await act(async () => vi.advanceTimersByTime(1_000))
-    expect(text('run-elapsed')).toBe('1 min 04 s')
+    expect(text('run-elapsed')).toBe('1 min 08 s')
 
     const paused = { ...running, status: 'paused' as const, elapsedMs: 64_500, updatedAt: later(3) }
     await act(async () => emit('training.status', { runId: 'run-1', status: 'paused', run: paused }))
