@@ -15,6 +15,6 @@ export function progressLine(p: Omit<BatchProgress, 'runId'>, width = 24): strin
   const bar = '█'.repeat(filled) + '·'.repeat(width - filled)
   return (
     `epoch ${p.epoch} [${bar}] ${p.batch}/${p.batches}  ` +
-    `${Math.round(p.samplesPerSecond).toLocaleString('en-US')} samples/s  ETA ${clock(p.etaSeconds)}  loss ${p.loss.toFixed(4)}`
+    `${Math.round(p.samplesPerSecond).toLocaleString('en-US')} samples/s  ETA ${p.etaSeconds === null ? 'estimating…' : clock(p.etaSeconds)}  loss ${p.loss.toFixed(4)}`
   )
 }

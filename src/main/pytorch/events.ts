@@ -34,7 +34,7 @@ export const trainEventSchema = z.discriminatedUnion('type', [
     step: z.int().min(1),
     loss: z.number(),
     samplesPerSecond: z.number(),
-    etaSeconds: z.number(),
+    etaSeconds: z.number().nullable(),
   }),
   z.strictObject({
     type: z.literal('epoch'),

@@ -14,6 +14,7 @@ import {
 import { getWeights, setWeights } from '../model/weights'
 import { decayWeights, makeOptimizer, setLearningRate } from './optimizer'
 import { learningRateAt } from './schedule'
+import { createEtaEstimator } from '../../shared/training/eta'
 import { HelperFailedError, trainStep, type GradientHelper } from './step'
 
 type Tensor = tfjsModule.Tensor
@@ -112,6 +113,7 @@ export async function trainLoop(
   }
   const started = performance.now()
   let samplesDone = 0
+  const eta = createEtaEstimator()
 
   try {
     for (let epoch = startEpoch; epoch < h.epochs; epoch++) {
@@ -124,6 +126,8 @@ export async function trainLoop(
       for (let b = 0; b < batches; b++) {
         if (control.pauseRequested()) await control.waitWhilePaused()
         if (control.stopRequested()) return { status: 'stopped', message: 'Stopped by the user.', test: null }
+        // The batch alone is timed: a pause or the validation between epochs is not slowness.
+        const batchStart = performance.now()
         const lr = learningRateAt(h, epoch + b / batches)
         setLearningRate(optimizer, lr)
         const indices = order.subarray(b * h.batchSize, Math.min((b + 1) * h.batchSize, data.trainCount))
@@ -159,9 +163,10 @@ export async function trainLoop(
         seen += indices.length
         samplesDone += indices.length
         const now = performance.now()
+        eta.record(indices.length, (now - batchStart) / 1000)
         if (now - lastReport >= BATCH_REPORT_MS || b === batches - 1) {
           lastReport = now
-          const speed = samplesDone / ((now - started) / 1000)
+          const speed = eta.speed() ?? samplesDone / ((now - started) / 1000)
           const left = (h.epochs - epoch - 1) * data.trainCount + (data.trainCount - seen)
           events.onBatch({
             epoch: epoch + 1,
@@ -170,7 +175,7 @@ export async function trainLoop(
             step: epoch * batches + b + 1,
             loss: step.loss,
             samplesPerSecond: speed,
-            etaSeconds: left / speed,
+            etaSeconds: eta.eta(left),
           })
           // Let pause/stop messages in.
           await new Promise((r) => setImmediate(r))

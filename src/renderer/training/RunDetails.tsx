@@ -3,12 +3,13 @@ import type { Api } from '../../shared/api/contract'
 import type { Hyperparameters } from '../../shared/api/training'
 import { RunCharts } from './RunCharts'
 import { RunControls } from './RunControls'
-import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/run-format'
+import { formatLoss, formatPercent, formatRate } from '../runs/run-format'
 import { isLive } from './run-view'
 import { RunProgress } from './RunProgress'
 import { StatusBadge } from '../runs/StatusBadge'
 import { useInsight } from '../insight/insight-store'
 import { useRunView } from './use-run-view'
+import { Elapsed } from './Elapsed'
 
 /** The evaluation dialog of a run, composed in by Workspace (training/ does not import insight/). */
 export type EvaluationDialogSlot = (props: {
@@ -75,7 +76,7 @@ export function RunDetails({
           </span>
         )}
         {!run.backend && run.engine.name === 'pytorch' && <span data-testid="run-backend"> · PyTorch</span>} ·{' '}
-        {formatSeconds(run.elapsedMs / 1000)}{' '}
+        <Elapsed run={run} testId="run-elapsed" />{' '}
         <button type="button" className="link" data-testid="run-reuse" onClick={() => onReuse(h)}>
           Use these settings
         </button>

@@ -4,8 +4,9 @@ import type { RunSummary } from '../../shared/api/training'
 import { differingHyperparameters } from '../../shared/training/hyperparameter-diff'
 import { errorMessage } from '../error-message'
 import { shortHyperparameter } from './hyperparameter-format'
-import { formatLoss, formatPercent, formatRate, formatSeconds } from '../runs/run-format'
+import { formatLoss, formatPercent, formatRate } from '../runs/run-format'
 import { isLive } from './run-view'
+import { Elapsed } from './Elapsed'
 import { StatusBadge } from '../runs/StatusBadge'
 
 /** Shown on every row's first line of settings; the line under it names the other differences. */
@@ -159,7 +160,9 @@ export function RunList({
                 >
                   {formatPercent(r.testAccuracy)}
                 </td>
-                <td className="num">{formatSeconds(r.elapsedMs / 1000)}</td>
+                <td className="num">
+                  <Elapsed run={r} />
+                </td>
                 <td className="row-actions">
                   {!isLive(r.status) && (
                     <button

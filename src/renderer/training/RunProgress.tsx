@@ -3,7 +3,7 @@ import { formatLoss, formatSeconds, formatSpeed } from '../runs/run-format'
 
 /**
  * Where a live run is: epoch e/E and batch b/B as a bar over the whole run, the training speed and
- * the time left, from the latest `training.batch` event.
+ * the time left, from the latest `training.batch` event ("estimating…" while the first batches warm up).
  */
 export function RunProgress({ run, progress }: { run: RunSummary; progress: BatchProgress | null }) {
   const epochs = run.hyperparameters.epochs
@@ -23,8 +23,10 @@ export function RunProgress({ run, progress }: { run: RunSummary; progress: Batc
           <>
             Epoch {progress.epoch}/{epochs} · batch {progress.batch}/{progress.batches} ·{' '}
             <span data-testid="train-speed">{formatSpeed(progress.samplesPerSecond)}</span> · ETA{' '}
-            <span data-testid="train-eta">{formatSeconds(progress.etaSeconds)}</span> · loss{' '}
-            {formatLoss(progress.loss)}
+            <span data-testid="train-eta">
+              {progress.etaSeconds === null ? 'estimating…' : formatSeconds(progress.etaSeconds)}
+            </span>{' '}
+            · loss {formatLoss(progress.loss)}
           </>
         ) : run.status === 'paused' ? (
           `Paused after epoch ${run.epochsDone}/${epochs}.`

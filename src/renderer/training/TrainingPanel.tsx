@@ -14,6 +14,7 @@ import { DatasetPreview } from './DatasetPreview'
 import { HyperparameterForm } from './HyperparameterForm'
 import { labelOf, readHyperparameters, valuesOf, type HyperparameterKey } from './hyperparameters'
 import { MismatchWarning } from './MismatchWarning'
+import { shortHyperparameter } from './hyperparameter-format'
 import { isLive } from './run-view'
 import { RunDetails, type EvaluationDialogSlot } from './RunDetails'
 import { RunList } from './RunList'
@@ -61,6 +62,11 @@ export function TrainingPanel({
   const [startError, setStartError] = useState<string | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
   const [comparing, setComparing] = useState<string[] | null>(null)
+  /** The run started here last: live until the list says otherwise (it is listed a moment later). */
+  const [started, setStarted] = useState<string | null>(null)
+  /** The settings opened while the shown run is live ("Edit settings"). */
+  const [editing, setEditing] = useState(false)
+  const runView = useRef<HTMLDivElement>(null)
   const { runs, error: runsError, refresh } = useRuns(api, projectId)
   const read = useMemo(() => readHyperparameters(values), [values])
 
@@ -119,6 +125,8 @@ export function TrainingPanel({
         ...(engine.name === 'pytorch' ? { engine } : backend === 'auto' ? {} : { backend }),
       })
       setSelected(run.id)
+      setStarted(run.id)
+      setEditing(false)
       void refresh()
     } catch (e) {
       setStartError(errorMessage(e))
@@ -128,6 +136,17 @@ export function TrainingPanel({
   }
 
   const invalid = Object.keys(read.errors) as HyperparameterKey[]
+  const selectedRun = runs?.find((r) => r.id === selected)
+  const live = selectedRun ? isLive(selectedRun.status) : selected !== null && selected === started
+  // While the shown run trains, its progress and curves are what matters: the long form folds to a
+  // line so that they are in view.
+  const folded = live && !editing
+
+  // Bring the new run's progress into view: Start is at the foot of the form.
+  useEffect(() => {
+    if (started) runView.current?.scrollIntoView?.({ block: 'start' })
+  }, [started])
+
   return (
     <aside className="training-panel" aria-label="Training" data-testid="training-panel" hidden={hidden}>
       <header className="training-head">
@@ -145,62 +164,93 @@ export function TrainingPanel({
         </p>
       ) : (
         <>
-          {selected && (
-            <RunDetails
-              key={selected}
-              api={api}
-              runId={selected}
-              onReuse={(h) => setValues(valuesOf(h))}
-              evaluationDialog={evaluationDialog}
-              // The canvas needs the room to show the run's insides.
-              onLookInside={onClose}
-            />
-          )}
+          <div ref={runView} className="run-view">
+            {selected && (
+              <RunDetails
+                key={selected}
+                api={api}
+                runId={selected}
+                onReuse={(h) => setValues(valuesOf(h))}
+                evaluationDialog={evaluationDialog}
+                // The canvas needs the room to show the run's insides.
+                onLookInside={onClose}
+              />
+            )}
+          </div>
           <section className="new-run" aria-label="New run">
-            <h3>New run</h3>
-            <details open>
-              <summary>Dataset</summary>
-              <DatasetChooser api={api} io={io} value={dataset} onChange={setDataset} />
-              <MismatchWarning problems={problems} />
-              {shownPreview?.error && (
-                <p className="error" role="alert" data-testid="dataset-preview-error">
-                  {shownPreview.error}
+            <h3>
+              New run
+              {live && (
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="new-run-toggle"
+                  aria-expanded={!folded}
+                  onClick={() => setEditing(folded)}
+                >
+                  {folded ? 'Edit settings' : 'Hide settings'}
+                </button>
+              )}
+            </h3>
+            {folded && (
+              <p className="muted new-run-summary" data-testid="new-run-summary">
+                {[
+                  dataset?.info?.name ?? (dataset ? 'dataset' : 'no dataset chosen'),
+                  ...(read.ok
+                    ? (['epochs', 'optimizer', 'learningRate', 'batchSize'] as const).map((k) =>
+                        shortHyperparameter(k, read.hyperparameters),
+                      )
+                    : []),
+                ].join(' · ')}{' '}
+                (folded while the run trains)
+              </p>
+            )}
+            {/* Kept mounted while folded: the choices and what they loaded stay as they were. */}
+            <div className="new-run-form" data-testid="new-run-form" hidden={folded}>
+              <details open>
+                <summary>Dataset</summary>
+                <DatasetChooser api={api} io={io} value={dataset} onChange={setDataset} />
+                <MismatchWarning problems={problems} />
+                {shownPreview?.error && (
+                  <p className="error" role="alert" data-testid="dataset-preview-error">
+                    {shownPreview.error}
+                  </p>
+                )}
+                {dataset && shownPreview && !shownPreview.preview && !shownPreview.error && (
+                  <p className="muted">Reading the dataset…</p>
+                )}
+                {shownPreview?.preview && <DatasetPreview preview={shownPreview.preview} />}
+              </details>
+              <details open>
+                <summary>Hyperparameters</summary>
+                <HyperparameterForm values={values} errors={read.errors} onChange={setValues} />
+                <EngineChooser api={api} value={engine} onChange={setEngine} />
+                {engine.name === 'tfjs' && <BackendChooser api={api} value={backend} onChange={setBackend} />}
+              </details>
+              <div className="train-actions">
+                <button
+                  type="button"
+                  className="primary"
+                  data-testid="train-start"
+                  disabled={starting || !dataset || !read.ok}
+                  onClick={() => void start()}
+                >
+                  {starting ? 'Starting…' : 'Start training'}
+                </button>
+                {!dataset && <span className="muted">Choose a dataset first.</span>}
+              </div>
+              {invalid.length > 0 && (
+                <p className="error" data-testid="train-invalid">
+                  Fix {invalid.length === 1 ? 'this setting' : 'these settings'} to start:{' '}
+                  {invalid.map(labelOf).join(', ')}.
                 </p>
               )}
-              {dataset && shownPreview && !shownPreview.preview && !shownPreview.error && (
-                <p className="muted">Reading the dataset…</p>
+              {startError && (
+                <p className="error start-error" role="alert" data-testid="train-error">
+                  {startError}
+                </p>
               )}
-              {shownPreview?.preview && <DatasetPreview preview={shownPreview.preview} />}
-            </details>
-            <details open>
-              <summary>Hyperparameters</summary>
-              <HyperparameterForm values={values} errors={read.errors} onChange={setValues} />
-              <EngineChooser api={api} value={engine} onChange={setEngine} />
-              {engine.name === 'tfjs' && <BackendChooser api={api} value={backend} onChange={setBackend} />}
-            </details>
-            <div className="train-actions">
-              <button
-                type="button"
-                className="primary"
-                data-testid="train-start"
-                disabled={starting || !dataset || !read.ok}
-                onClick={() => void start()}
-              >
-                {starting ? 'Starting…' : 'Start training'}
-              </button>
-              {!dataset && <span className="muted">Choose a dataset first.</span>}
             </div>
-            {invalid.length > 0 && (
-              <p className="error" data-testid="train-invalid">
-                Fix {invalid.length === 1 ? 'this setting' : 'these settings'} to start:{' '}
-                {invalid.map(labelOf).join(', ')}.
-              </p>
-            )}
-            {startError && (
-              <p className="error start-error" role="alert" data-testid="train-error">
-                {startError}
-              </p>
-            )}
           </section>
           <section className="runs-section" aria-label="Runs">
             <h3>Runs</h3>

@@ -158,9 +158,13 @@ export interface BatchProgress {
   batches: number
   step: number
   loss: number
+  /** Over the recent batches once warmed up (shared/training/eta.ts), the average so far before. */
   samplesPerSecond: number
-  /** Seconds left for the whole run at the current speed. */
-  etaSeconds: number
+  /**
+   * Seconds left for the whole run at the recent speed; null while the first batches warm up and
+   * the estimate has too little to go on ("estimating…").
+   */
+  etaSeconds: number | null
 }
 
 export interface DatasetInfo {

@@ -210,6 +210,48 @@ def learning_rate_at(h, t):
     return base
 
 
+class EtaEstimator:
+    """shared/training/eta.ts's createEtaEstimator, with its constants: the time left from the speed of recent
+    batches, after a warm-up; None ("estimating…") until the window holds enough time."""
+
+    WARMUP_BATCHES = 3
+    WARMUP_SECONDS = 3
+    MIN_SECONDS = 1
+    WINDOW_SECONDS = 10
+
+    def __init__(self):
+        self.batches = 0
+        self.since_start = 0.0
+        self.warm = False
+        self.window = []
+        self.samples = 0
+        self.seconds = 0.0
+
+    def record(self, samples, seconds):
+        """One batch of `samples` took `seconds` (timed alone: pauses and validation are not slowness)."""
+        self.batches += 1
+        self.since_start += seconds
+        if not self.warm:
+            self.warm = self.batches >= self.WARMUP_BATCHES or self.since_start >= self.WARMUP_SECONDS
+            return
+        self.window.append((samples, seconds))
+        self.samples += samples
+        self.seconds += seconds
+        while len(self.window) > 1 and self.seconds - self.window[0][1] >= self.WINDOW_SECONDS:
+            old_samples, old_seconds = self.window.pop(0)
+            self.samples -= old_samples
+            self.seconds -= old_seconds
+
+    def speed(self):
+        if self.warm and self.seconds >= self.MIN_SECONDS and self.seconds > 0:
+            return self.samples / self.seconds
+        return None
+
+    def eta(self, samples_left):
+        v = self.speed()
+        return None if v is None else samples_left / v
+
+
 def js_number(x):
     """A number as JavaScript's template strings write it (NaN, Infinity, -Infinity)."""
     if math.isnan(x):
@@ -1015,7 +1057,8 @@ def describe(e):
     if kind == "batch":
         return (
             f"epoch {e['epoch']} batch {e['batch']}/{e['batches']}: loss {e['loss']:.4f}, "
-            f"{e['samplesPerSecond']:.0f} images/s, {e['etaSeconds']:.0f} s left"
+            f"{e['samplesPerSecond']:.0f} images/s, "
+            + ("estimating the time left" if e["etaSeconds"] is None else f"{e['etaSeconds']:.0f} s left")
         )
     if kind == "epoch":
         val = f", validation loss {e['valLoss']:.4f} accuracy {e['valAccuracy']:.2%}" if "valLoss" in e else ""
@@ -1235,6 +1278,7 @@ class Trainer:
         without_improvement = progress.get("epochsWithoutImprovement", 0)
         started = time.perf_counter()
         samples_done = 0
+        eta = EtaEstimator()
         for epoch in range(start_epoch, h.epochs):
             # Dropout's masks depend on the epoch alone, so a resumed run draws what an uninterrupted one would.
             torch.manual_seed((h.seed * 1_000_003 + epoch) * 64 + self.dist.rank)
@@ -1247,6 +1291,7 @@ class Trainer:
                 stop = self.control.between_batches()
                 if stop:
                     return "stopped", stop, None
+                batch_start = time.perf_counter()
                 lr = learning_rate_at(h, epoch + b / self.batches)
                 for group in self.optimizer.param_groups:
                     group["lr"] = lr
@@ -1262,9 +1307,10 @@ class Trainer:
                 seen += n
                 samples_done += n
                 now = time.perf_counter()
+                eta.record(n, now - batch_start)
                 if self.every_batch or now - last_report >= out.batch_interval or b == self.batches - 1:
                     last_report = now
-                    speed = samples_done / max(now - started, 1e-9)
+                    speed = eta.speed() or samples_done / max(now - started, 1e-9)
                     left = (h.epochs - epoch - 1) * self.epoch_samples + (self.epoch_samples - seen)
                     out.emit(
                         {
@@ -1275,7 +1321,7 @@ class Trainer:
                             "step": epoch * self.batches + b + 1,
                             "loss": loss,
                             "samplesPerSecond": speed,
-                            "etaSeconds": left / speed,
+                            "etaSeconds": eta.eta(left),
                         }
                     )
             train_seconds = time.perf_counter() - epoch_start
