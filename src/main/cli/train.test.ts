@@ -160,5 +160,5 @@ describe('cnn-studio train, every hyperparameter flag', () => {
       await services.close()
       db.close()
     }
-  })
+  }, 120_000)
 })
