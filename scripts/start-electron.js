@@ -41,13 +41,16 @@ if (!found.exe) {
       'CNN Studio: the Electron binary is not installed on this machine',
       `(${found.why}).`,
       '',
-      'Electron downloads its binary on first start, which needs network access to GitHub.',
+      'Electron downloads its binary on first start, which needs network access to GitHub',
+      `and Node >= 22.12 (this is Node ${process.versions.node}).`,
       'Where GitHub is reachable, fetch it with `npx install-electron`, then run `npm start` again.',
       '',
       'Without Electron, the same services run from the command line:',
+      '  npx cnn-studio serve                the app in your browser (browser mode: the same editor,',
+      '                                      training panel and projects)',
       '  npx cnn-studio templates            list the built-in templates',
       '  npx cnn-studio inspect <template>   shapes, parameters and MACs of each layer',
-      '  npx cnn-studio serve                the app in your browser (browser mode, coming)',
+      '  npx cnn-studio train <template> --dataset NAME   train one (see `npx cnn-studio train --help`)',
     ].join('\n'),
   )
   process.exit(1)

@@ -45,6 +45,11 @@ const COMMANDS: Record<
     summary: 'the most probable classes of PNG or JPEG images (--top, --json)',
     load: () => import('./predict'),
   },
+  projects: {
+    usage: 'projects',
+    summary: 'every project: id, name, latest version, runs, last opened, totals (--json)',
+    load: () => import('./projects'),
+  },
   runs: {
     usage: 'runs [project]',
     summary: 'every run with status, dataset, hyperparameters, accuracy and id (--json)',

@@ -1,16 +1,17 @@
 import type { Services } from '../services'
 import { hyperparametersSchema, type Hyperparameters, type RunSummary } from '../../shared/api/training'
-import { findProject } from './find-project'
+import { findProject, PROJECT_TARGET } from './find-project'
 import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
 import { table } from './table'
 import { withServices } from './with-services'
 
 const help = `Usage: cnn-studio runs [PROJECT] [--json] [--data DIR]
 
-Lists every run, newest first (or those of one project, by id or exact name): its id, project,
-status, dataset, epochs, key hyperparameters (optimizer, learning rate, batch size and every one
-that differs from the default) and accuracy (test, else best validation). A run id works with
-'cnn-studio evaluate', 'predict', 'activations' and 'export'.
+Lists every run, newest first (or those of one project: by id, exact name, or the template it was
+made from; 'cnn-studio projects' lists them): its id, project, status, dataset, epochs, key
+hyperparameters (optimizer, learning rate, batch size and every one that differs from the default)
+and accuracy (test, else best validation). A run id works with 'cnn-studio evaluate', 'predict',
+'activations' and 'export'.
 
   --data DIR   the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json       an array of {"id", "projectId", "project", "status", "dataset", "engine", "backend",
@@ -42,7 +43,8 @@ async function runs(services: Services, target: string | undefined, json: boolea
   if (target === undefined) list = await services['runs.list']({})
   else {
     const project = await findProject(services, target)
-    if (!project) throw new UsageError(`No project '${target}' (id or exact name). See 'cnn-studio runs'.`)
+    if (!project)
+      throw new UsageError(`No project '${target}' (${PROJECT_TARGET}). See 'cnn-studio projects'.`)
     list = await services['runs.list']({ id: project.id })
   }
   const nameOf = new Map(projects.map((p) => [p.id, p.name]))

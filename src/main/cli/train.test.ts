@@ -7,6 +7,7 @@ import { pngBytes } from '../datasets/test-kit'
 import { tempDir } from '../db/test-kit'
 import { openDataDatabase } from '../db/open'
 import { createServices } from '../services'
+import { NOT_DEFAULT_ARGS, NOT_DEFAULTS } from './test-kit'
 
 const BIN = new URL('../../../bin/cnn-studio.js', import.meta.url).pathname
 
@@ -143,4 +144,21 @@ describe('cnn-studio train --engine pytorch, refused before a run exists', () =>
       /--backend wasm chooses a TF.js backend; a PyTorch run chooses its device instead/,
     )
   })
+})
+
+describe('cnn-studio train, every hyperparameter flag', () => {
+  it('reaches the run: its stored hyperparameters are the ones asked for', async () => {
+    const r = train(...NOT_DEFAULT_ARGS, '--json')
+    expect(r.status, r.stderr).toBe(0)
+    const { runId } = JSON.parse(r.stdout.trimEnd().split('\n').at(-1)!)
+    const db = openDataDatabase(data)
+    const services = createServices({ dataDir: data, db })
+    try {
+      const run = await services['runs.get']({ runId })
+      expect(run.hyperparameters).toEqual(NOT_DEFAULTS)
+    } finally {
+      await services.close()
+      db.close()
+    }
+  }, 120_000)
 })

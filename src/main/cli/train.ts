@@ -1,25 +1,23 @@
 import { z } from 'zod'
 import { ApiError } from '../../shared/api/contract'
-import { formatIssues } from '../../shared/graph/document'
 import {
   BACKEND_NAMES,
   BUILTIN_DATASETS,
   ENGINE_NAMES,
-  hyperparametersSchema,
-  OPTIMIZERS,
   TORCH_DEVICES,
   type DatasetRef,
   type EngineChoice,
   type RunSummary,
 } from '../../shared/api/training'
 import { isBuiltinDataset } from '../../shared/training/dataset-id'
-import { getTemplate } from '../../shared/templates'
+import { findTemplate, projectNameOf } from '../../shared/templates'
 import { resolveDataDir } from '../data-dir'
 import { DatabaseOpenError } from '../db/connection'
 import { openDataDatabase } from '../db/open'
 import { installLastResort } from '../last-resort'
 import { createServices, type Services } from '../services'
-import { findProject } from './find-project'
+import { findProject, PROJECT_TARGET } from './find-project'
+import { HYPERPARAMETER_OPTIONS, hyperparameterHelp, readHyperparameterFlags } from './hyperparameter-flags'
 import { EXIT, UsageError, type CliCommand, type CliIo } from './io'
 import { progressLine } from './progress'
 import { folderOf, skippedLines, skippedReport } from './skipped-notice'
@@ -27,37 +25,39 @@ import { folderOf, skippedLines, skippedReport } from './skipped-notice'
 const help = `Usage: cnn-studio train <project | template> --dataset NAME [options]
        cnn-studio train --resume <run id> [--backend NAME | --device D --processes N] [--data DIR] [--json]
 
-Trains a project (its latest saved version; by id or exact name) or a template (saved first as a
-project of that name, reused next time) in a worker thread (TF.js) or a python process (PyTorch),
+Trains a project (its latest saved version) in a worker thread (TF.js) or a python process (PyTorch),
 writing the run, its metrics and a checkpoint per epoch to the project database. Ctrl+C stops after
 the current batch; the run can be resumed later with --resume, as can a run whose process was killed.
 
+The project is found by its id, its exact name, or the template it was made from: 'lenet5-mnist'
+names the project called 'LeNet-5 (MNIST)', the template's title, as the app names it. When there is
+none yet, a template (by name or title) is first saved as a new project of that title, reused next time.
+Projects are listed by 'cnn-studio projects', templates by 'cnn-studio templates'.
+
   --dataset NAME        ${BUILTIN_DATASETS.join(', ')}, or a folder of class sub-folders of images
-  --epochs N            (default 10)      --batch-size N   (default 64)
-  --optimizer NAME      ${OPTIMIZERS.join(', ')} (default adam)
-  --lr X                learning rate (default 0.001)
-  --seed N              fixes initial weights, shuffling and splits (default 1)
-  --validation-split X  share of the training images held out (default 0.1)
-  --limit N             train on a stratified subset of N training images
   --backend NAME        ${BACKEND_NAMES.join(', ')} (default: the fastest that loads; TF.js only)
   --engine NAME         ${ENGINE_NAMES.join(' or ')} (default tfjs): pytorch trains in python3 with torch >= 1.13
                         (found as 'cnn-studio doctor' shows; $CNN_STUDIO_PYTHON names the python)
   --device D            PyTorch only: ${TORCH_DEVICES.join(', ')} (default auto: CUDA, else MPS, else CPU)
   --processes N         PyTorch only: N processes of one run (torch.distributed.run: gloo on the CPU,
                         nccl on CUDA with one GPU each; default 1)
+  --resume              continue the stopped, interrupted or resumable failed run <run id> from its
+                        last checkpoint, on the engine it trained on: a TF.js run on its backend or the one
+                        --backend names (a run whose GPU was lost goes on anywhere: --backend wasm), a
+                        PyTorch run with its device and processes or those --device and --processes give
   --data DIR            the data folder (default: $CNN_STUDIO_DATA, else the user data folder)
   --json                one JSON object per epoch, then a last line
                         {"runId","status","testAccuracy","testLoss","samplesPerSecond","engine","backend",
                          "epochs","skipped"}: skipped is null for built-in datasets, else {"count","list","first"}
 
+Hyperparameters (those of the training panel; each optional, with the default shown):
+${hyperparameterHelp()}
+
 Files of an image folder that cannot be read (corrupt, empty, not PNG/JPEG) are skipped: the count
 and the first few are printed when training starts, and the whole list is written to
 DIR/skipped-files/<folder>-<hash>.tsv (one "path<TAB>reason" per line).
-  --resume              continue the stopped, interrupted or resumable failed run <run id> from its
-                        last checkpoint, on the engine it trained on: a TF.js run on its backend or the one
-                        --backend names (a run whose GPU was lost goes on anywhere: --backend wasm), a
-                        PyTorch run with its device and processes or those --device and --processes give
 
+A run's id, status, hyperparameters and accuracy are listed by 'cnn-studio runs [project]'.
 Exit status: 0 finished, 1 the graph, dataset or backend cannot be used or the run failed, 2 bad usage.`
 
 const number = (name: string, v: unknown) => {
@@ -71,13 +71,7 @@ export const command: CliCommand = {
   help,
   options: {
     dataset: { type: 'string' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    optimizer: { type: 'string' },
-    lr: { type: 'string' },
-    seed: { type: 'string' },
-    'validation-split': { type: 'string' },
-    limit: { type: 'string' },
+    ...HYPERPARAMETER_OPTIONS,
     backend: { type: 'string' },
     engine: { type: 'string' },
     device: { type: 'string' },
@@ -196,23 +190,14 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
       })
       folder = folderOf(run.dataset?.id)
     } else {
-      const hyperparameters = hyperparametersSchema.partial().safeParse({
-        epochs: number('epochs', v.epochs),
-        batchSize: number('batch-size', v['batch-size']),
-        optimizer: v.optimizer,
-        learningRate: number('lr', v.lr),
-        seed: number('seed', v.seed),
-        validationSplit: number('validation-split', v['validation-split']),
-        limit: number('limit', v.limit),
-      })
-      if (!hyperparameters.success) throw new UsageError(formatIssues(hyperparameters.error))
+      const hyperparameters = readHyperparameterFlags(v)
       const projectId = await resolveProject(services, target)
       const dataset = datasetRef(v.dataset as string | undefined)
       folder = folderOf(dataset)
       run = await services['training.start']({
         projectId,
         dataset,
-        hyperparameters: hyperparameters.data,
+        hyperparameters,
         engine: engineOf(v),
         backend: backend.data,
       })
@@ -268,14 +253,21 @@ async function train(v: Record<string, unknown>, target: string, io: CliIo): Pro
   }
 }
 
-/** A project by id or exact name, else a template saved as a project of that name. */
+/**
+ * A project (findProject: id, name, or the template it was made from), else a template (by name or
+ * title) saved as a new project named as the app names it (projectNameOf).
+ */
 async function resolveProject(services: Services, target: string): Promise<string> {
   const found = await findProject(services, target)
   if (found) return found.id
-  if (!getTemplate(target))
+  const template = findTemplate(target)
+  if (!template)
     throw new UsageError(
-      `'${target}' is neither a project (id or name) nor a template. See 'cnn-studio templates'.`,
+      `'${target}' is neither a project (${PROJECT_TARGET}) nor a template (name or title). See 'cnn-studio projects' and 'cnn-studio templates'.`,
     )
-  const created = await services['projects.create']({ name: target, template: target })
+  const created = await services['projects.create']({
+    name: projectNameOf(template),
+    template: template.name,
+  })
   return created.project.id
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { hyperparametersSchema, type Hyperparameters } from '../../shared/api/training'
+import { HYPERPARAMETER_TEXT } from '../../shared/training/hyperparameter-text'
 import { fieldsOf, readNumber, type FieldSpec } from '../forms/param-fields'
 
 export type HyperparameterKey = keyof Hyperparameters
@@ -8,38 +9,8 @@ export type HyperparameterValues = Record<HyperparameterKey, string | boolean>
 
 export const HYPERPARAMETER_DEFAULTS: Hyperparameters = hyperparametersSchema.parse({})
 
-/** Labels (the accessible names tests use), help texts and option names of each field. */
-const TEXT: Record<HyperparameterKey, { label: string; help?: string; options?: Record<string, string> }> = {
-  epochs: { label: 'Epochs', help: 'Passes over the training images.' },
-  batchSize: { label: 'Batch size', help: 'Images per optimizer step.' },
-  optimizer: {
-    label: 'Optimizer',
-    options: { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop' },
-  },
-  learningRate: { label: 'Learning rate' },
-  momentum: { label: 'Momentum', help: 'Below 1; 0.9 is usual.' },
-  nesterov: { label: 'Nesterov momentum' },
-  weightDecay: { label: 'Weight decay', help: 'Decoupled, on kernels only; 0: off.' },
-  schedule: {
-    label: 'Schedule',
-    help: 'How the learning rate changes over the epochs.',
-    options: { constant: 'constant', step: 'step decay', cosine: 'cosine', exponential: 'exponential' },
-  },
-  stepEpochs: { label: 'Step epochs', help: 'Epochs between decays.' },
-  gamma: { label: 'Gamma', help: 'Factor per decay (per epoch for exponential).' },
-  warmupEpochs: { label: 'Warm-up epochs', help: 'Linear warm-up from 0; fractions allowed.' },
-  validationSplit: { label: 'Validation split', help: 'Share of training images held out (0 to 0.5).' },
-  patience: { label: 'Early-stopping patience (0: off)', help: 'Epochs without a better validation loss.' },
-  flip: { label: 'Random horizontal flip' },
-  cropPadding: { label: 'Random crop padding', help: 'Pixels of padding for random crops; 0: off.' },
-  normalize: {
-    label: 'Normalise',
-    options: { unit: 'pixels / 255', standardize: 'per-channel mean and std' },
-  },
-  seed: { label: 'Seed', help: 'Same seed, same shuffles and initial weights.' },
-  microBatch: { label: 'Micro-batch (0: whole batch)', help: 'Same step with less memory.' },
-  limit: { label: 'Use N training images (0: all)', help: 'A stratified subset, for quick trials.' },
-}
+/** Labels (the accessible names tests use), help texts and option names: shared with the CLI. */
+const TEXT = HYPERPARAMETER_TEXT
 
 export type HyperparameterField = FieldSpec & {
   key: HyperparameterKey

@@ -46,3 +46,14 @@ export const TEMPLATES: readonly Template[] = Object.entries(FILES).map(([name, 
 export function getTemplate(name: string): Template | undefined {
   return TEMPLATES.find((t) => t.name === name)
 }
+
+/** A template by its command-line name (`lenet5-mnist`) or its title (`LeNet-5 (MNIST)`). */
+export function findTemplate(nameOrTitle: string): Template | undefined {
+  return getTemplate(nameOrTitle) ?? TEMPLATES.find((t) => t.title === nameOrTitle)
+}
+
+/**
+ * The name of a project made from a template, in the app and on the command line alike: the
+ * template's title (its document's name), so that both find the same project.
+ */
+export const projectNameOf = (t: Template): string => t.title
