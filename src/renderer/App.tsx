@@ -14,6 +14,7 @@ import { useUi } from './store/ui-store'
 import type { GraphAnalysis } from '../shared/graph/infer'
 import { formatShape } from '../shared/tensor/shape'
 import type { Transport } from './api'
+import { saveDownload } from './api/http'
 import { formatBytes, formatCount, formatTotals } from './format'
 import { errorMessage } from './error-message'
 
@@ -102,6 +103,7 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
         project={editing.project}
         initialView={editing.view}
         onClose={() => setEditing(null)}
+        download={transport === 'http' ? saveDownload : undefined}
       />
     )
   return (
