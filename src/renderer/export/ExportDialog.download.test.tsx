@@ -41,7 +41,7 @@ describe('browser mode: Download instead of a path', () => {
     expect(startButton().textContent).toBe('Download')
     await click(startButton())
     await waitFor(() => expect(byId('export-report')).not.toBeNull())
-    expect(vi.mocked(handlers['export.download']).mock.calls[0]?.[0]).toMatchObject({
+    expect(vi.mocked(handlers['export.download']!).mock.calls[0][0]).toMatchObject({
       source: { runId: 'r-new' },
       format: 'onnx',
       layout: 'NCHW',
