@@ -15,6 +15,7 @@ import { useUi } from './store/ui-store'
 import type { GraphAnalysis } from '../shared/graph/infer'
 import { formatShape } from '../shared/tensor/shape'
 import type { Transport } from './api'
+import { saveDownload } from './api/http'
 import { formatBytes, formatCount, formatTotals } from './format'
 import { errorMessage } from './error-message'
 
@@ -64,11 +65,12 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
       ? api.projects.create({ name, template }).then(openProject, fail)
       : edit(doc ?? emptyDocument(name))
   const openFile = async (file: File) => {
-    const text = await file.text()
-    const r = readGraphFile(file.name, text)
+    const bytes = new Uint8Array(await file.arrayBuffer())
+    const r = readGraphFile(file.name, bytes)
     if (r.error !== undefined) return setMessage(r.error)
     if (!keepsProjects) return edit(r.doc)
-    return api.projects.import({ file: JSON.parse(text) }).then((p) => openById(p.id), fail)
+    const raw: unknown = JSON.parse(new TextDecoder().decode(bytes))
+    return api.projects.import({ file: raw }).then((p) => openById(p.id), fail)
   }
 
   // The desktop menu: File > New goes back to the start screen, File > Open opens the imported project.
@@ -103,6 +105,7 @@ export function App({ api, transport }: { api: Api; transport: Transport }) {
         project={editing.project}
         initialView={editing.view}
         onClose={() => setEditing(null)}
+        download={transport === 'http' ? saveDownload : undefined}
       />
     )
   return (

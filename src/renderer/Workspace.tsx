@@ -12,7 +12,13 @@ import { InsightLayer } from './insight/network/InsightLayer'
  * Composed here, so that editor/, training/, compare/, export/ and insight/ need not import one
  * another.
  */
-export function Workspace(props: Omit<EditorProps, 'panels'>) {
+export function Workspace({
+  download,
+  ...props
+}: Omit<EditorProps, 'panels'> & {
+  /** Browser mode: exports are downloaded (ExportDialog's `download`). */
+  download?: (file: { id: string; name: string }) => void
+}) {
   const { api, project } = props
   const projectId = project?.id ?? null
   return (
@@ -29,7 +35,9 @@ export function Workspace(props: Omit<EditorProps, 'panels'>) {
             {...p}
           />
         ),
-        exportDialog: (p) => <ExportDialog key={project?.id} api={api} projectId={projectId} {...p} />,
+        exportDialog: (p) => (
+          <ExportDialog key={project?.id} api={api} projectId={projectId} download={download} {...p} />
+        ),
         insight: () => <InsightLayer api={api} />,
       }}
     />

@@ -58,7 +58,7 @@ function openDatabase(dataDir: string): DB {
 }
 
 async function listen(services: ReturnType<typeof createServices>, staticDir: string, port?: number) {
-  const start = (p: number) => startServer({ services, staticDir, port: p })
+  const start = (p: number) => startServer({ services, staticDir, port: p, downloads: services.downloads })
   try {
     return await start(port ?? DEFAULT_PORT)
   } catch (e) {

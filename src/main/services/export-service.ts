@@ -1,22 +1,24 @@
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { ApiError, type Handlers } from '../../shared/api/contract'
-import type { ExportFormat } from '../../shared/api/export'
+import type { ExportDownload, ExportFormat } from '../../shared/api/export'
 import { getTemplate } from '../../shared/templates'
 import type { DB } from '../db/connection'
 import { createGraphVersionsRepo } from '../db/graph-versions-repo'
 import { createProjectsRepo } from '../db/projects-repo'
 import { createRunsRepo } from '../db/runs-repo'
-import type { ExportInput } from '../export/export-model'
+import type { Downloads } from '../export/downloads'
+import type { ExportInput, ParsedExportRequest } from '../export/export-model'
 import { checkExportTarget, ExportTargetError } from '../export/export-target'
 import { ExportWorkerError, runExportInWorker } from '../export/run-in-worker'
+import { tarFolder } from '../export/tar'
 import { spawnWorker } from '../workers/spawn-worker'
 
 export type ExportService = Pick<
   Handlers,
-  'export.model' | 'export.suggestPath' | 'export.choosePath' | 'export.checkTarget'
+  'export.model' | 'export.download' | 'export.suggestPath' | 'export.choosePath' | 'export.checkTarget'
 >
 
 /** The target's check as the contract answers it: `invalid` never writable, `conflict` exists. */
@@ -82,6 +84,8 @@ export function createExportService(
   getDb: () => DB,
   options: {
     dataDir: string
+    /** Where `export.download` keeps verified exports until the browser fetches them. */
+    downloads: Downloads
     /** The home folder, for tests. */
     home?: string
     /** Starts the export worker thread (tests may count or replace it). */
@@ -131,16 +135,57 @@ export function createExportService(
     }
   }
 
+  async function run(input: ExportInput, request: ParsedExportRequest) {
+    try {
+      return await runExportInWorker({ input, request, dataDir: options.dataDir }, spawn)
+    } catch (e) {
+      if (!(e instanceof ExportWorkerError)) throw e
+      throw new ApiError(e.failure === 'verification' ? 'internal' : e.failure, e.message)
+    }
+  }
+
   return {
     async 'export.model'(request) {
       // Before the worker starts (about a second): a refusal answers at once. The worker checks again.
       checkTarget(request, options.dataDir)
+      return run(inputOf(request.source), request)
+    },
+    async 'export.download'(request): Promise<ExportDownload> {
       const input = inputOf(request.source)
+      const { downloads } = options
+      const { id, folder } = downloads.reserve()
+      const base = fileNameOf(input.projectName)
+      const exported = request.format === 'onnx' ? `${base}.onnx` : `${base}-${request.format}`
+      const out = join(folder, exported)
       try {
-        return await runExportInWorker({ input, request, dataDir: options.dataDir }, spawn)
+        const report = await run(input, { ...request, path: out, overwrite: false })
+        // A folder format travels as one .tar of the folder, built from the verified files on disk.
+        let file = out
+        if (request.format !== 'onnx') {
+          file = `${out}.tar`
+          writeFileSync(
+            file,
+            tarFolder(
+              exported,
+              report.files.map((f) => ({ name: basename(f), data: readFileSync(f) })),
+            ),
+          )
+          rmSync(out, { recursive: true, force: true })
+        }
+        const name = basename(file)
+        const bytes = statSync(file).size
+        const expiresAt = downloads.keep(id, file, name, bytes)
+        return {
+          // The server's temporary paths mean nothing to the user: the report names the download.
+          report: { ...report, out: name, files: report.files.map((f) => basename(f)) },
+          id,
+          name,
+          bytes,
+          expiresAt: expiresAt.toISOString(),
+        }
       } catch (e) {
-        if (!(e instanceof ExportWorkerError)) throw e
-        throw new ApiError(e.failure === 'verification' ? 'internal' : e.failure, e.message)
+        downloads.discard(id)
+        throw e
       }
     },
     // The desktop app overrides both with native dialogs (src/main/electron/main.ts).

@@ -13,8 +13,8 @@ describe('createServices', () => {
   const services = createServices({ dataDir })
 
   it('serves every method of the contract', () => {
-    // Plus `settled` and `close`, which the entry points use to wait for and end training.
-    expect(Object.keys(services).sort()).toEqual([...METHOD_NAMES, 'close', 'settled'].sort())
+    // Plus `settled` and `close`, which the entry points use to wait for and end training, and the kept downloads.
+    expect(Object.keys(services).sort()).toEqual([...METHOD_NAMES, 'close', 'downloads', 'settled'].sort())
   })
 
   it('lists the built-in templates, and each one opens and analyses without error', async () => {

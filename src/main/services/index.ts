@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/contract'
 import { TEMPLATES } from '../../shared/templates'
 import { resolveDataDir } from '../data-dir'
 import { DatabaseOpenError, type DB } from '../db/connection'
+import { createDownloads, type Downloads } from '../export/downloads'
 import { openDataDatabase } from '../db/open'
 import { createGraphService } from './graph-service'
 import { createProjectsService } from './projects-service'
@@ -31,7 +32,11 @@ export interface ServicesOptions {
 }
 
 /** The contract's handlers, plus what the entry points need to wait for and shut down training. */
-export type Services = Handlers & Pick<TrainingService, 'settled' | 'close'>
+export type Services = Handlers &
+  Pick<TrainingService, 'settled' | 'close'> & {
+    /** Verified exports waiting for their one download (`export.download`; the HTTP transport serves them). */
+    downloads: Downloads
+  }
 
 /** Every method of the contract, served in plain Node: what each transport dispatches to. */
 export function createServices(options: ServicesOptions = {}): Services {
@@ -44,18 +49,21 @@ export function createServices(options: ServicesOptions = {}): Services {
     now: options.now,
   })
   const { closeInsight, ...insight } = createInsightService(getDb, { dataDir: dataDir(), now: options.now })
+  const downloads = createDownloads(dataDir())
   return {
     ...createTemplatesService(TEMPLATES),
     ...createGraphService(),
     ...createProjectsService(getDb, { templates: TEMPLATES, now: options.now, dataDir: dataDir() }),
     ...training,
     ...createDatasetsService({ dataDir: dataDir(), emit: options.emit }),
-    ...createExportService(getDb, { dataDir: dataDir() }),
+    ...createExportService(getDb, { dataDir: dataDir(), downloads }),
     ...insight,
+    downloads,
     // The inference worker ends with the training workers.
     close: async () => {
       await training.close()
       await closeInsight()
+      downloads.close()
     },
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -25,6 +26,10 @@ export interface ServerOptions {
   token?: string
   /** Request bodies larger than this are refused with 413. */
   maxBodyBytes?: number
+  /** Verified exports to serve once at `GET /download/<id>` (`services.downloads`); absent: 404. */
+  downloads?: {
+    take(id: string): { file: string; name: string; bytes: number; done(): void } | 'gone' | null
+  }
 }
 
 export interface RunningServer {
@@ -50,7 +55,9 @@ const STATUS: Record<ErrorCode, number> = {
  * Browser mode's transport: the contract's methods as `POST /api/<method>` and its events on a
  * WebSocket at `/api/events`, bound to 127.0.0.1 only. Every /api/ request needs the random token
  * (401 without it), a Host naming this server and no foreign Origin (403: DNS rebinding and
- * cross-site requests), and a body that parses with the method's schema (400). docs/browser-mode.md.
+ * cross-site requests), and a body that parses with the method's schema (400). `GET /download/<id>`
+ * streams an export once (the token in the query, as a link cannot send a header); 410 after.
+ * docs/browser-mode.md.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url')
@@ -131,11 +138,52 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     reply(res, envelope.ok ? 200 : STATUS[envelope.error.code], envelope)
   }
 
+  /** Plain text: a download's error shows in the browser's downloads or a tab, not in the page. */
+  const text = (res: ServerResponse, status: number, message: string) => {
+    res.writeHead(status, {
+      ...securityHeaders(),
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'no-store',
+    })
+    res.end(message)
+  }
+
+  async function download(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const refused = refuse(req, new URL(req.url ?? '/', 'http://x').searchParams.get('token'))
+    if (refused) return text(res, refused[0], refused[1])
+    if (req.method !== 'GET') return text(res, 405, 'Use GET for /download/.')
+    const taken = options.downloads?.take(id) ?? null
+    if (taken === 'gone')
+      return text(res, 410, 'This export was downloaded already or has expired. Export it again.')
+    if (!taken) return text(res, 404, 'No such export. Export the model again from the Export dialog.')
+    const ascii = taken.name.replace(/[^\x20-\x7e]|["\\]/g, '_')
+    res.writeHead(200, {
+      ...securityHeaders(),
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': taken.bytes,
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(taken.name)}`,
+      'Cache-Control': 'no-store',
+    })
+    const stream = createReadStream(taken.file)
+    await new Promise<void>((resolve) => {
+      // One-time either way: sent, or the connection dropped.
+      res.once('close', () => {
+        stream.destroy()
+        taken.done()
+        resolve()
+      })
+      stream.once('error', () => res.destroy())
+      stream.pipe(res)
+    })
+  }
+
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://x')
     const handle = pathname.startsWith('/api/')
       ? api(req, res, pathname.slice('/api/'.length))
-      : serveStatic(options.staticDir, req, res, securityHeaders())
+      : pathname.startsWith('/download/')
+        ? download(req, res, decodeURIComponent(pathname.slice('/download/'.length)))
+        : serveStatic(options.staticDir, req, res, securityHeaders())
     handle.catch((e: unknown) => {
       console.error('cnn-studio serve:', e)
       if (!res.headersSent) error(res, 500, 'internal', 'Internal error.')

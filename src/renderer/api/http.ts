@@ -81,3 +81,21 @@ export function createHttpApi(token: string, base = window.location.origin): Api
     },
   )
 }
+
+/**
+ * Has the browser save an export the server keeps for one download (`export.download`): a link to
+ * `GET /download/<id>` with the token in its query, since a link cannot send a header.
+ */
+export function saveDownload(
+  file: { id: string; name: string },
+  token = sessionStorage.getItem(TOKEN_KEY) ?? '',
+  base = window.location.origin,
+): void {
+  const a = document.createElement('a')
+  a.href = `${base}/download/${encodeURIComponent(file.id)}?token=${encodeURIComponent(token)}`
+  a.download = file.name
+  a.rel = 'noopener'
+  document.body.append(a)
+  a.click()
+  a.remove()
+}

@@ -39,13 +39,15 @@ interface Sources {
  * PyTorch folder when the services' machine has python with torch), and shows that verification
  * report. The weights come from a run that saved some, or are freshly
  * initialised (untrained). The path is on the machine running the services; the desktop app can
- * pick it in a native dialog.
+ * pick it in a native dialog. In browser mode (`download` given) there is no path: the services
+ * keep the verified export for one download (`export.download`) and the browser saves it.
  */
 export function ExportDialog({
   api,
   projectId,
   save,
   onClose,
+  download,
 }: {
   api: Api
   /** The open project; null when nothing stores projects (the page alone cannot export). */
@@ -53,6 +55,8 @@ export function ExportDialog({
   /** Saves pending edits (the editor's autosave flush), so the services see what the canvas shows. */
   save: () => Promise<SaveStatus>
   onClose(): void
+  /** Browser mode: has the browser save a kept export (api/http.ts's saveDownload); absent: write to a path. */
+  download?: (file: { id: string; name: string }) => void
 }) {
   const [sources, setSources] = useState<Sources | null>(null)
   const [saveProblem, setSaveProblem] = useState<string | null>(null)
@@ -109,7 +113,7 @@ export function ExportDialog({
 
   // A path that does not exist yet, for this format; kept once the user typed or chose one.
   useEffect(() => {
-    if (!projectId) return
+    if (!projectId || download) return
     let current = true
     const projectName = useDocument.getState().doc.name
     api.export.suggestPath({ projectName, format }).then(
@@ -125,7 +129,7 @@ export function ExportDialog({
     return () => {
       current = false
     }
-  }, [api, projectId, format])
+  }, [api, projectId, format, download])
 
   const choose = async () => {
     setError(null)
@@ -144,7 +148,7 @@ export function ExportDialog({
   /** Exports; `overwrite` once the user confirmed replacing what is there. */
   const start = async (e?: FormEvent, overwrite = false) => {
     e?.preventDefault()
-    if (!projectId || busy || !sources || !path.trim()) return
+    if (!projectId || busy || !sources || (!download && !path.trim())) return
     const target = path.trim()
     setBusy(true)
     setError(null)
@@ -153,7 +157,7 @@ export function ExportDialog({
     try {
       // Ask before replacing anything, unless the native save dialog already asked for this file.
       const confirmed = overwrite || (format === 'onnx' && target === nativeConfirmed)
-      if (!confirmed) {
+      if (!confirmed && !download) {
         const { replaces } = await api.export.checkTarget({ path: target, format })
         if (replaces.length) return setConfirm(replaces)
       }
@@ -165,14 +169,16 @@ export function ExportDialog({
             `The project could not be saved, so the export would not include your changes: ${saved.message}`,
           )
       }
-      const result = await api.export.model({
+      const what = {
         source: source === UNTRAINED ? { projectId } : { runId: source },
         format,
-        path: target,
-        overwrite: confirmed,
         ...(format === 'onnx' ? { layout, opset } : {}),
-      })
-      setReport(result)
+      }
+      if (download) {
+        const kept = await api.export.download(what)
+        download(kept)
+        setReport(kept.report)
+      } else setReport(await api.export.model({ ...what, path: target, overwrite: confirmed }))
     } catch (err) {
       setError(errorMessage(err))
     } finally {
@@ -309,30 +315,41 @@ export function ExportDialog({
                 </div>
               )}
             </fieldset>
-            <fieldset className="export-group" disabled={busy}>
-              <legend>{format === 'onnx' ? 'Save as' : 'Save into the folder'}</legend>
-              <div className="export-path">
-                <input
-                  type="text"
-                  aria-label={format === 'onnx' ? 'File to write' : 'Folder to write'}
-                  data-testid="export-path"
-                  spellCheck={false}
-                  value={path}
-                  onChange={(e) => (setPath(e.target.value), setConfirm(null))}
-                />
-                {native && (
-                  <button type="button" data-testid="export-choose" onClick={() => void choose()}>
-                    Choose…
-                  </button>
-                )}
-              </div>
-              {!native && (
-                <p className="muted hint">
-                  A path on the machine running CNN Studio's services. You are asked before an existing file
-                  is replaced.
+            {download ? (
+              <fieldset className="export-group" disabled={busy}>
+                <legend>Download</legend>
+                <p className="muted hint" data-testid="export-download-note">
+                  {format === 'onnx'
+                    ? 'Your browser saves the .onnx file once it is verified.'
+                    : `Your browser saves the verified folder as one .tar archive (${format === 'tfjs' ? 'model.json and weights.bin' : 'model.py, weights.safetensors, train.py…'}); extract it with tar -xf or your file manager.`}
                 </p>
-              )}
-            </fieldset>
+              </fieldset>
+            ) : (
+              <fieldset className="export-group" disabled={busy}>
+                <legend>{format === 'onnx' ? 'Save as' : 'Save into the folder'}</legend>
+                <div className="export-path">
+                  <input
+                    type="text"
+                    aria-label={format === 'onnx' ? 'File to write' : 'Folder to write'}
+                    data-testid="export-path"
+                    spellCheck={false}
+                    value={path}
+                    onChange={(e) => (setPath(e.target.value), setConfirm(null))}
+                  />
+                  {native && (
+                    <button type="button" data-testid="export-choose" onClick={() => void choose()}>
+                      Choose…
+                    </button>
+                  )}
+                </div>
+                {!native && (
+                  <p className="muted hint">
+                    A path on the machine running CNN Studio's services. You are asked before an existing file
+                    is replaced.
+                  </p>
+                )}
+              </fieldset>
+            )}
             {confirm ? (
               <ReplaceConfirmation
                 files={confirm}
@@ -345,9 +362,9 @@ export function ExportDialog({
                   type="submit"
                   className="primary"
                   data-testid="export-start"
-                  disabled={busy || !sources || !path.trim()}
+                  disabled={busy || !sources || (!download && !path.trim())}
                 >
-                  {busy ? 'Exporting…' : 'Export'}
+                  {busy ? 'Exporting…' : download ? 'Download' : 'Export'}
                 </button>
                 {busy && (
                   <span className="muted" role="status" data-testid="export-busy">

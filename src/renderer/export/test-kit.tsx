@@ -123,7 +123,12 @@ export function services(runs = RUNS, over: Partial<Handlers> = {}) {
 
 export async function render(
   api: ReturnType<typeof services>['api'],
-  opts: { projectId?: string | null; save?: () => Promise<SaveStatus>; onClose?: () => void } = {},
+  opts: {
+    projectId?: string | null
+    save?: () => Promise<SaveStatus>
+    onClose?: () => void
+    download?: (file: { id: string; name: string }) => void
+  } = {},
 ) {
   const save = opts.save ?? vi.fn(async (): Promise<SaveStatus> => ({ state: 'saved' }))
   const onClose = opts.onClose ?? vi.fn()
@@ -132,7 +137,9 @@ export async function render(
   root = createRoot(container)
   const projectId = opts.projectId === undefined ? 'p1' : opts.projectId
   await act(async () =>
-    root!.render(<ExportDialog api={api} projectId={projectId} save={save} onClose={onClose} />),
+    root!.render(
+      <ExportDialog api={api} projectId={projectId} save={save} onClose={onClose} download={opts.download} />,
+    ),
   )
   return { save, onClose }
 }

@@ -142,6 +142,7 @@ describe('method names', () => {
       'runs.get',
       'runs.delete',
       'export.model',
+      'export.download',
       'export.suggestPath',
       'export.choosePath',
       'export.checkTarget',

@@ -29,10 +29,12 @@ import {
 } from './training'
 import {
   exportCheckTargetSchema,
+  exportDownloadSchema,
   exportChoosePathSchema,
   exportRequestSchema,
   exportSuggestPathSchema,
   type ChosenPath,
+  type ExportDownload,
   type ExportReport,
   type SuggestedPath,
   type TargetCheck,
@@ -254,6 +256,10 @@ export const CONTRACT = {
     'export.model': method<ExportReport>()(
       exportRequestSchema,
       "Exports a run's best weights (or a project's or template's fresh ones) as ONNX or TF.js files, verified against TF.js before they are written.",
+    ),
+    'export.download': method<ExportDownload>()(
+      exportDownloadSchema,
+      'Exports as export.model does, then keeps the verified bytes (a file, or a .tar of a folder format) for one download at /download/<id> (browser mode).',
     ),
     'export.suggestPath': method<SuggestedPath>()(
       exportSuggestPathSchema,

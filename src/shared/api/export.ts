@@ -54,6 +54,27 @@ export const exportRequestSchema = z.strictObject({
 })
 export type ExportRequest = z.input<typeof exportRequestSchema>
 
+/**
+ * An export the user downloads (browser mode): the same request without a path. The services
+ * verify it as any export, then keep the bytes (the .onnx file, or a .tar of the TF.js or PyTorch
+ * folder) under a one-time id that the HTTP transport serves at `GET /download/<id>?token=…`.
+ */
+export const exportDownloadSchema = exportRequestSchema.omit({ path: true, overwrite: true })
+export type ExportDownloadRequest = z.input<typeof exportDownloadSchema>
+
+/** A verified export kept for one download. */
+export interface ExportDownload {
+  /** The report as for a written export; `out` is the file name the browser saves. */
+  report: ExportReport
+  /** One-time id: the first GET of `/download/<id>` streams the bytes and forgets them. */
+  id: string
+  /** The file name offered to the browser: `<project>.onnx`, `<project>-tfjs.tar`, `<project>-pytorch.tar`. */
+  name: string
+  bytes: number
+  /** When an unfetched download is deleted (ISO time). */
+  expiresAt: string
+}
+
 export interface TensorInfo {
   name: string
   /** 'N' is the batch dimension. */
