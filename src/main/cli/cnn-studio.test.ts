@@ -194,7 +194,7 @@ describe('cnn-studio', () => {
 
   it('rejects unknown commands, options and missing arguments with status 2', () => {
     expect(cli('fly').stderr).toMatch(
-      /unknown command 'fly'\. Commands: activations, datasets, doctor, evaluate, export, inspect, predict, runs, serve, train, templates/,
+      /unknown command 'fly'\. Commands: activations, datasets, doctor, evaluate, export, inspect, predict, projects, runs, serve, train, templates/,
     )
     expect(cli('fly').status).toBe(2)
     expect(cli('inspect', 'lenet5', '--jsno').status).toBe(2)
