@@ -11,7 +11,7 @@ import { at, channel, stats, type Tensor3 } from './tensor3'
 import { useConvWeights, useDecodedMap, useFeatureMap, useWeights } from './use-insight-data'
 import { usePixel } from './use-pixel'
 import { ValueGrid } from './ValueGrid'
-import { WindowMarker } from './WindowMarker'
+import { MapWithWindow } from './WindowMarker'
 
 const MAP_WIDTH = 160
 
@@ -137,26 +137,16 @@ export function ConvExplainer({
             </select>{' '}
             of {input.c}
           </figcaption>
-          <div className="map-with-marker">
-            <HeatmapCanvas
-              values={inPlane}
-              rows={input.h}
-              cols={input.w}
-              min={inRange.min}
-              max={inRange.max}
-              width={MAP_WIDTH}
-              label={`input channel ${ci}`}
-            />
-            <WindowMarker
-              h={input.h}
-              w={input.w}
-              width={MAP_WIDTH}
-              y0={Math.min(...rows)}
-              y1={Math.max(...rows)}
-              x0={Math.min(...cols)}
-              x1={Math.max(...cols)}
-            />
-          </div>
+          <MapWithWindow
+            values={inPlane}
+            h={input.h}
+            w={input.w}
+            width={MAP_WIDTH}
+            range={inRange}
+            label={`input channel ${ci}`}
+            rows={rows}
+            cols={cols}
+          />
           <small className="muted">
             window rows {Math.min(...rows)}…{Math.max(...rows)}, cols {Math.min(...cols)}…{Math.max(...cols)}
             {w.cells.some((c) => c.padded) ? ' (reaches into the zero padding)' : ''}

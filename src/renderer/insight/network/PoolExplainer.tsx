@@ -10,7 +10,7 @@ import { at, channel, stats, type Tensor3 } from './tensor3'
 import { useDecodedMap, useFeatureMap } from './use-insight-data'
 import { usePixel } from './use-pixel'
 import { ValueGrid } from './ValueGrid'
-import { WindowMarker } from './WindowMarker'
+import { MapWithWindow } from './WindowMarker'
 
 const MAP_WIDTH = 160
 
@@ -88,26 +88,16 @@ export function PoolExplainer({
         </figure>
         <figure>
           <figcaption>input channel {c}</figcaption>
-          <div className="map-with-marker">
-            <HeatmapCanvas
-              values={inPlane}
-              rows={input.h}
-              cols={input.w}
-              min={inR.min}
-              max={inR.max}
-              width={MAP_WIDTH}
-              label={`input channel ${c}`}
-            />
-            <WindowMarker
-              h={input.h}
-              w={input.w}
-              width={MAP_WIDTH}
-              y0={Math.min(...rows)}
-              y1={Math.max(...rows)}
-              x0={Math.min(...cols)}
-              x1={Math.max(...cols)}
-            />
-          </div>
+          <MapWithWindow
+            values={inPlane}
+            h={input.h}
+            w={input.w}
+            width={MAP_WIDTH}
+            range={inR}
+            label={`input channel ${c}`}
+            rows={rows}
+            cols={cols}
+          />
         </figure>
       </div>
       <div className="explainer-numbers">

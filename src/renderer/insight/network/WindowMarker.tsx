@@ -1,3 +1,5 @@
+import { HeatmapCanvas } from './HeatmapCanvas'
+
 /**
  * A rectangle over a map drawn at `width` CSS pixels: rows y0…y1, columns x0…x1 (inclusive) of an
  * h × w map; a window reaching into padding runs past the map's edge.
@@ -31,5 +33,50 @@ export function WindowMarker({
       aria-hidden
       data-h={h}
     />
+  )
+}
+
+/** An input channel's map with the window of the output pixel under the pointer marked on it. */
+export function MapWithWindow({
+  values,
+  h,
+  w,
+  width,
+  range,
+  label,
+  rows,
+  cols,
+}: {
+  values: Float32Array
+  h: number
+  w: number
+  width: number
+  range: { min: number; max: number }
+  label: string
+  /** The window's input rows and columns (cells in the padding included). */
+  rows: number[]
+  cols: number[]
+}) {
+  return (
+    <div className="map-with-marker">
+      <HeatmapCanvas
+        values={values}
+        rows={h}
+        cols={w}
+        min={range.min}
+        max={range.max}
+        width={width}
+        label={label}
+      />
+      <WindowMarker
+        h={h}
+        w={w}
+        width={width}
+        y0={Math.min(...rows)}
+        y1={Math.max(...rows)}
+        x0={Math.min(...cols)}
+        x1={Math.max(...cols)}
+      />
+    </div>
   )
 }
