@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { Modal } from '../modal/Modal'
 import type { Api } from '../../shared/api/contract'
 import { formatCount } from '../format'
 import { formatPercent } from '../runs/run-format'
@@ -9,7 +9,7 @@ import { HyperparameterTable } from './HyperparameterTable'
 import { RunPicker } from './RunPicker'
 import { ScatterChart, type ScatterPoint } from './ScatterChart'
 import { useComparison } from './use-comparison'
-import '../export/export.css'
+
 import './compare.css'
 
 const percent = (v: number) => `${Number((v * 100).toPrecision(4))}%`
@@ -44,118 +44,91 @@ const scatter = (runs: ComparedRun[], x: 'params' | 'macs'): ScatterPoint[] =>
  */
 export function CompareDialog({ api, runIds, onClose }: { api: Api; runIds: string[]; onClose(): void }) {
   const { ids, runs, unreadable, pending, catalog, add, remove } = useComparison(api, runIds)
-  const dialog = useRef<HTMLDivElement>(null)
-
-  // Focus moves into the dialog, and back to where it was when the dialog closes.
-  useEffect(() => {
-    const before = document.activeElement
-    dialog.current?.focus()
-    return () => {
-      if (before instanceof HTMLElement) before.focus()
-    }
-  }, [])
 
   const noTest = runs.some((r) => r.score?.of === 'validation')
   return (
-    <div className="modal-backdrop">
-      <div
-        ref={dialog}
-        className="modal compare-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="compare-title"
-        data-testid="compare-dialog"
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          // Keys stay in the dialog: Backspace in the picker must not delete nodes behind it.
-          e.stopPropagation()
-          if (e.key === 'Escape') onClose()
-        }}
-      >
-        <header className="modal-head">
-          <h2 id="compare-title">Compare runs</h2>
-          <button type="button" aria-label="Close" data-testid="compare-close" onClick={onClose}>
-            ✕
-          </button>
-        </header>
-        <ul className="compare-legend" data-testid="compare-legend" aria-label="Runs compared">
-          {runs.map((r) => (
-            <li key={r.id} data-testid="compare-run" data-run-id={r.id}>
-              <span className="run-swatch" style={{ background: r.color }} />
-              <span className="compare-run-label">{r.label}</span>
-              {ids.length > 1 && (
-                <button
-                  type="button"
-                  className="link"
-                  aria-label={`Remove run ${r.tag} from the comparison`}
-                  data-testid="compare-remove"
-                  onClick={() => remove(r.id)}
-                >
-                  remove
-                </button>
-              )}
-            </li>
-          ))}
-          {unreadable.map((l) => (
-            <li key={l.id} className="error" data-testid="compare-unreadable">
-              Run {l.id.slice(0, 8)} could not be read: {l.error}
-            </li>
-          ))}
-          {pending > 0 && <li className="muted">Reading {pending === 1 ? 'a run' : `${pending} runs`}…</li>}
-        </ul>
-        <RunPicker catalog={catalog} chosen={ids} onAdd={add} />
-        {runs.length > 0 && (
-          <>
-            <section className="compare-section compare-charts" aria-label="Curves">
-              <LineChart
-                title="Validation accuracy"
-                xLabel="epoch"
-                testId="compare-accuracy"
-                series={curves(runs, 'valAccuracy')}
+    <Modal className="compare-dialog" labelledBy="compare-title" testId="compare-dialog" onClose={onClose}>
+      <header className="modal-head">
+        <h2 id="compare-title">Compare runs</h2>
+        <button type="button" aria-label="Close" data-testid="compare-close" onClick={onClose}>
+          ✕
+        </button>
+      </header>
+      <ul className="compare-legend" data-testid="compare-legend" aria-label="Runs compared">
+        {runs.map((r) => (
+          <li key={r.id} data-testid="compare-run" data-run-id={r.id}>
+            <span className="run-swatch" style={{ background: r.color }} />
+            <span className="compare-run-label">{r.label}</span>
+            {ids.length > 1 && (
+              <button
+                type="button"
+                className="link"
+                aria-label={`Remove run ${r.tag} from the comparison`}
+                data-testid="compare-remove"
+                onClick={() => remove(r.id)}
+              >
+                remove
+              </button>
+            )}
+          </li>
+        ))}
+        {unreadable.map((l) => (
+          <li key={l.id} className="error" data-testid="compare-unreadable">
+            Run {l.id.slice(0, 8)} could not be read: {l.error}
+          </li>
+        ))}
+        {pending > 0 && <li className="muted">Reading {pending === 1 ? 'a run' : `${pending} runs`}…</li>}
+      </ul>
+      <RunPicker catalog={catalog} chosen={ids} onAdd={add} />
+      {runs.length > 0 && (
+        <>
+          <section className="compare-section compare-charts" aria-label="Curves">
+            <LineChart
+              title="Validation accuracy"
+              xLabel="epoch"
+              testId="compare-accuracy"
+              series={curves(runs, 'valAccuracy')}
+              yFormat={percent}
+              integerX
+              legend={false}
+            />
+            <LineChart
+              title="Validation loss"
+              xLabel="epoch"
+              testId="compare-loss"
+              series={curves(runs, 'valLoss')}
+              integerX
+              legend={false}
+            />
+          </section>
+          <HyperparameterTable runs={runs} />
+          <GraphDiffView runs={runs} />
+          <section className="compare-section" aria-label="Accuracy against size">
+            <h3>
+              Accuracy against size
+              <span className="muted">
+                {noTest ? 'test accuracy; best validation accuracy for runs without a test' : 'test accuracy'}
+              </span>
+            </h3>
+            <div className="compare-charts">
+              <ScatterChart
+                title="Accuracy by parameters"
+                xLabel="parameters"
+                testId="compare-scatter-params"
+                points={scatter(runs, 'params')}
                 yFormat={percent}
-                integerX
-                legend={false}
               />
-              <LineChart
-                title="Validation loss"
-                xLabel="epoch"
-                testId="compare-loss"
-                series={curves(runs, 'valLoss')}
-                integerX
-                legend={false}
+              <ScatterChart
+                title="Accuracy by MACs"
+                xLabel="MACs per image"
+                testId="compare-scatter-macs"
+                points={scatter(runs, 'macs')}
+                yFormat={percent}
               />
-            </section>
-            <HyperparameterTable runs={runs} />
-            <GraphDiffView runs={runs} />
-            <section className="compare-section" aria-label="Accuracy against size">
-              <h3>
-                Accuracy against size
-                <span className="muted">
-                  {noTest
-                    ? 'test accuracy; best validation accuracy for runs without a test'
-                    : 'test accuracy'}
-                </span>
-              </h3>
-              <div className="compare-charts">
-                <ScatterChart
-                  title="Accuracy by parameters"
-                  xLabel="parameters"
-                  testId="compare-scatter-params"
-                  points={scatter(runs, 'params')}
-                  yFormat={percent}
-                />
-                <ScatterChart
-                  title="Accuracy by MACs"
-                  xLabel="MACs per image"
-                  testId="compare-scatter-macs"
-                  points={scatter(runs, 'macs')}
-                  yFormat={percent}
-                />
-              </div>
-            </section>
-          </>
-        )}
-      </div>
-    </div>
+            </div>
+          </section>
+        </>
+      )}
+    </Modal>
   )
 }

@@ -1,3 +1,4 @@
+import { Modal } from '../modal/Modal'
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Api } from '../../shared/api/contract'
 import {
@@ -74,16 +75,6 @@ export function ExportDialog({
   const [busy, setBusy] = useState(false)
   const [report, setReport] = useState<ExportReport | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const dialog = useRef<HTMLDivElement>(null)
-
-  // Focus moves into the dialog, and back to where it was when the dialog closes.
-  useEffect(() => {
-    const before = document.activeElement
-    dialog.current?.focus()
-    return () => {
-      if (before instanceof HTMLElement) before.focus()
-    }
-  }, [])
 
   // Save first (the project and its latest version must be stored), then list the runs.
   useEffect(() => {
@@ -191,207 +182,192 @@ export function ExportDialog({
   const staleRun =
     chosenRun && sources?.latestVersionId !== null && chosenRun.versionId !== sources?.latestVersionId
   return (
-    <div className="modal-backdrop">
-      <div
-        ref={dialog}
-        className="modal export-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="export-title"
-        data-testid="export-dialog"
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          // Keys stay in the dialog: Backspace on a radio button must not delete nodes behind it.
-          e.stopPropagation()
-          if (e.key === 'Escape') close()
-        }}
-      >
-        <header className="modal-head">
-          <h2 id="export-title">Export model</h2>
-          <button type="button" aria-label="Close" data-testid="export-close" disabled={busy} onClick={close}>
-            ✕
-          </button>
-        </header>
-        {!projectId ? (
-          <p className="warning" data-testid="export-unavailable">
-            Exporting needs the desktop app or <code>npx cnn-studio serve</code>: they keep projects and write
-            the files. Open this network there to export it.
-          </p>
-        ) : (
-          <form onSubmit={(e) => void start(e)} aria-busy={busy}>
-            <fieldset className="export-group" disabled={busy}>
-              <legend>Weights</legend>
-              {saveProblem && (
-                <p className="warning" data-testid="export-save-problem">
-                  Your latest changes are not saved yet ({saveProblem}).
-                </p>
-              )}
-              {!sources ? (
-                <p className="muted">Reading the project's runs…</p>
-              ) : (
-                <>
-                  {sources.error && (
-                    <p className="error" data-testid="export-runs-error">
-                      Could not list the runs: {sources.error}
-                    </p>
-                  )}
-                  <SourceList
-                    runs={sources.runs}
-                    latestVersionId={sources.latestVersionId}
-                    value={source}
-                    onChange={setSource}
-                  />
-                  {source === UNTRAINED && (
-                    <p className="warning" data-testid="export-untrained">
-                      {sources.runs.length === 0 ? 'No run of this project saved weights yet: ' : ''}
-                      the exported model is untrained. Its weights are random, so its predictions mean
-                      nothing; train it first to export a useful model.
-                    </p>
-                  )}
-                  {staleRun && (
-                    <p className="muted" data-testid="export-stale">
-                      This run trained an earlier version of the graph: the export is the graph the run
-                      trained, not what the canvas shows now.
-                    </p>
-                  )}
-                </>
-              )}
-            </fieldset>
-            <fieldset className="export-group" disabled={busy}>
-              <legend>Format</legend>
-              <div className="export-formats">
-                {EXPORT_FORMATS.map((f) => (
-                  <label key={f}>
-                    <input
-                      type="radio"
-                      name="export-format"
-                      data-testid={`export-format-${f}`}
-                      checked={format === f}
-                      onChange={() => (setFormat(f), setConfirm(null))}
-                    />
-                    {FORMAT_LABELS[f]}
-                  </label>
-                ))}
-              </div>
-              {format === 'pytorch' && (
-                <p className="muted format-note" data-testid="export-pytorch-note">
-                  A folder: <code>model.py</code> (the network as an <code>nn.Module</code>),{' '}
-                  <code>weights.safetensors</code>, <code>train.py</code>, <code>config.json</code> and a
-                  README. Checked in PyTorch when the machine running CNN Studio's services has python with
-                  torch; written unverified, saying so, when it has not.
-                </p>
-              )}
-              {format === 'onnx' && (
-                <div className="export-options">
-                  <label>
-                    Input layout
-                    <select
-                      data-testid="export-layout"
-                      value={layout}
-                      onChange={(e) => setLayout(e.target.value as InputLayout)}
-                    >
-                      {INPUT_LAYOUTS.map((l) => (
-                        <option key={l} value={l}>
-                          {LAYOUT_LABELS[l]}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label>
-                    Opset
-                    <select
-                      data-testid="export-opset"
-                      value={opset}
-                      onChange={(e) => setOpset(Number(e.target.value))}
-                    >
-                      {OPSETS.map((o) => (
-                        <option key={o} value={o}>
-                          {o}
-                          {o === ONNX_OPSET ? ' (default)' : ''}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                </div>
-              )}
-            </fieldset>
-            {download ? (
-              <fieldset className="export-group" disabled={busy}>
-                <legend>Download</legend>
-                <p className="muted hint" data-testid="export-download-note">
-                  {format === 'onnx'
-                    ? 'Your browser saves the .onnx file once it is verified.'
-                    : `Your browser saves the verified folder as one .tar archive (${format === 'tfjs' ? 'model.json and weights.bin' : 'model.py, weights.safetensors, train.py…'}); extract it with tar -xf or your file manager.`}
-                </p>
-              </fieldset>
-            ) : (
-              <fieldset className="export-group" disabled={busy}>
-                <legend>{format === 'onnx' ? 'Save as' : 'Save into the folder'}</legend>
-                <div className="export-path">
-                  <input
-                    type="text"
-                    aria-label={format === 'onnx' ? 'File to write' : 'Folder to write'}
-                    data-testid="export-path"
-                    spellCheck={false}
-                    value={path}
-                    onChange={(e) => (setPath(e.target.value), setConfirm(null))}
-                  />
-                  {native && (
-                    <button type="button" data-testid="export-choose" onClick={() => void choose()}>
-                      Choose…
-                    </button>
-                  )}
-                </div>
-                {!native && (
-                  <p className="muted hint">
-                    A path on the machine running CNN Studio's services. You are asked before an existing file
-                    is replaced.
-                  </p>
-                )}
-              </fieldset>
-            )}
-            {confirm ? (
-              <ReplaceConfirmation
-                files={confirm}
-                onReplace={() => void start(undefined, true)}
-                onKeep={() => setConfirm(null)}
-              />
-            ) : (
-              <div className="export-actions">
-                <button
-                  type="submit"
-                  className="primary"
-                  data-testid="export-start"
-                  disabled={busy || !sources || (!download && !path.trim())}
-                >
-                  {busy ? 'Exporting…' : download ? 'Download' : 'Export'}
-                </button>
-                {busy && (
-                  <span className="muted" role="status" data-testid="export-busy">
-                    Building the model and checking it against TF.js{' '}
-                    {format === 'onnx'
-                      ? 'in onnxruntime'
-                      : format === 'tfjs'
-                        ? 'by reloading it'
-                        : 'in PyTorch'}
-                    …
-                  </span>
-                )}
-                <button type="button" className="close" disabled={busy} onClick={close}>
-                  {report ? 'Done' : 'Cancel'}
-                </button>
-              </div>
-            )}
-            {error && (
-              <p className="error export-error" role="alert" data-testid="export-error">
-                {error}
+    <Modal className="export-dialog" labelledBy="export-title" testId="export-dialog" onClose={close}>
+      <header className="modal-head">
+        <h2 id="export-title">Export model</h2>
+        <button type="button" aria-label="Close" data-testid="export-close" disabled={busy} onClick={close}>
+          ✕
+        </button>
+      </header>
+      {!projectId ? (
+        <p className="warning" data-testid="export-unavailable">
+          Exporting needs the desktop app or <code>npx cnn-studio serve</code>: they keep projects and write
+          the files. Open this network there to export it.
+        </p>
+      ) : (
+        <form onSubmit={(e) => void start(e)} aria-busy={busy}>
+          <fieldset className="export-group" disabled={busy}>
+            <legend>Weights</legend>
+            {saveProblem && (
+              <p className="warning" data-testid="export-save-problem">
+                Your latest changes are not saved yet ({saveProblem}).
               </p>
             )}
-            {report && <ExportReportView report={report} />}
-          </form>
-        )}
-      </div>
-    </div>
+            {!sources ? (
+              <p className="muted">Reading the project's runs…</p>
+            ) : (
+              <>
+                {sources.error && (
+                  <p className="error" data-testid="export-runs-error">
+                    Could not list the runs: {sources.error}
+                  </p>
+                )}
+                <SourceList
+                  runs={sources.runs}
+                  latestVersionId={sources.latestVersionId}
+                  value={source}
+                  onChange={setSource}
+                />
+                {source === UNTRAINED && (
+                  <p className="warning" data-testid="export-untrained">
+                    {sources.runs.length === 0 ? 'No run of this project saved weights yet: ' : ''}
+                    the exported model is untrained. Its weights are random, so its predictions mean nothing;
+                    train it first to export a useful model.
+                  </p>
+                )}
+                {staleRun && (
+                  <p className="muted" data-testid="export-stale">
+                    This run trained an earlier version of the graph: the export is the graph the run trained,
+                    not what the canvas shows now.
+                  </p>
+                )}
+              </>
+            )}
+          </fieldset>
+          <fieldset className="export-group" disabled={busy}>
+            <legend>Format</legend>
+            <div className="export-formats">
+              {EXPORT_FORMATS.map((f) => (
+                <label key={f}>
+                  <input
+                    type="radio"
+                    name="export-format"
+                    data-testid={`export-format-${f}`}
+                    checked={format === f}
+                    onChange={() => (setFormat(f), setConfirm(null))}
+                  />
+                  {FORMAT_LABELS[f]}
+                </label>
+              ))}
+            </div>
+            {format === 'pytorch' && (
+              <p className="muted format-note" data-testid="export-pytorch-note">
+                A folder: <code>model.py</code> (the network as an <code>nn.Module</code>),{' '}
+                <code>weights.safetensors</code>, <code>train.py</code>, <code>config.json</code> and a
+                README. Checked in PyTorch when the machine running CNN Studio's services has python with
+                torch; written unverified, saying so, when it has not.
+              </p>
+            )}
+            {format === 'onnx' && (
+              <div className="export-options">
+                <label>
+                  Input layout
+                  <select
+                    data-testid="export-layout"
+                    value={layout}
+                    onChange={(e) => setLayout(e.target.value as InputLayout)}
+                  >
+                    {INPUT_LAYOUTS.map((l) => (
+                      <option key={l} value={l}>
+                        {LAYOUT_LABELS[l]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  Opset
+                  <select
+                    data-testid="export-opset"
+                    value={opset}
+                    onChange={(e) => setOpset(Number(e.target.value))}
+                  >
+                    {OPSETS.map((o) => (
+                      <option key={o} value={o}>
+                        {o}
+                        {o === ONNX_OPSET ? ' (default)' : ''}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </div>
+            )}
+          </fieldset>
+          {download ? (
+            <fieldset className="export-group" disabled={busy}>
+              <legend>Download</legend>
+              <p className="muted hint" data-testid="export-download-note">
+                {format === 'onnx'
+                  ? 'Your browser saves the .onnx file once it is verified.'
+                  : `Your browser saves the verified folder as one .tar archive (${format === 'tfjs' ? 'model.json and weights.bin' : 'model.py, weights.safetensors, train.py…'}); extract it with tar -xf or your file manager.`}
+              </p>
+            </fieldset>
+          ) : (
+            <fieldset className="export-group" disabled={busy}>
+              <legend>{format === 'onnx' ? 'Save as' : 'Save into the folder'}</legend>
+              <div className="export-path">
+                <input
+                  type="text"
+                  aria-label={format === 'onnx' ? 'File to write' : 'Folder to write'}
+                  data-testid="export-path"
+                  spellCheck={false}
+                  value={path}
+                  onChange={(e) => (setPath(e.target.value), setConfirm(null))}
+                />
+                {native && (
+                  <button type="button" data-testid="export-choose" onClick={() => void choose()}>
+                    Choose…
+                  </button>
+                )}
+              </div>
+              {!native && (
+                <p className="muted hint">
+                  A path on the machine running CNN Studio's services. You are asked before an existing file
+                  is replaced.
+                </p>
+              )}
+            </fieldset>
+          )}
+          {confirm ? (
+            <ReplaceConfirmation
+              files={confirm}
+              onReplace={() => void start(undefined, true)}
+              onKeep={() => setConfirm(null)}
+            />
+          ) : (
+            <div className="export-actions">
+              <button
+                type="submit"
+                className="primary"
+                data-testid="export-start"
+                disabled={busy || !sources || (!download && !path.trim())}
+              >
+                {busy ? 'Exporting…' : download ? 'Download' : 'Export'}
+              </button>
+              {busy && (
+                <span className="muted" role="status" data-testid="export-busy">
+                  Building the model and checking it against TF.js{' '}
+                  {format === 'onnx'
+                    ? 'in onnxruntime'
+                    : format === 'tfjs'
+                      ? 'by reloading it'
+                      : 'in PyTorch'}
+                  …
+                </span>
+              )}
+              <button type="button" className="close" disabled={busy} onClick={close}>
+                {report ? 'Done' : 'Cancel'}
+              </button>
+            </div>
+          )}
+          {error && (
+            <p className="error export-error" role="alert" data-testid="export-error">
+              {error}
+            </p>
+          )}
+          {report && <ExportReportView report={report} />}
+        </form>
+      )}
+    </Modal>
   )
 }
 

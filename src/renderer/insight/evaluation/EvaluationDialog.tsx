@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react'
+import { useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
 import type { Api } from '../../../shared/api/contract'
 import { EVAL_SPLITS, type EvalSplit, type Evaluation } from '../../../shared/api/insight'
@@ -6,13 +6,11 @@ import { formatLoss, formatPercent, formatSeconds } from '../../runs/run-format'
 import { useInsight } from '../insight-store'
 import { ConfusedPairs } from './ConfusedPairs'
 import { ConfusionMatrix } from './ConfusionMatrix'
-import { trapTab } from './focus-trap'
+import { Modal } from '../../modal/Modal'
 import { NO_FILTER, type GalleryFilter } from './gallery'
 import { MisclassifiedGallery } from './MisclassifiedGallery'
 import { PerClassTable } from './PerClassTable'
 import { useEvaluation } from './use-evaluation'
-// The modal's look (backdrop, panel, head) is the export dialog's; evaluation.css adds the rest.
-import '../../export/export.css'
 import './evaluation.css'
 
 const SPLIT_LABELS: Record<EvalSplit, string> = { test: 'Test', validation: 'Validation' }
@@ -38,17 +36,7 @@ export function EvaluationDialog({
 }) {
   const { split, setSplit, evaluation, loading, error, recompute } = useEvaluation(api, runId)
   const [filter, setFilter] = useState<GalleryFilter>(NO_FILTER)
-  const dialog = useRef<HTMLDivElement>(null)
   const gallery = useRef<HTMLElement>(null)
-
-  // Focus moves into the dialog, and back to where it was when the dialog closes.
-  useEffect(() => {
-    const before = document.activeElement
-    dialog.current?.focus()
-    return () => {
-      if (before instanceof HTMLElement) before.focus()
-    }
-  }, [])
 
   /** A matrix cell or a confused pair: the gallery shows that pair's samples. */
   const showPair = (label: number, predicted: number) => {
@@ -62,104 +50,88 @@ export function EvaluationDialog({
   }
 
   return createPortal(
-    <div className="modal-backdrop">
-      <div
-        ref={dialog}
-        className="modal eval-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="eval-title"
-        data-testid="eval-dialog"
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          // Keys stay in the dialog: Backspace or Delete must not reach the editor behind it.
-          e.stopPropagation()
-          if (e.key === 'Escape') onClose()
-          else if (dialog.current) trapTab(e, dialog.current)
-        }}
-      >
-        <header className="modal-head eval-head">
-          <h2 id="eval-title">Evaluation</h2>
-          <div className="eval-splits" role="group" aria-label="Split">
-            {EVAL_SPLITS.map((s) => (
-              <button
-                key={s}
-                type="button"
-                data-testid={`eval-split-${s}`}
-                aria-pressed={split === s}
-                onClick={() => setSplit(s)}
-              >
-                {SPLIT_LABELS[s]}
-              </button>
-            ))}
-          </div>
-          <button
-            type="button"
-            data-testid="eval-recompute"
-            disabled={loading}
-            title="Run the evaluation again instead of showing the stored one"
-            onClick={recompute}
-          >
-            {loading && evaluation ? 'Recomputing…' : 'Recompute'}
-          </button>
-          <button
-            type="button"
-            aria-label="Close"
-            data-testid="eval-close"
-            className="eval-close"
-            onClick={onClose}
-          >
-            ✕
-          </button>
-        </header>
-        {loading && (
-          <p className="muted" role="status" data-testid="eval-loading">
-            {evaluation ? 'Recomputing' : 'Evaluating'} the run's best checkpoint on the {split} split… this
-            takes a few seconds on a large split.
-          </p>
-        )}
-        {error && (
-          <p className="error eval-error" role="alert" data-testid="eval-error">
-            Could not evaluate the run on the {split} split: {error}
-          </p>
-        )}
-        {evaluation && (
-          <div className="eval-body" aria-busy={loading}>
-            <Facts evaluation={evaluation} />
-            <div className="eval-columns">
-              <ConfusionMatrix
+    <Modal className="eval-dialog" labelledBy="eval-title" testId="eval-dialog" onClose={onClose}>
+      <header className="modal-head eval-head">
+        <h2 id="eval-title">Evaluation</h2>
+        <div className="eval-splits" role="group" aria-label="Split">
+          {EVAL_SPLITS.map((s) => (
+            <button
+              key={s}
+              type="button"
+              data-testid={`eval-split-${s}`}
+              aria-pressed={split === s}
+              onClick={() => setSplit(s)}
+            >
+              {SPLIT_LABELS[s]}
+            </button>
+          ))}
+        </div>
+        <button
+          type="button"
+          data-testid="eval-recompute"
+          disabled={loading}
+          title="Run the evaluation again instead of showing the stored one"
+          onClick={recompute}
+        >
+          {loading && evaluation ? 'Recomputing…' : 'Recompute'}
+        </button>
+        <button
+          type="button"
+          aria-label="Close"
+          data-testid="eval-close"
+          className="eval-close"
+          onClick={onClose}
+        >
+          ✕
+        </button>
+      </header>
+      {loading && (
+        <p className="muted" role="status" data-testid="eval-loading">
+          {evaluation ? 'Recomputing' : 'Evaluating'} the run's best checkpoint on the {split} split… this
+          takes a few seconds on a large split.
+        </p>
+      )}
+      {error && (
+        <p className="error eval-error" role="alert" data-testid="eval-error">
+          Could not evaluate the run on the {split} split: {error}
+        </p>
+      )}
+      {evaluation && (
+        <div className="eval-body" aria-busy={loading}>
+          <Facts evaluation={evaluation} />
+          <div className="eval-columns">
+            <ConfusionMatrix
+              classes={evaluation.classes}
+              confusion={evaluation.confusion}
+              selected={filter}
+              onSelect={showPair}
+            />
+            <div className="eval-side">
+              <PerClassTable rows={evaluation.perClass} />
+              <ConfusedPairs
+                pairs={evaluation.confusedPairs}
                 classes={evaluation.classes}
-                confusion={evaluation.confusion}
                 selected={filter}
                 onSelect={showPair}
               />
-              <div className="eval-side">
-                <PerClassTable rows={evaluation.perClass} />
-                <ConfusedPairs
-                  pairs={evaluation.confusedPairs}
-                  classes={evaluation.classes}
-                  selected={filter}
-                  onSelect={showPair}
-                />
-              </div>
             </div>
-            <MisclassifiedGallery
-              // A new evaluation (another split, a recompute) starts the gallery afresh.
-              key={`${evaluation.split}/${evaluation.createdAt}`}
-              ref={gallery}
-              api={api}
-              runId={runId}
-              split={evaluation.split}
-              classes={evaluation.classes}
-              misclassified={evaluation.misclassified}
-              filter={filter}
-              onFilter={setFilter}
-              onLookInside={lookInside}
-            />
           </div>
-        )}
-      </div>
-    </div>,
+          <MisclassifiedGallery
+            // A new evaluation (another split, a recompute) starts the gallery afresh.
+            key={`${evaluation.split}/${evaluation.createdAt}`}
+            ref={gallery}
+            api={api}
+            runId={runId}
+            split={evaluation.split}
+            classes={evaluation.classes}
+            misclassified={evaluation.misclassified}
+            filter={filter}
+            onFilter={setFilter}
+            onLookInside={lookInside}
+          />
+        </div>
+      )}
+    </Modal>,
     document.body,
   )
 }
