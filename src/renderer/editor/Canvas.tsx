@@ -12,11 +12,11 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react'
 import type { ViewState } from '../../shared/api/projects'
 import type { GraphEdge } from '../../shared/graph/document'
-import { useAnalysis } from '../store/analysis'
 import { useDocument } from '../store/document-store'
 import { addNode, connect, moveNodes, removeElements } from '../store/edits'
 import { useUi } from '../store/ui-store'
 import { layoutBlock } from './block-layout'
+import { useExpandedLayers, useFailingPorts, usePlacedNodes } from './canvas-inputs'
 import { ContextMenu, type MenuAt } from './ContextMenu'
 import { dropParams } from './drop-params'
 import { isBlock, toggleBlock } from './graph-commands'
@@ -62,10 +62,13 @@ export function deleteElements({ nodes, edges }: { nodes: readonly Node[]; edges
 
 /** The graph canvas: a controlled React Flow over the document store. */
 export function Canvas({ initialView }: { initialView?: ViewState | null }) {
-  const doc = useDocument((s) => s.doc)
+  // Only what the lists read: a parameter edit changes none of it, so it re-renders no canvas.
+  const placed = usePlacedNodes()
+  const docEdges = useDocument((s) => s.doc.edges)
+  const expandedLayers = useExpandedLayers()
+  const failing = useFailingPorts()
   const change = useDocument((s) => s.change)
   const endGesture = useDocument((s) => s.endGesture)
-  const analysis = useAnalysis()
   const selection = useUi((s) => s.selection)
   const select = useUi((s) => s.select)
   const flow = useReactFlow()
@@ -94,8 +97,8 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
   const { nodes, innerEdges } = useMemo(() => {
     const nodes: Node[] = []
     const innerEdges: Edge[] = []
-    for (const n of doc.nodes) {
-      const sub = n.expanded ? analysis.nodes[n.id]?.expansion : undefined
+    for (const n of placed) {
+      const sub = expandedLayers.get(n.id)
       const layout = sub ? layoutBlock(sub) : null
       nodes.push({
         id: n.id,
@@ -130,12 +133,12 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
           })
     }
     return { nodes: stable.keepNodes(nodes), innerEdges: stable.keepInnerEdges(innerEdges) }
-  }, [doc.nodes, selection, analysis, stable])
+  }, [placed, selection, expandedLayers, stable])
 
   const edges: Edge[] = useMemo(() => {
-    const outer = doc.edges.map((e): Edge => {
-      const target = analysis.nodes[e.target]
-      const failing = target?.status === 'error' && (target.error?.port ?? 0) === e.targetPort
+    const red = new Set(failing.split('\n'))
+    const outer = docEdges.map((e): Edge => {
+      const isRed = red.has(`${e.target}:${e.targetPort}`)
       return {
         id: edgeId(e),
         source: e.source,
@@ -143,12 +146,12 @@ export function Canvas({ initialView }: { initialView?: ViewState | null }) {
         sourceHandle: 'out',
         targetHandle: `in-${e.targetPort}`,
         type: 'shape',
-        className: failing ? 'edge-error' : undefined,
-        animated: failing,
+        className: isRed ? 'edge-error' : undefined,
+        animated: isRed,
       }
     })
     return stable.keepEdges([...outer, ...innerEdges])
-  }, [doc.edges, analysis, innerEdges, stable])
+  }, [docEdges, failing, innerEdges, stable])
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {

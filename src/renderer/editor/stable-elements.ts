@@ -11,37 +11,41 @@ import type { Edge, Node } from '@xyflow/react'
 
 type Size = { width: number; height: number }
 
-/** Equal own values, one level deep (a position, `data` or `style` compares by its fields). */
-function sameValues(a: object, b: object, depth: number): boolean {
-  const ka = Object.keys(a)
-  if (ka.length !== Object.keys(b).length) return false
-  for (const k of ka) {
-    const x = (a as Record<string, unknown>)[k]
-    const y = (b as Record<string, unknown>)[k]
-    if (x === y) continue
-    if (depth === 0 || !x || !y || typeof x !== 'object' || typeof y !== 'object') return false
-    if (!sameValues(x, y, depth - 1)) return false
+/**
+ * Equal own values, one level deep (a position, `data` or `style` compares by its fields), leaving
+ * out the key `skip`. No copies: it runs for every node on every drag frame.
+ */
+function sameValues(a: object, b: object, depth: number, skip?: string): boolean {
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  let count = 0
+  for (const k in x) {
+    if (k === skip || !Object.hasOwn(x, k)) continue
+    count++
+    const u = x[k]
+    const v = y[k]
+    if (u === v) continue
+    if (depth === 0 || !u || !v || typeof u !== 'object' || typeof v !== 'object') return false
+    if (!sameValues(u, v, depth - 1)) return false
   }
-  return true
+  for (const k in y) if (k !== skip && Object.hasOwn(y, k)) count--
+  return count === 0
 }
 
 /** Without `measured`: React Flow keeps its own measurement of an object it already holds. */
-function sameElement(a: Node | Edge, b: Node | Edge): boolean {
-  const { measured: _a, ...ra } = a as Node
-  const { measured: _b, ...rb } = b as Node
-  return sameValues(ra, rb, 1)
-}
+const sameElement = (a: Node | Edge, b: Node | Edge): boolean => sameValues(a, b, 1, 'measured')
 
 /**
  * `next`, with each element replaced by the previous one of the same id where they are equal; the
- * previous array itself when every element and the order are unchanged.
+ * previous array itself when every element and the order are unchanged. `adopt` gives each element
+ * that is not kept its final form.
  */
-export function keepIdentity<T extends Node | Edge>(prev: T[], next: T[]): T[] {
+export function keepIdentity<T extends Node | Edge>(prev: T[], next: T[], adopt = (e: T): T => e): T[] {
   const byId = new Map(prev.map((e) => [e.id, e]))
   let changed = prev.length !== next.length
   const out = next.map((e, i) => {
     const old = byId.get(e.id)
-    const kept = old && sameElement(old, e) ? old : e
+    const kept = old && sameElement(old, e) ? old : adopt(e)
     if (kept !== prev[i]) changed = true
     return kept
   })
@@ -65,11 +69,10 @@ export class StableElements {
       const ids = new Set(next.map((n) => n.id))
       for (const id of this.sizes.keys()) if (!ids.has(id)) this.sizes.delete(id)
     }
-    const withSizes = next.map((n) => {
+    return (this.nodes = keepIdentity(this.nodes, next, (n) => {
       const size = this.sizes.get(n.id)
       return size && !n.measured ? { ...n, measured: size } : n
-    })
-    return (this.nodes = keepIdentity(this.nodes, withSizes))
+    }))
   }
 
   keepEdges(next: Edge[]): Edge[] {
