@@ -73,7 +73,7 @@ describe('the editor, as a new user tries it', () => {
     await page.close()
   })
 
-  it("drops Conv2D and Dense with ReLU, and offers a Dense (128) into Output (10) 'Set units to 10' first", async () => {
+  it("drops Conv2D and Dense with ReLU, and offers a Dense (128) into Output (10) 'Set units to 10' first (linear logits)", async () => {
     const { page, errors } = await blank()
     await dropKind(page, 'Conv2D', 400, 100)
     expect(await page.getByLabel('activation').inputValue()).toBe('relu')
@@ -89,9 +89,14 @@ describe('the editor, as a new user tries it', () => {
     await connect(page, 'flatten1', 'dense1')
     await connect(page, 'dense1', 'output1')
     const fixes = page.getByTestId('errors').locator('button.fix')
-    await expect.poll(() => fixes.allTextContents()).toEqual(['Set units to 10', 'Set classes to 128'])
+    // The dropped Dense has ReLU: as the logits' layer it is made linear with its units.
+    await expect
+      .poll(() => fixes.allTextContents())
+      .toEqual(['Set units to 10, linear', 'Set classes to 128'])
     await fixes.first().click()
     await expect.poll(() => page.getByTestId('shape-dense1').textContent()).toBe('10')
+    await page.locator('.react-flow__node[data-id="dense1"]').click()
+    expect(await page.getByLabel('activation').inputValue()).toBe('linear')
     expect(await page.getByTestId('errors').count()).toBe(0)
     expect(errors).toEqual([])
     await page.close()

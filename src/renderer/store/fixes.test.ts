@@ -33,6 +33,20 @@ describe('one-click fixes', () => {
     expect(inferGraph(fixed).errors).toEqual([])
   })
 
+  it('make a ReLU Dense before the Output linear with its units: logits are not clipped at 0', () => {
+    const doc = chain([
+      ['in', 'Input', { height: 4, width: 4, channels: 1 }],
+      ['f', 'Flatten'],
+      ['d', 'Dense', { units: 128, activation: 'relu' }],
+      ['out', 'Output', { classes: 10 }],
+    ])
+    const [option] = fixOptions(doc, inferGraph(doc), 'out', null)
+    expect(option.label).toBe('Set units to 10, linear')
+    const fixed = applyFixOption(doc, 'out', option)
+    expect(fixed.nodes.find((n) => n.id === 'd')!.params).toMatchObject({ units: 10, activation: 'linear' })
+    expect(inferGraph(fixed).errors).toEqual([])
+  })
+
   it("keep the kind's own fix alone where the Output is not fed by a Dense", () => {
     const doc = chain([
       ['in', 'Input', { height: 4, width: 4, channels: 1 }],

@@ -1,6 +1,7 @@
 import type { GraphDocument } from '../../shared/graph/document'
 import type { GraphAnalysis } from '../../shared/graph/infer'
 import type { Fix } from '../../shared/layers/errors'
+import { dense } from '../../shared/layers/kinds/dense'
 import { output } from '../../shared/layers/kinds/output'
 import { applyFix } from './edits'
 
@@ -39,9 +40,22 @@ export function fixOptions(
   ]
   if (n !== classes)
     fixes.push({ type: 'setParam', label: `Set classes to ${n}`, param: 'classes', value: n })
+  // The Dense before the Output gives the logits: a ReLU there (the palette drops Dense with one)
+  // would clip every negative score to 0, so the fix makes them linear too and says so.
+  const activation = dense.params.safeParse(source.params)
+  const linear = !activation.success || activation.data.activation === 'linear'
+  if (!linear)
+    fixes.push({
+      type: 'setInputParam',
+      label: 'Make the logits linear',
+      port: 0,
+      param: 'activation',
+      value: 'linear',
+    })
+  const label = `Set units to ${n}${linear ? '' : ', linear'}`
   // With a dataset of as many classes as the Dense has units, its own fix already says it.
   const rest = own.filter((o) => !(n === features && o.label === `Set classes to ${n}`))
-  return [{ label: `Set units to ${n}`, fixes }, ...rest]
+  return [{ label, fixes }, ...rest]
 }
 
 export function applyFixOption(doc: GraphDocument, nodeId: string, option: FixOption): GraphDocument {
