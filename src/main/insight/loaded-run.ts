@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import * as ort from 'onnxruntime-node'
 import type {
   Activations,
@@ -54,10 +55,11 @@ const batchFor = (macs: number) => Math.max(1, Math.min(512, Math.floor(2e9 / Ma
 /** Activations kept per run: clicking between a few samples should not run the model again. */
 const KEPT_SAMPLES = 3
 
+/** A file is known by its content: two images may share a name, a size and a header. */
 const sampleKey = (s: SampleSource) =>
   s.kind === 'dataset'
     ? `${s.split}:${s.index}`
-    : `file:${s.file.name}:${s.file.data.length}:${s.file.data.slice(0, 64)}`
+    : `file:${createHash('sha256').update(s.file.data).digest('hex')}`
 
 interface SampleOutputs {
   input: Preprocessed
