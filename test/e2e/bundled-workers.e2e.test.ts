@@ -10,6 +10,13 @@ import { runExportInWorker } from '../../src/main/export/run-in-worker'
 import { useSwiftShader } from '../../src/main/tfjs/test-kit'
 import { startGradientHelpers } from '../../src/main/training/gradient-helpers'
 import type { RunEvent } from '../../src/main/training/protocol'
+import type { Activations, NodeWeights } from '../../src/shared/api/insight'
+import { createInferenceHost } from '../../src/main/insight/inference-host'
+import { buildModel } from '../../src/main/model/build-model'
+import { encodeTensors } from '../../src/main/model/checkpoint'
+import { getWeights } from '../../src/main/model/weights'
+import { writeTinyMnist } from '../../src/main/services/test-kit'
+import { loadBackend } from '../../src/main/tfjs/backends'
 
 // The desktop app starts its worker threads from the bundles electron-vite wrote (out/main), not
 // from the sources the other tests use: each must load and do its work from there.
@@ -57,6 +64,39 @@ describe('the bundled worker threads', () => {
     // Verified where this machine has torch, said so where it has not.
     if (report.verification) expect(report.verification).toMatchObject({ engine: 'pytorch', passed: true })
     else expect(report.notVerified).toMatch(/PyTorch was not found/)
+  }, 60_000)
+
+  it("insight-worker.js runs a run's model in onnxruntime: every node's output and its weights", async () => {
+    const { tf } = await loadBackend({ force: 'cpu' })
+    const document = getTemplate('lenet5-mnist')!.document
+    const built = buildModel(tf, document, { seed: 1, purpose: 'export' })
+    const weights = encodeTensors(await getWeights(built.model))
+    built.model.dispose()
+    writeTinyMnist(dir)
+    const spec = {
+      key: 'r@1',
+      runId: 'r',
+      epoch: 1,
+      document,
+      weights,
+      dataset: { builtin: 'mnist' as const },
+      hyperparameters: hyperparametersSchema.parse({}),
+      classes: Array.from({ length: 10 }, (_, i) => String(i)),
+      dataDir: dir,
+    }
+    const host = createInferenceHost({ spawn: () => new Worker(join(OUT, 'insight-worker.js')) })
+    try {
+      const a = await host.call<Activations>(spec.key, () => spec, {
+        op: 'activations',
+        sample: { kind: 'dataset', split: 'test', index: 0 },
+      })
+      expect(a.engine).toBe('onnxruntime')
+      expect(a.nodes.conv1.shape).toEqual([28, 28, 6])
+      const w = await host.call<NodeWeights>(spec.key, () => spec, { op: 'weights', nodeId: 'conv1' })
+      expect(w.tensors.map((t) => t.shape)).toEqual([[5, 5, 1, 6], [6]])
+    } finally {
+      await host.close()
+    }
   }, 60_000)
 
   it('training-worker.js starts and reports a dataset it cannot load', async () => {
