@@ -5,13 +5,12 @@ import type { ActivationName, Padding, Pair } from '../../../shared/layers/param
 import { convWindow } from './conv-window'
 import { EntryState } from './EntryState'
 import { formatValue } from './format-value'
-import { HeatmapCanvas } from './HeatmapCanvas'
 import type { NodeInfo } from './node-info'
 import { at, channel, stats, type Tensor3 } from './tensor3'
 import { useConvWeights, useDecodedMap, useFeatureMap, useWeights } from './use-insight-data'
 import { usePixel } from './use-pixel'
 import { ValueGrid } from './ValueGrid'
-import { MapWithWindow } from './WindowMarker'
+import { MapWithPixel, MapWithWindow } from './WindowMarker'
 
 const MAP_WIDTH = 160
 
@@ -87,7 +86,6 @@ export function ConvExplainer({
   const cols = w.cells.map((c) => c.ix)
   const shown = at(output, pixel.at.y, pixel.at.x, co)
   const perChannel = Array.from({ length: input.c }, (_, c) => w.products.reduce((s, row) => s + row[c]!, 0))
-  const cellW = MAP_WIDTH / output.w
   return (
     <div className="explainer conv-explainer" data-testid="conv-explainer">
       <div className="explainer-maps">
@@ -102,24 +100,16 @@ export function ConvExplainer({
               ))}
             </select>
           </figcaption>
-          <div className="map-with-marker">
-            <HeatmapCanvas
-              values={outPlane}
-              rows={output.h}
-              cols={output.w}
-              min={outRange.min}
-              max={outRange.max}
-              width={MAP_WIDTH}
-              label={`output channel ${co}`}
-              testId="conv-output-map"
-              onHover={pixel.onHover}
-              onPick={pixel.onPick}
-            />
-            <span
-              className="pixel-marker"
-              style={{ left: pixel.at.x * cellW, top: pixel.at.y * cellW, width: cellW, height: cellW }}
-            />
-          </div>
+          <MapWithPixel
+            values={outPlane}
+            h={output.h}
+            w={output.w}
+            width={MAP_WIDTH}
+            range={outRange}
+            label={`output channel ${co}`}
+            testId="conv-output-map"
+            pixel={pixel}
+          />
           <small className="muted">
             pixel (y {pixel.at.y}, x {pixel.at.x})
             {pixel.pinned ? ' · click another to move' : ' · click to pin'}

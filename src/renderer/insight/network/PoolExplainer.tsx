@@ -3,14 +3,13 @@ import type { Api } from '../../../shared/api/contract'
 import type { SampleSource } from '../../../shared/api/insight'
 import { EntryState } from './EntryState'
 import { formatValue } from './format-value'
-import { HeatmapCanvas } from './HeatmapCanvas'
 import type { NodeInfo } from './node-info'
 import { poolWindow, type PoolParams } from './pool-window'
 import { at, channel, stats, type Tensor3 } from './tensor3'
 import { useDecodedMap, useFeatureMap } from './use-insight-data'
 import { usePixel } from './use-pixel'
 import { ValueGrid } from './ValueGrid'
-import { MapWithWindow } from './WindowMarker'
+import { MapWithPixel, MapWithWindow } from './WindowMarker'
 
 const MAP_WIDTH = 160
 
@@ -50,7 +49,6 @@ export function PoolExplainer({
   const [inR, outR] = [stats(inPlane), stats(outPlane)]
   const rows = w.cells.map((x) => x.iy)
   const cols = w.cells.map((x) => x.ix)
-  const cellW = MAP_WIDTH / output.w
   const counted = w.values.filter((v): v is number => v !== null)
   return (
     <div className="explainer pool-explainer" data-testid="pool-explainer">
@@ -67,24 +65,16 @@ export function PoolExplainer({
             </select>{' '}
             output
           </figcaption>
-          <div className="map-with-marker">
-            <HeatmapCanvas
-              values={outPlane}
-              rows={output.h}
-              cols={output.w}
-              min={outR.min}
-              max={outR.max}
-              width={MAP_WIDTH}
-              label={`pooled channel ${c}`}
-              testId="pool-output-map"
-              onHover={pixel.onHover}
-              onPick={pixel.onPick}
-            />
-            <span
-              className="pixel-marker"
-              style={{ left: pixel.at.x * cellW, top: pixel.at.y * cellW, width: cellW, height: cellW }}
-            />
-          </div>
+          <MapWithPixel
+            values={outPlane}
+            h={output.h}
+            w={output.w}
+            width={MAP_WIDTH}
+            range={outR}
+            label={`pooled channel ${c}`}
+            testId="pool-output-map"
+            pixel={pixel}
+          />
         </figure>
         <figure>
           <figcaption>input channel {c}</figcaption>

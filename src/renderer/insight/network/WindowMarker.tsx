@@ -1,4 +1,5 @@
 import { HeatmapCanvas } from './HeatmapCanvas'
+import type { usePixel } from './use-pixel'
 
 /**
  * A rectangle over a map drawn at `width` CSS pixels: rows y0…y1, columns x0…x1 (inclusive) of an
@@ -76,6 +77,49 @@ export function MapWithWindow({
         y1={Math.max(...rows)}
         x0={Math.min(...cols)}
         x1={Math.max(...cols)}
+      />
+    </div>
+  )
+}
+
+/** An output channel's map: pointing at a pixel explains it, clicking pins it; the pixel is marked. */
+export function MapWithPixel({
+  values,
+  h,
+  w,
+  width,
+  range,
+  label,
+  testId,
+  pixel,
+}: {
+  values: Float32Array
+  h: number
+  w: number
+  width: number
+  range: { min: number; max: number }
+  label: string
+  testId: string
+  pixel: ReturnType<typeof usePixel>
+}) {
+  const cell = width / w
+  return (
+    <div className="map-with-marker">
+      <HeatmapCanvas
+        values={values}
+        rows={h}
+        cols={w}
+        min={range.min}
+        max={range.max}
+        width={width}
+        label={label}
+        testId={testId}
+        onHover={pixel.onHover}
+        onPick={pixel.onPick}
+      />
+      <span
+        className="pixel-marker"
+        style={{ left: pixel.at.x * cell, top: pixel.at.y * cell, width: cell, height: cell }}
       />
     </div>
   )
