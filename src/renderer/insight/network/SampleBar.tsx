@@ -1,5 +1,5 @@
 import { base64ToFloat32 } from '../../../shared/tensor/base64'
-import { useEffect, useState, type DragEvent } from 'react'
+import { useEffect, useMemo, useState, type DragEvent } from 'react'
 import type { Api } from '../../../shared/api/contract'
 import type { Activations, AttributionMethod } from '../../../shared/api/insight'
 import { analyse } from '../../store/analysis'
@@ -162,6 +162,11 @@ export function SampleBar({ api }: { api: Api }) {
     classIndex,
     layer || null,
   )
+  // Decoded once per answer, not on every render of the bar.
+  const emptyMap = useMemo(
+    () => attribution?.status === 'ready' && isAllZero(attribution.data.values),
+    [attribution],
+  )
   if (!runId || !sample) return null
 
   const open = async (file: File | undefined) => {
@@ -239,7 +244,7 @@ export function SampleBar({ api }: { api: Api }) {
             testId="insight-attribution"
           />
         )}
-        {attribution?.status === 'ready' && isAllZero(attribution.data.values) && (
+        {attribution?.status === 'ready' && emptyMap && (
           <p className="muted" data-testid="insight-attribution-empty">
             {attribution.data.method === 'grad-cam'
               ? `Grad-CAM is zero everywhere: no position of ${attribution.data.nodeId} raises this class's score. Try an earlier layer, or Saliency.`
